@@ -1,0 +1,5 @@
+import sys
+
+from refactor.cli import main
+
+sys.exit(main())

@@ -1,0 +1,82 @@
+"""The `refactor` command line: arguments in, one command module called, exit code out.
+
+Exit codes (see `refactor.exitcodes`): 0 success, 1 a check or stage failed, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from refactor import __version__, exitcodes
+from refactor.errors import RefactorError
+
+# command -> (module under refactor.commands, one-line help)
+COMMANDS = {
+    "audit": ("audit", "list every definition of the family, its kind and what it resolves to"),
+    "check": ("check", "exit 1 while the family has more than one distinct definition"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="refactor", description="Single-source-of-truth refactoring toolkit.")
+    parser.add_argument("--version", action="version", version=f"refactor {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (_, text) in COMMANDS.items():
+        command = sub.add_parser(name, help=text, description=text)
+        _ARGUMENTS[name](command)
+    return parser
+
+
+def _plan_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", help="plan file (TOML); default: [tool.refactor] plans in ./pyproject.toml")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+
+
+def _audit(parser: argparse.ArgumentParser) -> None:
+    _plan_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print the inventory as JSON")
+
+
+def _check(parser: argparse.ArgumentParser) -> None:
+    _plan_argument(parser)
+    parser.add_argument("--max", type=int, default=1, metavar="N", help="allowed distinct definitions (default 1)")
+    parser.add_argument("--runtime", action="store_true",
+                        help="also import the packages in a subprocess and count the class objects loaded")
+    parser.add_argument("--python", help="interpreter for --runtime (default: the repository's .venv, else this one)")
+
+
+_ARGUMENTS = {"audit": _audit, "check": _check}
+
+
+def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
+    console = console or Console(highlight=False)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    module = importlib.import_module(f"refactor.commands.{COMMANDS[args.command][0]}")
+    try:
+        if hasattr(args, "plan") and args.plan is None:
+            from refactor.config import default_plan
+            args.plan = default_plan()
+        return module.run(args, console)
+    except RefactorError as exc:
+        if args.debug:
+            raise
+        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        console.print("[bold red]interrupted[/]")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

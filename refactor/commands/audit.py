@@ -1,0 +1,51 @@
+"""`refactor audit PLAN`: every definition of the family, its kind, what it resolves to, the counts."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+from rich.console import Console
+from rich.table import Table
+
+from refactor import exitcodes
+from refactor.inventory import Inventory
+from refactor.workspace import Workspace
+
+_STATUS_STYLE = {
+    "canonical": "bold green", "canonical re-export": "green", "replace": "yellow", "mapped": "cyan",
+    "kept": "dim", "needs decision": "bold red",
+}
+
+
+def run(args: Namespace, console: Console) -> int:
+    workspace = Workspace.open(args.plan, cache=not args.no_cache)
+    inventory = workspace.inventory
+    if args.json:
+        console.print_json(json.dumps(inventory.to_json()))
+        return exitcodes.OK
+    console.print(render(inventory))
+    for error in inventory.errors:
+        console.print(f"[yellow]skipped[/] {error}", highlight=False)
+    return exitcodes.OK
+
+
+def render(inventory: Inventory) -> Table:
+    table = Table(title=f"Family {inventory.plan_name}: canonical {inventory.canonical}", title_justify="left",
+                  caption=f"distinct definitions: {inventory.distinct}   names: {inventory.names}   "
+                          f"redundant modules: {len(inventory.redundant_modules())}",
+                  caption_justify="left", show_lines=False, expand=False)
+    table.add_column("module / name", overflow="fold", ratio=3)
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("what it is", overflow="fold", ratio=4)
+    table.add_column("status", overflow="fold", ratio=2)
+    current = None
+    for row in sorted(inventory.definitions, key=lambda d: (d.module, d.line)):
+        if row.module != current:
+            current = row.module
+            table.add_row(f"[bold]{row.path}[/]", "", "", "", "")
+        status = row.status + (f" -> {row.replacement.partition(':')[2]}" if row.status == "mapped" else "")
+        table.add_row(f"  {row.name}", str(row.line), row.kind, row.detail,
+                      f"[{_STATUS_STYLE.get(row.status, '')}]{status}[/]")
+    return table

@@ -1,0 +1,36 @@
+"""`refactor check PLAN`: exit 1 while the family has more distinct definitions than allowed."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from rich.console import Console
+
+from refactor import exitcodes
+from refactor.runtime_count import count_runtime, default_python
+from refactor.workspace import Workspace
+
+
+def run(args: Namespace, console: Console) -> int:
+    workspace = Workspace.open(args.plan, cache=not args.no_cache)
+    inventory = workspace.inventory
+    limit = args.max
+    static = inventory.distinct
+    parts = [f"{static} distinct definition{'s' if static != 1 else ''} (static)"]
+    failed = static > limit
+    if args.runtime:
+        runtime = count_runtime(workspace.plan, python=args.python or default_python(workspace.plan.root))
+        parts.append(f"{runtime.distinct} class object{'s' if runtime.distinct != 1 else ''} loaded (runtime)")
+        failed = failed or runtime.distinct > limit
+        if runtime.failed:
+            parts.append(f"{len(runtime.failed)} module(s) failed to import")
+    verdict = "[bold red]FAIL[/]" if failed else "[bold green]OK[/]"
+    summary = f"{verdict} {inventory.plan_name}: " + ", ".join(parts) + f"; allowed {limit}"
+    if failed:
+        extra = [d.ref for d in inventory.definitions if d.class_object and d.status not in ("canonical", "kept")]
+        summary += f"; remove: {', '.join(extra)}" if extra else ""
+    console.print(summary, highlight=False, soft_wrap=True)
+    if args.runtime:
+        for module, error in runtime.failed:
+            console.print(f"  [dim]import failed: {module}: {error}[/]", highlight=False, soft_wrap=True)
+    return exitcodes.FAILED if failed else exitcodes.OK

@@ -1,0 +1,525 @@
+"""Turn one file's source into `FileFacts`, with Python's own `ast` (fast).
+
+Source that the running interpreter's `ast` rejects (newer syntax) is first read by LibCST and
+lowered to equivalent older syntax with the same line numbers (`refactor.lowering`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from refactor.facts import (
+    MODULE_SCOPE,
+    AssignFact,
+    AttributeRef,
+    Binding,
+    ClassFact,
+    FileFacts,
+    FunctionFact,
+    ImportFact,
+    StringRef,
+    TopStatement,
+)
+
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[^#\n]*)|import[ \t]+([^#\n]+))", re.M
+)
+_DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+_PATCH_FUNCS = ("patch", "setattr")
+
+
+def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
+    """Only the modules a file imports, found by a line scan (over-approximates; never parses)."""
+    found: set[str] = set()
+    for match in _IMPORT_LINE.finditer(data):
+        source, names, plain = match.groups()
+        if plain is not None:
+            for part in plain.decode("utf-8", "replace").split(","):
+                token = part.strip().split(" ")[0].strip("()\\ ")
+                if token:
+                    found.add(token)
+        else:
+            base = absolute_module(source.decode("utf-8", "replace"), module, is_package)
+            if base:
+                found.add(base)
+                for name in names.decode("utf-8", "replace").strip("()\\ ").split(","):
+                    name = name.strip().split(" ")[0].strip("()\\ ")
+                    if name and name != "*" and name.isidentifier():
+                        found.add(f"{base}.{name}")
+    return FileFacts(path=path, module=module, is_package=is_package, full=False,
+                     imported_modules=tuple(sorted(found)))
+
+
+def absolute_module(written: str, module: str, is_package: bool) -> str:
+    """Make `from <written> import ...` absolute for a file of `module`; "" when it escapes."""
+    level = len(written) - len(written.lstrip("."))
+    rest = written[level:]
+    if level == 0:
+        return rest
+    package = module if is_package else module.rpartition(".")[0]
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not rest):
+        return ""
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join(base + ([rest] if rest else []))
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for Name/Attribute chains, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def facts_from_source(text: str, path: str, module: str, is_package: bool, *, parser: str = "ast") -> FileFacts:
+    """Parse `text` with ast and collect every fact. Raises SyntaxError when ast rejects it."""
+    tree = ast.parse(text, filename=path, type_comments=False)
+    collector = _Collector(module, is_package)
+    collector.collect(tree)
+    return FileFacts(
+        path=path,
+        module=module,
+        is_package=is_package,
+        full=True,
+        imported_modules=tuple(sorted({i.module for i in collector.imports if i.module}
+                                      | {f"{i.module}.{i.name}" for i in collector.imports
+                                         if i.module and i.name and i.name != "*"})),
+        imports=tuple(collector.imports),
+        classes=tuple(collector.classes),
+        assigns=tuple(collector.assigns),
+        functions=tuple(collector.functions),
+        bindings=tuple(collector.bindings),
+        toplevel=tuple(collector.toplevel),
+        all_names=tuple(collector.all_names) if collector.all_names is not None else None,
+        attributes=tuple(collector.attributes),
+        strings=tuple(collector.strings),
+        parser=parser,
+    )
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self, module: str, is_package: bool) -> None:
+        self.module, self.is_package = module, is_package
+        self.imports: list[ImportFact] = []
+        self.classes: list[ClassFact] = []
+        self.assigns: list[AssignFact] = []
+        self.functions: list[FunctionFact] = []
+        self.bindings: list[Binding] = []
+        self.toplevel: list[TopStatement] = []
+        self.all_names: list[tuple[str, int]] | None = None
+        self.attributes: list[AttributeRef] = []
+        self.strings: list[StringRef] = []
+        self._scope: list[str] = []
+        self._class_depth = 0
+        self._type_checking = 0
+        self._try_import = 0
+        self._fallback = 0
+        self._conditional = 0
+        self._import_names: set[str] = set()
+
+    # -- driving -------------------------------------------------------------------------
+    def collect(self, tree: ast.Module) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                self._import_names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                self._import_names.update(a.asname or a.name for a in node.names if a.name != "*")
+        for index, stmt in enumerate(tree.body):
+            self._top_statement(stmt, first=index == 0)
+            self.visit(stmt)
+
+    @property
+    def scope(self) -> str:
+        return ".".join(self._scope) if self._scope else MODULE_SCOPE
+
+    @property
+    def at_module_level(self) -> bool:
+        return not self._scope and not self._class_depth
+
+    def _top_statement(self, stmt: ast.stmt, *, first: bool) -> None:
+        line = stmt.lineno
+        if first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) \
+                and isinstance(stmt.value.value, str):
+            self.toplevel.append(TopStatement(line, "docstring"))
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            self.toplevel.append(TopStatement(line, "import"))
+        elif isinstance(stmt, ast.Pass):
+            self.toplevel.append(TopStatement(line, "pass"))
+        elif isinstance(stmt, ast.ClassDef):
+            self.toplevel.append(TopStatement(line, "class", (stmt.name,)))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.toplevel.append(TopStatement(line, "def", (stmt.name,)))
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            names = tuple(_target_names(stmt))
+            if names == ("__all__",):
+                kind = "all"
+            elif len(names) == 1 and _is_logger_call(stmt.value):
+                kind = "logger"
+            else:
+                kind = "assign"
+            self.toplevel.append(TopStatement(line, kind, names))
+        elif isinstance(stmt, ast.Expr) and _is_all_mutation(stmt.value):
+            self.toplevel.append(TopStatement(line, "all"))
+        elif isinstance(stmt, (ast.If, ast.Try)) and _only_imports(stmt):
+            self.toplevel.append(TopStatement(line, "import"))
+        else:
+            self.toplevel.append(TopStatement(line, "other", tuple(_bound_names(stmt))))
+
+    # -- scopes and contexts ---------------------------------------------------------------
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if self.at_module_level:
+            self.functions.append(FunctionFact(node.name, node.lineno, node.end_lineno or node.lineno,
+                                               tuple(_returned(node))))
+            self._bind(node.name, node.lineno, "function")
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.visit(node.args)
+        if node.returns:
+            self.visit(node.returns)
+        self._scope.append(node.name)
+        for stmt in node.body:
+            self.visit(stmt)
+        self._scope.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if self.at_module_level:
+            self.classes.append(_class_fact(node))
+            self._bind(node.name, node.lineno, "class")
+        for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
+            self.visit(expr)
+        self._class_depth += 1
+        for stmt in node.body:
+            self.visit(stmt)
+        self._class_depth -= 1
+
+    def visit_If(self, node: ast.If) -> None:
+        self.visit(node.test)
+        checking = _is_type_checking(node.test)
+        self._conditional += 1
+        self._type_checking += checking
+        for stmt in node.body:
+            self.visit(stmt)
+        self._type_checking -= checking
+        for stmt in node.orelse:
+            self.visit(stmt)
+        self._conditional -= 1
+
+    def visit_Try(self, node: ast.Try) -> None:
+        guards = any(_catches_import_error(h) for h in node.handlers)
+        self._conditional += 1
+        self._try_import += guards
+        for stmt in node.body:
+            self.visit(stmt)
+        self._try_import -= guards
+        for handler in node.handlers:
+            fallback = _catches_import_error(handler)
+            self._fallback += fallback
+            for stmt in handler.body:
+                self.visit(stmt)
+            self._fallback -= fallback
+        for stmt in (*node.orelse, *node.finalbody):
+            self.visit(stmt)
+        self._conditional -= 1
+
+    visit_TryStar = visit_Try
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item)
+        self._conditional += 1
+        for stmt in node.body:
+            self.visit(stmt)
+        self._conditional -= 1
+
+    visit_AsyncWith = visit_With
+
+    # -- imports ---------------------------------------------------------------------------
+    def _import(self, line: int, module: str, name: str | None, asname: str | None, level: int) -> None:
+        self.imports.append(ImportFact(
+            line=line, module=module, name=name, asname=asname, level=level, scope=self.scope,
+            type_checking=bool(self._type_checking), try_import=bool(self._try_import),
+            fallback=bool(self._fallback), in_class=bool(self._class_depth),
+        ))
+        if asname and self.at_module_level:
+            self._bind(asname, line, "import")
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            local = alias.asname or alias.name.split(".")[0]
+            self._import(node.lineno, alias.name, None, local, 0)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        written = "." * (node.level or 0) + (node.module or "")
+        module = absolute_module(written, self.module, self.is_package)
+        for alias in node.names:
+            if alias.name == "*":
+                self._import(node.lineno, module, "*", None, node.level or 0)
+            else:
+                self._import(node.lineno, module, alias.name, alias.asname or alias.name, node.level or 0)
+
+    # -- module-level bindings ---------------------------------------------------------------
+    def _bind(self, name: str, line: int, kind: str) -> None:
+        self.bindings.append(Binding(name, line, kind, type_checking=bool(self._type_checking),
+                                     fallback=bool(self._fallback), conditional=bool(self._conditional)))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self._assignment(node, node.targets, node.value)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._assignment(node, [node.target], node.value)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        if self.at_module_level and isinstance(node.target, ast.Name) and node.target.id == "__all__":
+            self._extend_all(node.value)
+        self.generic_visit(node)
+
+    def _assignment(self, node: ast.stmt, targets: list[ast.expr], value: ast.expr | None) -> None:
+        if self.at_module_level:
+            for target in targets:
+                for name in _names_in_target(target):
+                    if name == "__all__" and value is not None:
+                        self.all_names = []
+                        self._extend_all(value)
+                        continue
+                    self.assigns.append(_assign_fact(name, node, value))
+                    self._bind(name, node.lineno, "assign")
+        self.generic_visit(node)
+
+    def _extend_all(self, value: ast.expr) -> None:
+        if self.all_names is None:
+            self.all_names = []
+        if isinstance(value, (ast.List, ast.Tuple)):
+            for element in value.elts:
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    self.all_names.append((element.value, element.lineno))
+
+    # -- references ------------------------------------------------------------------------
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        name = dotted(node)
+        if name is not None:
+            base, _, rest = name.partition(".")
+            if base in self._import_names:
+                self.attributes.append(AttributeRef(node.lineno, base, rest, self.scope))
+            return
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = dotted(node.func) or ""
+        last = func.rpartition(".")[2]
+        if self.at_module_level and func.endswith(("__all__.extend", "__all__.append")):
+            if node.args:
+                arg = node.args[0]
+                self._extend_all(arg if isinstance(arg, (ast.List, ast.Tuple)) else ast.List(elts=[arg]))
+        if last in _PATCH_FUNCS and (func == last or func.endswith(("mock.patch", "monkeypatch.setattr",
+                                                                      "mocker.patch", "patch"))):
+            self._patch_string(node, "patch")
+        elif func.endswith(("patch.object", "mocker.patch.object")) or (
+                func.endswith("setattr") and len(node.args) >= 2 and _const_str(node.args[1]) is not None
+                and dotted(node.args[0]) is not None):
+            base = dotted(node.args[0]) if node.args else None
+            attr = _const_str(node.args[1]) if len(node.args) > 1 else None
+            self.strings.append(StringRef(node.lineno, "patch_object", attr, base, (attr,) if attr else (), self.scope))
+        elif func.endswith("patch.multiple"):
+            value = _const_str(node.args[0]) if node.args else None
+            attrs = tuple(k.arg for k in node.keywords if k.arg)
+            self.strings.append(StringRef(node.lineno, "patch_multiple", value, dotted(node.args[0]) if node.args else None,
+                                          attrs, self.scope))
+        elif last in ("import_module", "__import__") and node.args:
+            self.strings.append(StringRef(node.lineno, "import_module", _const_str(node.args[0]), scope=self.scope))
+        elif func == "getattr" and len(node.args) >= 2:
+            self.strings.append(StringRef(node.lineno, "getattr", _const_str(node.args[1]), dotted(node.args[0]),
+                                          scope=self.scope))
+        self.generic_visit(node)
+
+    def _patch_string(self, node: ast.Call, kind: str) -> None:
+        target = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "target"), None)
+        value = _const_str(target) if target is not None else None
+        if value is not None:
+            self.strings.append(StringRef(node.lineno, kind, value, scope=self.scope))
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        value = node.value
+        if isinstance(value, str) and 3 < len(value) < 300:
+            if value.endswith(".py") and " " not in value:
+                self.strings.append(StringRef(node.lineno, "path", value.replace("\\", "/"), scope=self.scope))
+            elif _DOTTED_STRING.match(value) and value.count(".") >= 2:
+                self.strings.append(StringRef(node.lineno, "dotted", value, scope=self.scope))
+
+
+def _const_str(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _names_in_target(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _names_in_target(element)]
+    return []
+
+
+def _target_names(stmt: ast.stmt) -> list[str]:
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+    return [n for t in targets for n in _names_in_target(t)]
+
+
+def _bound_names(stmt: ast.stmt) -> list[str]:
+    names = []
+    for node in ast.walk(stmt):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.append(node.id)
+    return names
+
+
+def _is_logger_call(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("getLogger")
+
+
+def _is_all_mutation(value: ast.expr) -> bool:
+    return isinstance(value, ast.Call) and (dotted(value.func) or "") in ("__all__.extend", "__all__.append")
+
+
+def _only_imports(stmt: ast.If | ast.Try) -> bool:
+    bodies = [stmt.body, stmt.orelse] if isinstance(stmt, ast.If) else \
+        [stmt.body, stmt.orelse, stmt.finalbody, *(h.body for h in stmt.handlers)]
+    for body in bodies:
+        for inner in body:
+            if isinstance(inner, (ast.If, ast.Try)):
+                if not _only_imports(inner):
+                    return False
+            elif not isinstance(inner, (ast.Import, ast.ImportFrom, ast.Pass)) and not (
+                    isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Constant)
+                    and inner.value.value is None):
+                return False
+    return True
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (dotted(test) or "").rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    names = {(dotted(t) or "").rpartition(".")[2] for t in types}
+    return bool(names & {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _returned(node: ast.AST) -> list[str]:
+    out = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Return) and inner.value is not None:
+            value = inner.value.func if isinstance(inner.value, ast.Call) else inner.value
+            name = dotted(value)
+            if name:
+                out.append(name)
+    return sorted(set(out))
+
+
+def _assign_fact(name: str, node: ast.stmt, value: ast.expr | None) -> AssignFact:
+    line, end = node.lineno, node.end_lineno or node.lineno
+    if value is None:
+        return AssignFact(name, line, end, "other", None)
+    ref = dotted(value)
+    if ref is not None:
+        return AssignFact(name, line, end, "ref", ref)
+    if isinstance(value, ast.Constant) and value.value is None:
+        return AssignFact(name, line, end, "none", None)
+    if isinstance(value, ast.Call):
+        callee = dotted(value.func)
+        if callee in ("type", "builtins.type") and len(value.args) == 3:
+            bases_node, namespace = value.args[1], value.args[2]
+            bases = tuple(dotted(b) or "<expr>" for b in getattr(bases_node, "elts", []))
+            empty = isinstance(namespace, ast.Dict) and not namespace.keys
+            return AssignFact(name, line, end, "type_call", None, bases, empty)
+        return AssignFact(name, line, end, "call", callee)
+    return AssignFact(name, line, end, "other", None)
+
+
+_TRIVIAL_DUNDERS = {"__slots__", "__doc__", "__module__", "__qualname__"}
+
+
+def _class_fact(node: ast.ClassDef) -> ClassFact:
+    bases = tuple(dotted(b) or "<expr>" for b in node.bases)
+    metaclass = next((dotted(k.value) or "<expr>" for k in node.keywords if k.arg == "metaclass"), None)
+    methods, substance, composes, returns = [], [], [], []
+    new_returns, new_raises, abstract = None, False, False
+    for index, stmt in enumerate(node.body):
+        if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+            continue
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            methods.append(stmt.name)
+            if any((dotted(d) or "").endswith("abstractmethod") for d in stmt.decorator_list):
+                abstract = True
+            returns.extend(_returned(stmt))
+            if stmt.name == "__new__":
+                new_returns, new_raises = _new_behaviour(stmt)
+                if new_returns or new_raises:
+                    continue
+            if stmt.name == "__init__":
+                composes.extend(_composed(stmt))
+                if _only_super_call(stmt):
+                    continue
+            substance.append(stmt.name)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            names = _target_names(stmt)
+            if not set(names) <= _TRIVIAL_DUNDERS:
+                substance.extend(names or ["<assignment>"])
+        else:
+            substance.append(f"<{type(stmt).__name__.lower()}>")
+    return ClassFact(
+        name=node.name, line=node.lineno, end_line=node.end_lineno or node.lineno, bases=bases,
+        metaclass=metaclass, methods=tuple(methods), substance=tuple(substance), new_returns=new_returns,
+        new_raises=new_raises, composes=tuple(sorted(set(composes))), returns=tuple(sorted(set(returns))),
+        abstract=abstract,
+    )
+
+
+def _new_behaviour(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str | None, bool]:
+    raises = any(isinstance(s, ast.Raise) for s in func.body)
+    for inner in ast.walk(func):
+        if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Call):
+            callee = dotted(inner.value.func) or ""
+            if callee.endswith("__new__") and inner.value.args:
+                target = dotted(inner.value.args[0])
+                if target and target != "cls":
+                    return target, raises
+            elif callee and not callee.startswith(("super", "cls", "object")):
+                return callee, raises
+    return None, raises
+
+
+def _composed(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    out = []
+    for inner in ast.walk(init):
+        if isinstance(inner, (ast.Assign, ast.AnnAssign)) and isinstance(inner.value, ast.Call):
+            targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+            if any(isinstance(t, ast.Attribute) and dotted(t.value) == "self" for t in targets):
+                callee = dotted(inner.value.func)
+                if callee:
+                    out.append(callee)
+    return out
+
+
+def _only_super_call(init: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = [s for s in init.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call) \
+        and (dotted(body[0].value.func) or "").endswith("__init__") \
+        and isinstance(body[0].value.func, ast.Attribute) \
+        and isinstance(body[0].value.func.value, ast.Call) \
+        and dotted(body[0].value.func.value.func) == "super"

@@ -1,0 +1,158 @@
+"""What one Python file says, as plain frozen values: imports, top-level bindings, strings that name code.
+
+Facts are extracted once per file content (see `refactor.extract`) and cached by content hash, so
+everything here is JSON-serialisable and independent of the plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+# Where an import or reference sits. "module" = top level, else the enclosing def's name.
+MODULE_SCOPE = ""
+
+
+@dataclass(frozen=True)
+class ImportFact:
+    line: int
+    module: str            # absolute target module ("" when a relative import escapes the top package)
+    name: str | None       # None for `import m`; "*" for star imports
+    asname: str | None     # the local name bound (None for star); for `import a.b` it is "a"
+    level: int             # 0 absolute, >0 relative
+    scope: str             # MODULE_SCOPE or the enclosing function's qualified name
+    type_checking: bool    # under `if TYPE_CHECKING:`
+    try_import: bool       # in the body of a try whose handlers catch ImportError
+    fallback: bool         # inside an `except ImportError` handler
+    in_class: bool = False
+
+
+@dataclass(frozen=True)
+class ClassFact:
+    name: str
+    line: int
+    end_line: int
+    bases: tuple[str, ...]          # dotted expressions as written; "<expr>" for anything else
+    metaclass: str | None
+    methods: tuple[str, ...]
+    substance: tuple[str, ...]      # what the body adds beyond a docstring/pass/trivial __init__/__new__
+    new_returns: str | None         # `__new__` returns `X(...)`: the dotted X
+    new_raises: bool                # `__new__` raises
+    composes: tuple[str, ...]       # `self.x = X(...)` in `__init__`: the dotted Xs
+    returns: tuple[str, ...]        # dotted callees of `return X(...)` in methods
+    abstract: bool
+
+
+@dataclass(frozen=True)
+class AssignFact:
+    name: str
+    line: int
+    end_line: int
+    value: str                      # "ref" | "type_call" | "none" | "call" | "other"
+    target: str | None              # dotted name for "ref" / callee for "call"
+    type_bases: tuple[str, ...] = ()
+    type_namespace_empty: bool = True
+
+
+@dataclass(frozen=True)
+class FunctionFact:
+    name: str
+    line: int
+    end_line: int
+    returns: tuple[str, ...]        # dotted callees/names of return statements
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A name bound at module level (also inside module-level if/try blocks)."""
+
+    name: str
+    line: int
+    kind: str                       # "class" | "assign" | "function" | "import"
+    type_checking: bool = False
+    fallback: bool = False          # bound in an `except ImportError` handler
+    conditional: bool = False       # inside if/try/with at module level
+
+
+@dataclass(frozen=True)
+class TopStatement:
+    line: int
+    kind: str                       # import | docstring | all | logger | pass | class | def | assign | other
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AttributeRef:
+    line: int
+    base: str                       # local name bound by an import
+    path: str                       # dotted attributes after the base
+    scope: str = MODULE_SCOPE
+
+
+@dataclass(frozen=True)
+class StringRef:
+    line: int
+    kind: str                       # patch | patch_object | patch_multiple | import_module | getattr | dotted | path
+    value: str | None               # the string (dotted target, module, path) or None when not literal
+    base: str | None = None         # patch_object/getattr: the dotted first argument
+    attrs: tuple[str, ...] = ()     # patch_multiple keywords / patch_object attribute
+    scope: str = MODULE_SCOPE
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str
+    module: str
+    is_package: bool
+    full: bool                      # False: only `imported_modules` is known (light scan)
+    error: str | None = None        # "path:line: message" when the file could not be read or parsed
+    imported_modules: tuple[str, ...] = ()
+    imports: tuple[ImportFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    assigns: tuple[AssignFact, ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    bindings: tuple[Binding, ...] = ()
+    toplevel: tuple[TopStatement, ...] = ()
+    all_names: tuple[tuple[str, int], ...] | None = None
+    attributes: tuple[AttributeRef, ...] = ()
+    strings: tuple[StringRef, ...] = ()
+    parser: str = "ast"             # "ast" or "libcst" (syntax newer than the running Python)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileFacts:
+        values = dict(data)
+        for key, item_type in _NESTED.items():
+            values[key] = tuple(item_type(**_tuples(item)) for item in values.get(key, ()))
+        values["imported_modules"] = tuple(values.get("imported_modules", ()))
+        if values.get("all_names") is not None:
+            values["all_names"] = tuple((name, line) for name, line in values["all_names"])
+        return cls(**values)
+
+    def class_named(self, name: str) -> ClassFact | None:
+        return next((c for c in self.classes if c.name == name), None)
+
+    def assign_named(self, name: str) -> AssignFact | None:
+        return next((a for a in self.assigns if a.name == name), None)
+
+    def function_named(self, name: str) -> FunctionFact | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+
+def _tuples(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in item.items()}
+
+
+_NESTED: dict[str, type] = {
+    "imports": ImportFact,
+    "classes": ClassFact,
+    "assigns": AssignFact,
+    "functions": FunctionFact,
+    "bindings": Binding,
+    "toplevel": TopStatement,
+    "attributes": AttributeRef,
+    "strings": StringRef,
+}

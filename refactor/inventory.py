@@ -1,0 +1,370 @@
+"""The family's definitions: every class, alias, wrapper, stand-in, factory and protocol, and what each is.
+
+`take_inventory(project, plan)` reads only what it needs: the plan's packages are searched for the
+family's names (a byte search), matching files are parsed, and the search repeats with the names
+found (aliases that do not match the patterns) until nothing new turns up.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, replace
+
+from refactor.errors import PlanError
+from refactor.facts import ClassFact, FileFacts
+from refactor.planfile import Plan, Ref
+from refactor.project import Project, Symbol
+
+CLASS_KINDS = ("class", "wrapper", "protocol", "factory", "dynamic")
+_PROTOCOL_BASES = {"Protocol", "ABC", "Generic"}
+_FACTORY_SUFFIXES = ("Factory", "Builder", "Provider", "Registry", "Creator")
+
+
+@dataclass(frozen=True)
+class Definition:
+    module: str
+    name: str
+    kind: str                  # class | alias | wrapper | dynamic | factory | protocol
+    line: int
+    path: str
+    resolves_to: str           # "module:Name" of the class object it is; "?" when it cannot be resolved
+    detail: str                # one human sentence: "alias of X", "subclass of X, adds: a, b"
+    class_object: bool         # a separate class object (counts in `distinct`)
+    status: str                # canonical | canonical re-export | replace | mapped | kept | needs decision
+    replacement: str | None    # "module:Name" that replaces it, None when it needs a decision
+    reexport: bool = False     # a same-name re-export (package `__init__` or `__all__`): an import site, not deleted
+    chain: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        return f"{self.module}:{self.name}"
+
+    @property
+    def removable(self) -> bool:
+        """A definition the plan deletes from its module."""
+        return self.status in ("replace", "mapped", "needs decision") and not self.reexport
+
+
+@dataclass(frozen=True)
+class Inventory:
+    plan_name: str
+    canonical: str
+    definitions: tuple[Definition, ...]
+    errors: tuple[str, ...]
+
+    @property
+    def distinct(self) -> int:
+        return sum(1 for d in self.definitions if d.class_object and d.status != "kept")
+
+    @property
+    def names(self) -> int:
+        return len(self.definitions)
+
+    def get(self, module: str, name: str) -> Definition | None:
+        return next((d for d in self.definitions if d.module == module and d.name == name), None)
+
+    def modules(self) -> list[str]:
+        return sorted({d.module for d in self.definitions})
+
+    def redundant_modules(self) -> list[str]:
+        return sorted({d.module for d in self.definitions if d.removable})
+
+    def to_json(self) -> dict:
+        return {
+            "plan": self.plan_name,
+            "canonical": self.canonical,
+            "distinct": self.distinct,
+            "names": self.names,
+            "family": [
+                {"module": d.module, "name": d.name, "kind": d.kind, "line": d.line, "path": d.path,
+                 "resolves_to": d.resolves_to, "detail": d.detail, "status": d.status,
+                 "replacement": d.replacement, "class_object": d.class_object, "reexport": d.reexport,
+                 "chain": list(d.chain)}
+                for d in self.definitions
+            ],
+            "redundant_modules": self.redundant_modules(),
+            "errors": list(self.errors),
+        }
+
+
+def _next_hop(chain: tuple[str, ...], final: str) -> str:
+    """The first hop of an alias chain that names another module's binding (skipping same-module steps)."""
+    first_module = chain[0].partition(":")[0] if chain else ""
+    for hop in chain[1:]:
+        if hop.partition(":")[0] != first_module:
+            return hop
+    return final
+
+
+def literal_fragments(pattern: str) -> list[str]:
+    """The longest literal piece of a glob pattern: any name matching it contains that piece."""
+    pieces = [p for p in re.split(r"[*?]|\[[^\]]*\]", pattern) if p]
+    return [max(pieces, key=len)] if pieces else []
+
+
+class _Matcher:
+    def __init__(self, plan: Plan) -> None:
+        self.family, self.exclude = plan.family, plan.exclude
+
+    def member_name(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, p) for p in self.family) and not self.excluded(name)
+
+    def excluded(self, name: str) -> bool:
+        return any(fnmatch.fnmatchcase(name, p) for p in self.exclude)
+
+
+def take_inventory(project: Project, plan: Plan) -> Inventory:
+    return _Inventory(project, plan).build()
+
+
+class _Inventory:
+    def __init__(self, project: Project, plan: Plan) -> None:
+        self.project, self.plan, self.match = project, plan, _Matcher(plan)
+        self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
+        self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
+
+    # -- finding the files -------------------------------------------------------------------
+    def _load(self) -> dict[str, FileFacts]:
+        needles = {f for p in self.plan.family for f in literal_fragments(p)}
+        needles |= {self.plan.canonical.name} | {k.name for k, _ in self.plan.mapping}
+        parsed: dict[str, FileFacts] = {}
+        while True:
+            todo = [p for p in self.project.reader.search(needles, self.package_paths) if p not in parsed]
+            canonical = self.project.by_module.get(self.plan.canonical.module)
+            if canonical and canonical.path not in parsed and canonical.path not in todo:
+                todo.append(canonical.path)
+            if not todo:
+                return parsed
+            parsed.update(self.project.parse(todo))
+            self._find_members(parsed)
+            needles |= {name for _, name in self.members}
+            needles |= {name for facts in parsed.values() for name in self._aliases_in(facts)}
+
+    def _aliases_in(self, facts: FileFacts) -> set[str]:
+        names = set()
+        for binding in facts.bindings:
+            if binding.kind in ("assign", "import"):
+                symbol = self.project.resolve(facts.module, binding.name)
+                if (symbol.module, symbol.name) in self.members:
+                    names.add(binding.name)
+        return names
+
+    def _find_members(self, parsed: dict[str, FileFacts]) -> None:
+        for facts in parsed.values():
+            for cls in facts.classes:
+                if self.match.member_name(cls.name) and self.project.binding(facts.module, cls.name):
+                    self.members.setdefault((facts.module, cls.name), cls)
+            for assign in facts.assigns:
+                if assign.value == "type_call" and self.match.member_name(assign.name):
+                    self.members.setdefault((facts.module, assign.name), None)
+        canonical = (self.plan.canonical.module, self.plan.canonical.name)
+        facts = self.project.facts_of(self.plan.canonical.module)
+        if facts is not None and facts.class_named(self.plan.canonical.name):
+            self.members.setdefault(canonical, facts.class_named(self.plan.canonical.name))
+        changed = True
+        while changed:  # stand-ins with other names: thin subclasses, redirects, type() copies
+            changed = False
+            for facts in parsed.values():
+                for cls in facts.classes:
+                    key = (facts.module, cls.name)
+                    if key not in self.members and not self.match.excluded(cls.name) and self._stands_in(facts, cls):
+                        self.members[key] = cls
+                        changed = True
+                for assign in facts.assigns:
+                    key = (facts.module, assign.name)
+                    if assign.value == "type_call" and key not in self.members and assign.type_namespace_empty \
+                            and not self.match.excluded(assign.name) \
+                            and any(self._member_symbol(facts.module, b) for b in assign.type_bases):
+                        self.members[key] = None
+                        changed = True
+
+    def _stands_in(self, facts: FileFacts, cls: ClassFact) -> bool:
+        if cls.substance or cls.new_raises:
+            return False
+        if cls.new_returns and self._member_symbol(facts.module, cls.new_returns):
+            return True
+        return any(self._member_symbol(facts.module, b) for b in cls.bases)
+
+    def _member_symbol(self, module: str, expression: str) -> Symbol | None:
+        if expression == "<expr>":
+            return None
+        symbol = self.project.resolve_expression(module, expression)
+        return symbol if (symbol.module, symbol.name) in self.members else None
+
+    # -- building the rows -------------------------------------------------------------------
+    def build(self) -> Inventory:
+        parsed = self._load()
+        canonical_key = (self.plan.canonical.module, self.plan.canonical.name)
+        if canonical_key not in self.members:
+            self._missing_canonical()
+        rows: list[Definition] = []
+        for path in sorted(parsed):
+            facts = parsed[path]
+            if facts.error:
+                continue
+            for name in dict.fromkeys(b.name for b in facts.bindings):
+                row = self._row(facts, name)
+                if row is not None:
+                    rows.append(row)
+        rows = self._decide(rows)
+        self._validate_plan_refs(rows)
+        errors = tuple(sorted(f.error for f in parsed.values() if f.error))
+        return Inventory(self.plan.name, str(self.plan.canonical), tuple(rows), errors)
+
+    def _missing_canonical(self) -> None:
+        module, name = self.plan.canonical.module, self.plan.canonical.name
+        source = self.project.by_module.get(module)
+        if source is None:
+            raise PlanError(self.plan.path, "plan.canonical", f"module {module} not found under {self.project.root}")
+        facts = self.project.facts_of(module)
+        if facts is not None and facts.error:
+            raise PlanError(self.plan.path, "plan.canonical", f"cannot read {facts.error}")
+        raise PlanError(self.plan.path, "plan.canonical", f"no class {name} defined in {source.path}")
+
+    def _row(self, facts: FileFacts, name: str) -> Definition | None:
+        binding = self.project.binding(facts.module, name)
+        key = (facts.module, name)
+        path, line = facts.path, binding.line
+        if key in self.members and binding.kind in ("class", "assign"):
+            cls = self.members[key]
+            if cls is None:
+                assign = facts.assign_named(name)
+                bases = ", ".join(assign.type_bases) if assign else ""
+                detail = f"type() copy of {bases}" + ("" if assign and assign.type_namespace_empty else ", with its own namespace")
+                return Definition(facts.module, name, "dynamic", line, path, f"{facts.module}:{name}", detail,
+                                  True, "", None)
+            kind, detail = self._classify(facts, cls)
+            return Definition(facts.module, name, kind, line, path, f"{facts.module}:{name}", detail, True, "", None)
+        symbol = self.project.resolve(facts.module, name)
+        target = (symbol.module, symbol.name)
+        if target in self.members:
+            if binding.kind == "import":
+                imp = self.project.import_for(facts, name)
+                same_name = imp is not None and imp.name == name
+                in_all = facts.all_names is not None and name in {n for n, _ in facts.all_names}
+                if not facts.is_package and not in_all:
+                    return None  # a consumer's own import (renamed or not) is an import site, not a definition
+                reexport = same_name
+                how = "re-export of" if same_name else "renaming import of"
+            else:
+                reexport, how = False, "alias of"
+            chain = symbol.via
+            final = f"{symbol.module}:{symbol.name}"
+            next_hop = _next_hop(chain, final)
+            detail = f"{how} {next_hop}" + (f", which is {final}" if next_hop != final else "")
+            if binding.type_checking:
+                detail += " (only under TYPE_CHECKING)"
+            return Definition(facts.module, name, "alias", line, path, f"{symbol.module}:{symbol.name}", detail,
+                              False, "", None, reexport=reexport, chain=chain)
+        if binding.kind == "function" and self.match.member_name(name):
+            fn = facts.function_named(name)
+            builds = [r for r in (fn.returns if fn else ()) if self._member_symbol(facts.module, r)]
+            detail = "factory function" + (f" building {', '.join(builds)}" if builds else "")
+            return Definition(facts.module, name, "factory", line, path, f"{facts.module}:{name}", detail,
+                              False, "", None)
+        if binding.kind in ("assign", "import") and self.match.member_name(name) and symbol.kind == "missing":
+            return Definition(facts.module, name, "alias", line, path, "?", f"alias of unresolvable {symbol.ref}",
+                              False, "", None, chain=symbol.via)
+        return None
+
+    def _classify(self, facts: FileFacts, cls: ClassFact) -> tuple[str, str]:
+        bases = [b for b in cls.bases if b != "<expr>"]
+        base_names = {b.rpartition(".")[2] for b in bases}
+        member_bases = [b for b in bases if self._member_symbol(facts.module, b)]
+        adds = f"adds: {', '.join(cls.substance)}" if cls.substance else "adds nothing"
+        if base_names & _PROTOCOL_BASES or (cls.metaclass or "").endswith("ABCMeta") or cls.abstract:
+            return "protocol", "typing.Protocol" if "Protocol" in base_names else "abstract base class"
+        if cls.new_returns and self._member_symbol(facts.module, cls.new_returns):
+            return "wrapper", f"__new__ returns {cls.new_returns}" + (f"; {adds}" if cls.substance else "")
+        if cls.new_raises:
+            return "class", "__new__ raises: forbids direct construction"
+        if member_bases:
+            return "wrapper", f"subclass of {', '.join(member_bases)}, {adds}"
+        composed = [c for c in cls.composes if self._member_symbol(facts.module, c)]
+        if composed:
+            return "wrapper", f"wraps {', '.join(composed)} by composition (adapter)"
+        builds = [r for r in cls.returns if self._member_symbol(facts.module, r)]
+        if cls.name.endswith(_FACTORY_SUFFIXES) or builds:
+            return "factory", "factory class" + (f" building {', '.join(builds)}" if builds else "")
+        if missing := [b for b in bases if self.project.resolve_expression(facts.module, b).kind == "missing"]:
+            return "class", f"subclass of unresolvable {', '.join(missing)}"
+        return "class", "implementation" if cls.substance else "empty class"
+
+    # -- decisions: what replaces each definition --------------------------------------------
+    def _decide(self, rows: list[Definition]) -> list[Definition]:
+        by_ref = {r.ref: r for r in rows}
+        canonical = str(self.plan.canonical)
+        mapped = {str(k): str(v) for k, v in self.plan.mapping}
+        kept = {str(k) for k in self.plan.keep}
+        memo: dict[str, tuple[str | None, str]] = {}
+
+        def decide(ref: str, depth: int = 0) -> tuple[str | None, str]:
+            if ref in memo:
+                return memo[ref]
+            row = by_ref.get(ref)
+            if ref == canonical:
+                result = (canonical, "canonical")
+            elif ref in kept:
+                result = (None, "kept")
+            elif ref in mapped:
+                result = (mapped[ref], "mapped")
+            elif row is None or depth > 50:
+                result = (None, "needs decision")
+            elif row.kind == "alias":
+                target, status = decide(row.resolves_to, depth + 1) if row.resolves_to != "?" else (None, "")
+                if target == canonical and row.resolves_to == canonical and row.reexport \
+                        and row.name == self.plan.canonical.name:
+                    result = (canonical, "canonical re-export")
+                elif target is not None:
+                    result = (target, "mapped" if status == "mapped" else "replace")
+                else:
+                    result = (None, "kept" if status == "kept" else "needs decision")
+            else:
+                stand_in = self._stand_in_for(row)
+                if stand_in is not None:
+                    target, status = decide(stand_in, depth + 1)
+                    result = (target, "replace" if target else "needs decision")
+                else:
+                    result = (None, "needs decision")
+            memo[ref] = result
+            return result
+
+        return [replace(r, replacement=decide(r.ref)[0], status=decide(r.ref)[1]) for r in rows]
+
+    def _stand_in_for(self, row: Definition) -> str | None:
+        """For a thin wrapper, redirect or empty type() copy: the member it stands in for."""
+        facts = self.project.facts_of(row.module)
+        if facts is None:
+            return None
+        if row.kind == "dynamic":
+            assign = facts.assign_named(row.name)
+            if assign and assign.type_namespace_empty and len(assign.type_bases) == 1:
+                symbol = self._member_symbol(row.module, assign.type_bases[0])
+                return f"{symbol.module}:{symbol.name}" if symbol else None
+            return None
+        cls = facts.class_named(row.name)
+        if cls is None or cls.substance or cls.new_raises:
+            return None
+        if cls.new_returns:
+            symbol = self._member_symbol(row.module, cls.new_returns)
+            return f"{symbol.module}:{symbol.name}" if symbol else None
+        members = [s for s in (self._member_symbol(row.module, b) for b in cls.bases) if s]
+        return f"{members[0].module}:{members[0].name}" if len(members) == 1 and len(cls.bases) == 1 else None
+
+    def _validate_plan_refs(self, rows: list[Definition]) -> None:
+        refs = {r.ref for r in rows}
+        for key, target in self.plan.mapping:
+            if str(key) not in refs:
+                raise PlanError(self.plan.path, f"map.{key}", "not a definition of the family (see `refactor audit`)")
+            self._check_exists(target, f"map.{key}")
+        for ref in self.plan.keep:
+            if str(ref) not in refs:
+                raise PlanError(self.plan.path, "plan.keep", f"{ref} is not a definition of the family")
+
+    def _check_exists(self, ref: Ref, key: str) -> None:
+        if self.project.by_module.get(ref.module) is None:
+            raise PlanError(self.plan.path, key, f"target module {ref.module} not found")
+        symbol = self.project.resolve(ref.module, ref.name)
+        if symbol.kind in ("missing", "external"):
+            raise PlanError(self.plan.path, key, f"{ref.module} does not define {ref.name}")

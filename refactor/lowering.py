@@ -1,0 +1,53 @@
+"""Read code written for a newer Python than the one running the tool.
+
+LibCST's parser follows newer grammars (PEP 701 f-strings, PEP 695 type parameters and `type`
+statements, `except*`) than `ast` of an older interpreter. We parse such a file with LibCST and
+lower those constructs to older equivalents that keep every line number, then hand the result to
+`ast`. Only what imports and references need survives: f-string texts become their expressions.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+
+class _Lower(cst.CSTTransformer):
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+
+    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString
+                              ) -> cst.BaseExpression:
+        expressions = [p.expression for p in updated.parts if isinstance(p, cst.FormattedStringExpression)]
+        newlines = self._module.code_for_node(original).count("\n")
+        inner = ", ".join(self._module.code_for_node(e) for e in expressions)
+        inner_newlines = inner.count("\n")
+        text = "(" + inner + ("," if expressions else "None") + "\n" * max(0, newlines - inner_newlines) + ")"
+        return cst.parse_expression(text, config=self._module.config_for_parsing)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        if getattr(updated, "type_parameters", None) is not None:
+            return updated.with_changes(type_parameters=None)
+        return updated
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        if getattr(updated, "type_parameters", None) is not None:
+            return updated.with_changes(type_parameters=None)
+        return updated
+
+    def leave_TypeAlias(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        return cst.Assign(targets=[cst.AssignTarget(target=updated.name)], value=updated.value)
+
+    def leave_TryStar(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        handlers = [cst.ExceptHandler(body=h.body, type=h.type, name=h.name, leading_lines=h.leading_lines)
+                    for h in updated.handlers]
+        return cst.Try(body=updated.body, handlers=handlers, orelse=updated.orelse,
+                       finalbody=updated.finalbody, leading_lines=updated.leading_lines)
+
+
+def lower(text: str) -> str:
+    """Return `text` rewritten into syntax an older `ast` accepts, with the same line numbers.
+
+    Raises `libcst.ParserSyntaxError` when LibCST cannot parse it either.
+    """
+    module = cst.parse_module(text)
+    return module.visit(_Lower(module)).code

@@ -1,0 +1,192 @@
+"""A repository as facts: which files exist, what each says, and what a name really refers to.
+
+`Project` parses lazily: light facts (imported modules, by a line scan) for every file, full facts
+only for files the caller asks about, and for the modules a resolution walks through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactor.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
+from refactor.scan import Reader, SourceFile, discover
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """What `module.name` really is, after following imports and plain assignments."""
+
+    module: str
+    name: str
+    kind: str            # class | dynamic | function | value | module | external | missing
+    via: tuple[str, ...] = ()   # the hops taken, as "module:name"
+
+    @property
+    def ref(self) -> str:
+        return self.module if self.kind == "module" else f"{self.module}:{self.name}"
+
+
+class Project:
+    def __init__(self, root: Path, files: list[SourceFile], reader: Reader) -> None:
+        self.root = root
+        self.files = files
+        self.reader = reader
+        self.by_path = {f.path: f for f in files}
+        self.by_module: dict[str, SourceFile] = {}
+        for f in files:
+            # a module that exists both as `m.py` and `m/__init__.py`: the package wins, as in Python
+            if f.module not in self.by_module or f.is_package:
+                self.by_module[f.module] = f
+        self.packages = {".".join(f.module.split(".")[:i]) for f in files
+                         for i in range(1, f.module.count(".") + 1 + (1 if f.is_package else 0))}
+        self._full: dict[str, FileFacts] = {}
+        self._light: dict[str, FileFacts] = {}
+        self._resolving: set[tuple[str, str]] = set()
+
+    @classmethod
+    def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
+             jobs: int | None = None) -> Project:
+        files = discover(root, source_roots)
+        return cls(root, files, Reader(root, files, cache=cache, jobs=jobs))
+
+    # -- facts ------------------------------------------------------------------------------------
+    def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:
+        wanted = [p for p in paths if p not in self._full]
+        if wanted:
+            self._full.update(self.reader.facts(wanted, full=True))
+        return {p: self._full[p] for p in paths}
+
+    def light(self) -> dict[str, FileFacts]:
+        missing = [f.path for f in self.files if f.path not in self._light and f.path not in self._full]
+        if missing:
+            self._light.update(self.reader.facts(missing, full=False))
+        return {f.path: self._full.get(f.path) or self._light[f.path] for f in self.files}
+
+    def facts_of(self, module: str) -> FileFacts | None:
+        source = self.by_module.get(module)
+        if source is None:
+            return None
+        return self.parse([source.path])[source.path]
+
+    @property
+    def parsed(self) -> dict[str, FileFacts]:
+        return dict(self._full)
+
+    def errors(self) -> list[str]:
+        return sorted(f.error for f in self._full.values() if f.error)
+
+    def module_exists(self, module: str) -> bool:
+        return module in self.by_module or module in self.packages
+
+    def is_internal(self, module: str) -> bool:
+        top = module.split(".")[0]
+        return top in self.packages or top in self.by_module
+
+    def in_packages(self, module: str, packages: Iterable[str]) -> bool:
+        return any(module == p or module.startswith(p + ".") for p in packages)
+
+    # -- resolution -------------------------------------------------------------------------------
+    def binding(self, module: str, name: str) -> Binding | None:
+        """The binding of `name` at the top of `module` that Python uses at runtime."""
+        facts = self.facts_of(module)
+        if facts is None:
+            return None
+        candidates = [b for b in facts.bindings if b.name == name]
+        for prefer in (lambda b: not b.fallback and not b.type_checking, lambda b: not b.type_checking,
+                       lambda b: True):
+            chosen = [b for b in candidates if prefer(b)]
+            if chosen:
+                return chosen[0]
+        return None
+
+    def import_for(self, facts: FileFacts, name: str) -> ImportFact | None:
+        matches = [i for i in facts.imports if i.scope == MODULE_SCOPE and not i.in_class and i.asname == name]
+        matches.sort(key=lambda i: (i.fallback, i.type_checking))
+        return matches[0] if matches else None
+
+    def resolve(self, module: str, name: str) -> Symbol:
+        key = (module, name)
+        if key in self._resolving:
+            return Symbol(module, name, "missing", (f"{module}:{name} (import cycle)",))
+        self._resolving.add(key)
+        try:
+            return self._resolve(module, name)
+        finally:
+            self._resolving.discard(key)
+
+    def _resolve(self, module: str, name: str) -> Symbol:
+        here = f"{module}:{name}"
+        if not self.module_exists(module):
+            if self.is_internal(module):
+                return Symbol(module, name, "missing", (here,))
+            return Symbol(module, name, "external", (here,))
+        binding = self.binding(module, name)
+        facts = self.facts_of(module)
+        if binding is None or facts is None:
+            if self.module_exists(f"{module}.{name}"):
+                return Symbol(f"{module}.{name}", "", "module", (here,))
+            for star in (facts.imports if facts else ()):
+                if star.name == "*" and star.scope == MODULE_SCOPE and star.module:
+                    exported = self._star_exports(star.module)
+                    if name in exported:
+                        found = self.resolve(star.module, name)
+                        return Symbol(found.module, found.name, found.kind, (here, *found.via))
+            return Symbol(module, name, "missing", (here,))
+        if binding.kind in ("class", "function"):
+            return Symbol(module, name, binding.kind, (here,))
+        if binding.kind == "import":
+            found = self._follow_import(facts, name)
+            return Symbol(found.module, found.name, found.kind, (here, *found.via))
+        assign = facts.assign_named(name)
+        if assign is None:
+            return Symbol(module, name, "value", (here,))
+        if assign.value == "type_call":
+            return Symbol(module, name, "dynamic", (here,))
+        if assign.value == "ref" and assign.target:
+            found = self.resolve_expression(module, assign.target)
+            return Symbol(found.module, found.name, found.kind, (here, *found.via))
+        return Symbol(module, name, "value", (here,))
+
+    def _follow_import(self, facts: FileFacts, name: str) -> Symbol:
+        imp = self.import_for(facts, name)
+        if imp is None or not imp.module:
+            return Symbol(facts.module, name, "missing", ())
+        if imp.name is None:
+            # `import a.b.c` binds `a`; `import a.b.c as x` binds `x` to `a.b.c`
+            plain = imp.asname == imp.module.split(".")[0]
+            target = imp.module.split(".")[0] if plain else imp.module
+            return Symbol(target, "", "module" if self.module_exists(target) else "external", ())
+        return self.resolve(imp.module, imp.name)
+
+    def resolve_expression(self, module: str, expression: str) -> Symbol:
+        """Resolve a dotted expression (`a.b.C`) as written at the top of `module`."""
+        first, *rest = expression.split(".")
+        symbol = self.resolve(module, first)
+        for part in rest:
+            if symbol.kind != "module":
+                return Symbol(symbol.module, f"{symbol.name}.{part}", "value" if symbol.kind != "missing" else "missing",
+                              symbol.via)
+            found = self.resolve(symbol.module, part)
+            symbol = Symbol(found.module, found.name, found.kind, (*symbol.via, *found.via))
+        return symbol
+
+    def _star_exports(self, module: str) -> set[str]:
+        facts = self.facts_of(module)
+        if facts is None:
+            return set()
+        if facts.all_names is not None:
+            return {n for n, _ in facts.all_names}
+        return {b.name for b in facts.bindings if not b.name.startswith("_")}
+
+    def exports(self, module: str) -> set[str]:
+        """Every name `module` binds at its top level (what `from module import X` can take)."""
+        facts = self.facts_of(module)
+        if facts is None:
+            return set()
+        names = {b.name for b in facts.bindings}
+        for star in facts.imports:
+            if star.name == "*" and star.scope == MODULE_SCOPE and star.module:
+                names |= self._star_exports(star.module)
+        return names

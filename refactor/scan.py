@@ -1,0 +1,269 @@
+"""Find a repository's Python files, read them, and extract facts in parallel, cached by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import tokenize
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import libcst
+
+from refactor import __version__
+from refactor.extract import facts_from_source, light_facts
+from refactor.facts import FileFacts
+from refactor.lowering import lower
+
+SKIP_DIRS = {
+    ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "__pycache__", "build", "dist", "node_modules",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".refactor_cache",
+    ".eggs", ".hypothesis",
+}
+CACHE_DIR = ".refactor_cache"
+_SCHEMA = 3
+_PARALLEL_THRESHOLD = 64
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str          # repository-relative, POSIX separators
+    module: str        # dotted module name under its source root
+    is_package: bool
+
+
+def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
+    """Every Python file under `root` that belongs to the project, with its module name.
+
+    In a git work tree, what git tracks or would track (`.gitignore` respected); elsewhere a
+    walk. Virtual environments, build output and caches are skipped; so are symlinks that
+    point outside `root`.
+    """
+    root = root.resolve()
+    paths = _git_files(root)
+    if paths is None:
+        paths = _walk(root)
+    roots = _source_roots(root, source_roots)
+    files = []
+    for rel in sorted(set(paths)):
+        parts = rel.split("/")
+        if any(p in SKIP_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
+            continue
+        full = root / rel
+        if full.is_symlink() and not _inside(full.resolve(), root):
+            continue
+        if not full.is_file():
+            continue
+        module, is_package = module_name(rel, roots)
+        files.append(SourceFile(rel, module, is_package))
+    return files
+
+
+def module_name(rel: str, source_roots: list[str]) -> tuple[str, bool]:
+    """The dotted module of a repository-relative path, under the deepest matching source root."""
+    best = ""
+    for source_root in source_roots:
+        prefix = "" if source_root in ("", ".") else source_root.rstrip("/") + "/"
+        if rel.startswith(prefix) and len(prefix) >= len(best):
+            best = prefix
+    parts = rel[len(best):][: -len(".py")].split("/")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    return ".".join(parts), is_package
+
+
+def _source_roots(root: Path, configured: Iterable[str]) -> list[str]:
+    configured = list(configured)
+    if configured:
+        return configured
+    roots = ["."]
+    src = root / "src"
+    if src.is_dir() and not (src / "__init__.py").exists():
+        roots.append("src")
+    return roots
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _git_files(root: Path) -> list[str] | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+             "--", "*.py"],
+            capture_output=True, check=False, timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return [p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def _walk(root: Path) -> list[str]:
+    out = []
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
+                         and not (Path(directory, d) / "pyvenv.cfg").exists())
+        for name in files:
+            if name.endswith(".py"):
+                out.append(os.path.relpath(os.path.join(directory, name), root).replace(os.sep, "/"))
+    return out
+
+
+# -- reading and parsing -------------------------------------------------------------------------
+
+def decode(data: bytes, path: str) -> str:
+    """Source bytes to text, honouring a BOM and a PEP 263 coding line. Raises ValueError("path:line: ...")."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError) as exc:
+        raise ValueError(f"{path}:1: cannot decode: {exc}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
+    """Full facts for one file; a file that cannot be read or parsed gives facts with `error` set."""
+    try:
+        text = decode(data, path)
+    except ValueError as exc:
+        return FileFacts(path=path, module=module, is_package=is_package, full=True, error=str(exc))
+    try:
+        return facts_from_source(text, path, module, is_package)
+    except SyntaxError as exc:
+        first_error = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
+    except (ValueError, RecursionError, MemoryError) as exc:
+        first_error = f"{path}:1: cannot parse: {exc}"
+    try:
+        lowered = lower(text)
+        return facts_from_source(lowered, path, module, is_package, parser="libcst")
+    except (libcst.ParserSyntaxError, SyntaxError, ValueError, RecursionError):
+        return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
+
+
+def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[dict]:
+    return [extract_file(*item).to_json() for item in batch]
+
+
+class FactCache:
+    """Per-file facts in SQLite, keyed by content hash, path and tool version. Safe to delete."""
+
+    def __init__(self, root: Path | None) -> None:
+        self._db = None
+        if root is None:
+            return
+        folder = root / CACHE_DIR
+        try:
+            folder.mkdir(exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
+            self._db = sqlite3.connect(folder / f"facts-{__version__}-s{_SCHEMA}.sqlite3", timeout=5)
+            self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT)")
+        except (OSError, sqlite3.Error):
+            self._db = None
+
+    def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
+        if self._db is None or not keys:
+            return {}
+        out = {}
+        try:
+            for start in range(0, len(keys), 900):
+                chunk = keys[start:start + 900]
+                rows = self._db.execute(
+                    f"SELECT key, value FROM facts WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, value in rows:
+                    out[key] = FileFacts.from_json(json.loads(value))
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            return out
+        return out
+
+    def put_many(self, items: dict[str, FileFacts]) -> None:
+        if self._db is None or not items:
+            return
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)",
+                                     [(k, json.dumps(v.to_json(), separators=(",", ":"))) for k, v in items.items()])
+        except sqlite3.Error:
+            pass
+
+
+class Reader:
+    """Reads a set of files once and answers fact requests, cheapest first."""
+
+    def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None) -> None:
+        self.root = root
+        self.files = {f.path: f for f in files}
+        self._data: dict[str, bytes] = {}
+        self._digest: dict[str, str] = {}
+        self._cache = FactCache(root if cache else None)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
+
+    def data(self, path: str) -> bytes:
+        if path not in self._data:
+            try:
+                self._data[path] = (self.root / path).read_bytes()
+            except OSError:
+                self._data[path] = b""
+        return self._data[path]
+
+    def _key(self, path: str, full: bool) -> str:
+        if path not in self._digest:
+            self._digest[path] = hashlib.blake2b(self.data(path), digest_size=16).hexdigest()
+        source = self.files[path]
+        return f"{'F' if full else 'L'}:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+
+    def search(self, needles: Iterable[str], paths: Iterable[str]) -> list[str]:
+        """Paths whose bytes contain any needle (a cheap prefilter before parsing)."""
+        words = sorted({n.encode() for n in needles if n}, key=len, reverse=True)
+        if not words:
+            return []
+        pattern = re.compile(b"|".join(re.escape(w) for w in words))
+        return [p for p in paths if pattern.search(self.data(p))]
+
+    def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:
+        paths = list(paths)
+        keys = {p: self._key(p, full) for p in paths}
+        found = self._cache.get_many(list(keys.values()))
+        out = {p: found[k] for p, k in keys.items() if k in found}
+        missing = [p for p in paths if p not in out]
+        if full:
+            new = self._parse_all(missing)
+        else:
+            new = {p: light_facts(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in missing}
+        self.parsed += len(new) if full else 0
+        self._cache.put_many({keys[p]: f for p, f in new.items()})
+        out.update(new)
+        return out
+
+    def _parse_all(self, paths: list[str]) -> dict[str, FileFacts]:
+        items = [(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in paths]
+        if len(items) < _PARALLEL_THRESHOLD or self.jobs <= 1:
+            return {item[0]: extract_file(*item) for item in items}
+        size = max(8, len(items) // (self.jobs * 4))
+        batches = [items[i:i + size] for i in range(0, len(items), size)]
+        out: dict[str, FileFacts] = {}
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            for result in pool.map(_extract_batch, batches):
+                for data in result:
+                    facts = FileFacts.from_json(data)
+                    out[facts.path] = facts
+        return out
