@@ -19,6 +19,7 @@ from refactor.errors import RefactorError
 COMMANDS = {
     "audit": ("audit", "list every definition of the family, its kind and what it resolves to"),
     "check": ("check", "exit 1 while the family has more than one distinct definition"),
+    "plan": ("plan", "show the staged removal order, each stage's blast radius, and its changes"),
 }
 
 
@@ -52,7 +53,16 @@ def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--python", help="interpreter for --runtime (default: the repository's .venv, else this one)")
 
 
-_ARGUMENTS = {"audit": _audit, "check": _check}
+def _plan(parser: argparse.ArgumentParser) -> None:
+    _plan_argument(parser)
+    parser.add_argument("--stage", type=int, metavar="N", help="show one stage in full")
+    parser.add_argument("--json", action="store_true", help="print the stages as JSON")
+    parser.add_argument("--diff", action="store_true", help="show the unified diff of the changes (writes nothing)")
+    parser.add_argument("--graph", choices=("mermaid", "dot"), help="print the family's import graph")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the --graph output to FILE")
+
+
+_ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan}
 
 
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:

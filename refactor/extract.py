@@ -98,7 +98,7 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
         toplevel=tuple(collector.toplevel),
         all_names=tuple(collector.all_names) if collector.all_names is not None else None,
         attributes=tuple(collector.attributes),
-        strings=tuple(collector.strings),
+        strings=tuple(collector.strings + collector._module_vars),
         parser=parser,
     )
 
@@ -122,12 +122,16 @@ class _Collector(ast.NodeVisitor):
         self._fallback = 0
         self._conditional = 0
         self._import_names: set[str] = set()
+        self._module_vars: list[StringRef] = []
 
     # -- driving -------------------------------------------------------------------------
     def collect(self, tree: ast.Module) -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 self._import_names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
+                    and (dotted(node.value.func) or "").endswith("import_module"):
+                self._import_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
             elif isinstance(node, ast.ImportFrom):
                 self._import_names.update(a.asname or a.name for a in node.names if a.name != "*")
         for index, stmt in enumerate(tree.body):
@@ -272,6 +276,13 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self._assignment(node, node.targets, node.value)
+        value = node.value
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call) \
+                and (dotted(value.func) or "").rpartition(".")[2] == "import_module" and value.args \
+                and _const_str(value.args[0]) is not None:
+            # `m = importlib.import_module("a.b")`: `m` is a module alias in this scope
+            self._module_vars.append(StringRef(node.lineno, "module_var", _const_str(value.args[0]),
+                                               node.targets[0].id, scope=self.scope))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._assignment(node, [node.target], node.value)
@@ -318,8 +329,9 @@ class _Collector(ast.NodeVisitor):
             if node.args:
                 arg = node.args[0]
                 self._extend_all(arg if isinstance(arg, (ast.List, ast.Tuple)) else ast.List(elts=[arg]))
-        if last in _PATCH_FUNCS and (func == last or func.endswith(("mock.patch", "monkeypatch.setattr",
-                                                                      "mocker.patch", "patch"))):
+        string_target = not node.args or _const_str(node.args[0]) is not None  # else `setattr(obj, "Name", x)`
+        if last in _PATCH_FUNCS and string_target and (func == last or func.endswith((
+                "mock.patch", "monkeypatch.setattr", "mocker.patch", "patch"))):
             self._patch_string(node, "patch")
         elif func.endswith(("patch.object", "mocker.patch.object")) or (
                 func.endswith("setattr") and len(node.args) >= 2 and _const_str(node.args[1]) is not None
@@ -347,6 +359,8 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
+        if any(r.line == node.lineno and r.value == value for r in self.strings[-3:]):
+            return  # already recorded as the target of a patch/import_module call
         if isinstance(value, str) and 3 < len(value) < 300:
             if value.endswith(".py") and " " not in value:
                 self.strings.append(StringRef(node.lineno, "path", value.replace("\\", "/"), scope=self.scope))

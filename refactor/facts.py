@@ -94,6 +94,7 @@ class AttributeRef:
 class StringRef:
     line: int
     kind: str                       # patch | patch_object | patch_multiple | import_module | getattr | dotted | path
+    #                                 | module_var (`base = importlib.import_module(value)`)
     value: str | None               # the string (dotted target, module, path) or None when not literal
     base: str | None = None         # patch_object/getattr: the dotted first argument
     attrs: tuple[str, ...] = ()     # patch_multiple keywords / patch_object attribute

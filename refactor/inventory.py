@@ -263,7 +263,8 @@ class _Inventory:
             detail = "factory function" + (f" building {', '.join(builds)}" if builds else "")
             return Definition(facts.module, name, "factory", line, path, f"{facts.module}:{name}", detail,
                               False, "", None)
-        if binding.kind in ("assign", "import") and self.match.member_name(name) and symbol.kind == "missing":
+        exported = binding.kind == "assign" or facts.is_package or name in {n for n, _ in facts.all_names or ()}
+        if exported and self.match.member_name(name) and symbol.kind == "missing":
             return Definition(facts.module, name, "alias", line, path, "?", f"alias of unresolvable {symbol.ref}",
                               False, "", None, chain=symbol.via)
         return None

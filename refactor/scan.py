@@ -28,7 +28,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 3
+_SCHEMA = 4
 _PARALLEL_THRESHOLD = 64
 
 

@@ -1,12 +1,18 @@
-"""Load a plan and the repository it names, once per command: the composition root for reading."""
+"""Load a plan and the repository it names, once per command: the composition root for reading.
+
+Data flows one way: files -> facts -> inventory + graph -> stage plan.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from refactor.graph import ImportGraph, broken_imports, build_graph
 from refactor.inventory import Inventory, take_inventory
+from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.planfile import Plan, load_plan
+from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
 
 
@@ -15,11 +21,18 @@ class Workspace:
     plan: Plan
     project: Project
     _inventory: Inventory | None = field(default=None, repr=False)
+    _graph: ImportGraph | None = field(default=None, repr=False)
+    _stage_plan: StagePlan | None = field(default=None, repr=False)
+    _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, plan_path: str | Path, *, cache: bool = True, root: Path | None = None) -> Workspace:
         """Read the plan; scan `root` (a worktree of the same repository) or the plan's own root."""
         plan = load_plan(plan_path)
+        return cls.for_plan(plan, cache=cache, root=root)
+
+    @classmethod
+    def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None) -> Workspace:
         project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache)
         return cls(plan, project)
 
@@ -28,3 +41,35 @@ class Workspace:
         if self._inventory is None:
             self._inventory = take_inventory(self.project, self.plan)
         return self._inventory
+
+    def needles(self) -> set[str]:
+        """Words whose presence makes a file worth parsing for sites: family names and module names."""
+        inventory = self.inventory
+        words = {d.name for d in inventory.definitions}
+        for module in inventory.modules():
+            words.add(module.rpartition(".")[2])
+        return {w for w in words if w}
+
+    @property
+    def graph(self) -> ImportGraph:
+        if self._graph is None:
+            paths = self.project.reader.search(self.needles(), [f.path for f in self.project.files])
+            self._graph = build_graph(self.project, paths)
+        return self._graph
+
+    @property
+    def modules(self) -> dict[str, ModuleInfo]:
+        if self._modules is None:
+            inventory = self.inventory
+            looked_in = {s.module for s in self.graph.sites} & set(self.project.by_module)
+            wanted = set(inventory.modules()) | looked_in
+            names = {d.name for d in inventory.definitions}
+            self._modules = describe_modules(self.project, wanted, names)
+        return self._modules
+
+    @property
+    def stage_plan(self) -> StagePlan:
+        if self._stage_plan is None:
+            baseline = tuple(broken_imports(self.project, self.graph, self.inventory.modules()))
+            self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline)
+        return self._stage_plan

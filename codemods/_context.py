@@ -1,0 +1,85 @@
+"""Shared, read-only lookups for one stage, and the per-file job every codemod receives.
+
+`StageIndex` is built once from an `EditSpec` (plus what the engine learns on its first
+pass over all files); `FileJob` pairs it with one file and collects that file's findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import libcst as cst
+from libcst.metadata import CodeRange
+
+from codemods.spec import EditSpec, FileContext, Finding, Rename
+
+_EMPTY: Mapping = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class StageIndex:
+    """What a stage renames, deletes and keeps, indexed for lookups by (module, name)."""
+
+    spec: EditSpec
+    renames: Mapping[tuple[str, str], Rename]
+    exports: Mapping[str, frozenset[str]]
+    deletions: Mapping[str, frozenset[str]]
+    # modules whose file goes away in this stage (decided by the engine's first pass)
+    gone: frozenset[str] = frozenset()
+    gone_paths: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    # (module, local name) -> new local name, for module-level names rewritten in any file
+    local_renames: Mapping[tuple[str, str], str] = field(default_factory=lambda: _EMPTY)
+
+    @classmethod
+    def build(cls, spec: EditSpec) -> StageIndex:
+        renames = {(r.old_module, r.old_name): r for r in spec.renames}
+        return cls(spec, MappingProxyType(renames), spec.exports(), spec.deletions())
+
+    def rename(self, module: str | None, name: str) -> Rename | None:
+        return self.renames.get((module, name)) if module is not None else None
+
+    def rename_of_dotted(self, dotted: str) -> Rename | None:
+        module, _, name = dotted.rpartition(".")
+        return self.renames.get((module, name))
+
+    def binds_after(self, module: str, name: str) -> bool:
+        """Whether `module` still binds `name` once the stage is done."""
+        return module not in self.gone and name in self.exports.get(module, frozenset())
+
+    def same_target(self, module: str, name: str, rename: Rename) -> bool:
+        """Whether `module.name` is, after the stage, the object `rename` points at."""
+        if (module, name) == (rename.new_module, rename.new_name):
+            return True
+        other = self.renames.get((module, name))
+        return other is not None and (other.new_module, other.new_name) == (
+            rename.new_module,
+            rename.new_name,
+        )
+
+    def family_sources(self, rename: Rename) -> frozenset[str]:
+        """Modules through which the same target may be imported under its new name."""
+        target = (rename.new_module, rename.new_name)
+        olds = {r.old_module for r in self.renames.values() if (r.new_module, r.new_name) == target}
+        return frozenset({rename.new_module} | {m for m in olds if self.binds_after(m, rename.new_name)})
+
+
+@dataclass
+class FileJob:
+    """One file under edit: its context, the stage, and the findings reported so far."""
+
+    file: FileContext
+    stage: StageIndex
+    findings: list[Finding] = field(default_factory=list)
+
+    def report(self, where: CodeRange | int | None, reason: str) -> None:
+        line = where if isinstance(where, int) else (where.start.line if where else 1)
+        finding = Finding(self.file.path, line, reason)
+        if finding not in self.findings:
+            self.findings.append(finding)
+
+
+def line_of(metadata: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> int:
+    position = metadata.get(node)
+    return position.start.line if position is not None else 1

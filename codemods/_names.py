@@ -1,0 +1,85 @@
+"""Dotted names: resolving relative imports against a file, and building name nodes.
+
+LibCST's QualifiedNameProvider reports `from . import m` uses as `.m.X`; everything in
+the codemods compares absolute dotted names, so every name goes through `absolute()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import QualifiedName, QualifiedNameSource
+
+from codemods.spec import FileContext
+
+
+def package_of(file: FileContext) -> str:
+    """The package relative imports start from (for `__init__.py`, the module itself)."""
+    return file.module if file.is_package else file.module.rpartition(".")[0]
+
+
+def absolute(name: str, file: FileContext) -> str | None:
+    """`..pkg.mod` -> `top.pkg.mod` seen from `file`; None when it climbs above the root."""
+    dots = len(name) - len(name.lstrip("."))
+    if not dots:
+        return name
+    parts = package_of(file).split(".") if package_of(file) else []
+    if dots - 1 > len(parts):
+        return None
+    base = parts[: len(parts) - (dots - 1)]
+    rest = name[dots:]
+    return ".".join([*base, rest] if rest else base) or None
+
+
+def import_from_module(node: cst.ImportFrom, file: FileContext) -> str | None:
+    """The absolute module an `ImportFrom` reads from."""
+    module = get_full_name_for_node(node.module) if node.module is not None else ""
+    return absolute("." * len(node.relative) + (module or ""), file)
+
+
+def imported_names(qualified: Iterable[QualifiedName], file: FileContext) -> set[str]:
+    """Absolute dotted names of the QualifiedNameProvider results that come from imports."""
+    found = set()
+    for qname in qualified:
+        if qname.source is QualifiedNameSource.IMPORT:
+            resolved = absolute(qname.name, file)
+            if resolved:
+                found.add(resolved)
+    return found
+
+
+def split(dotted: str) -> tuple[str, str]:
+    """`a.b.C` -> (`a.b`, `C`)."""
+    module, _, name = dotted.rpartition(".")
+    return module, name
+
+
+def relative_form(target: str, file: FileContext) -> tuple[int, str] | None:
+    """(dots, rest) to write `target` relatively from `file`, when they share a top package."""
+    package = package_of(file).split(".") if package_of(file) else []
+    parts = target.split(".")
+    common = 0
+    while common < min(len(package), len(parts)) and package[common] == parts[common]:
+        common += 1
+    if common == 0:
+        return None
+    return len(package) - common + 1, ".".join(parts[common:])
+
+
+def dotted_expr(dotted: str) -> cst.Attribute | cst.Name:
+    """Build `a.b.c` as a Name/Attribute chain."""
+    head, *rest = dotted.split(".")
+    node: cst.Attribute | cst.Name = cst.Name(head)
+    for part in rest:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def bound_name(alias: cst.ImportAlias) -> str:
+    """The local name an import alias binds (`import a.b` binds `a`)."""
+    if alias.asname is not None:
+        return cst.ensure_type(alias.asname.name, cst.Name).value
+    full = get_full_name_for_node(alias.name) or ""
+    return full.split(".")[0]

@@ -1,0 +1,188 @@
+"""Where a needed `from T import New [as Local]` goes: merged, grouped, or a new statement.
+
+Rules, in order: nothing when an equivalent binding already precedes it in the same block or
+the scope's own body ("never import a name twice"); merged into an import of the same
+module in the same block when only imports stand between them; grouped with a statement
+this rewrite already adds to that block for that module; otherwise a new statement right
+after the site (same block, so lazy imports stay lazy and `TYPE_CHECKING` imports stay
+type-only), or, for a module-level need without a site, after the leading imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import CodeRange, Scope
+
+from codemods._context import FileJob
+from codemods._sequences import append_items
+from codemods._names import bound_name, dotted_expr, import_from_module, relative_form
+from codemods.spec import Rename
+
+Small = cst.Import | cst.ImportFrom
+
+
+@dataclass
+class Need:
+    rename: Rename
+    local: str
+    scope: Scope
+    anchor: Small | None  # the import statement the new binding follows; None: module top
+    lineno: int
+    relative: bool
+
+
+@dataclass
+class _Pending:
+    module: str
+    relative: bool
+    anchor: Small | None
+    aliases: list[cst.ImportAlias] = field(default_factory=list)
+
+
+@dataclass
+class Placement:
+    appends: dict[cst.ImportFrom, list[cst.ImportAlias]] = field(default_factory=dict)
+    insert_after: dict[cst.CSTNode, list[cst.SimpleStatementLine]] = field(default_factory=dict)
+    prepend: list[cst.SimpleStatementLine] = field(default_factory=list)
+
+
+class Placer:
+    def __init__(
+        self,
+        job: FileJob,
+        module: cst.Module,
+        parents: Mapping[cst.CSTNode, cst.CSTNode],
+        positions: Mapping[cst.CSTNode, CodeRange],
+    ) -> None:
+        self.job, self.module, self.parents, self.positions = job, module, parents, positions
+        self.result = Placement()
+        self._bound: list[tuple[Scope, str, cst.CSTNode, int]] = []  # scope, local, block, line
+        self._added: dict[tuple[int, str], _Pending] = {}
+
+    def bind(self, scope: Scope, local: str, anchor: cst.CSTNode, lineno: int) -> None:
+        """Record that `local` is bound (equivalently) at `anchor`."""
+        self._bound.append((scope, local, self._block(anchor), lineno))
+
+    def is_bound_before(self, scope: Scope, local: str, anchor: cst.CSTNode | None, lineno: int) -> bool:
+        block = self._block(anchor) if anchor is not None else self.module
+        own = _own_body(scope, self.module)
+        return any(
+            s is scope and name == local and line < lineno and (b is block or b is own)
+            for s, name, b, line in self._bound
+        )
+
+    def place(self, need: Need) -> None:
+        rename, file = need.rename, self.job.file
+        if file.module == rename.new_module:
+            return
+        if self.is_bound_before(need.scope, need.local, need.anchor, need.lineno):
+            return
+        anchor = need.anchor if need.anchor is not None else self._top_anchor()
+        block = self._block(anchor) if anchor is not None else self.module
+        alias = _alias(rename.new_name, need.local)
+        existing = self._candidate(block, rename.new_module, anchor)
+        if existing is not None:
+            if (rename.new_name, need.local) not in _names_of(existing, self.result.appends):
+                self.result.appends.setdefault(existing, []).append(alias)
+        else:
+            key = (id(block), rename.new_module)
+            pending = self._added.setdefault(key, _Pending(rename.new_module, need.relative, anchor))
+            if all((a.name.value, bound_name(a)) != (rename.new_name, need.local) for a in pending.aliases):
+                pending.aliases.append(alias)
+        self.bind(need.scope, need.local, anchor if anchor is not None else self.module, need.lineno)
+
+    def finish(self) -> Placement:
+        """The placement, with the statements this rewrite adds built."""
+        for pending in self._added.values():
+            line = _import_line(pending.module, pending.aliases, pending.relative, self.job)
+            if pending.anchor is None:
+                self.result.prepend.append(line)
+            else:
+                self.result.insert_after.setdefault(pending.anchor, []).append(line)
+        self._added.clear()
+        return self.result
+
+    def _block(self, node: cst.CSTNode) -> cst.CSTNode:
+        while not isinstance(node, (cst.Module, cst.IndentedBlock)):
+            node = self.parents[node]
+        return node
+
+    def _candidate(self, block: cst.CSTNode, module: str, anchor: cst.CSTNode | None) -> cst.ImportFrom | None:
+        body = list(getattr(block, "body", ()))
+        line = self.parents.get(anchor) if anchor is not None else None
+        index = next((i for i, stmt in enumerate(body) if stmt is line), None)
+        if index is None:
+            return None
+        for order in (range(index - 1, -1, -1), range(index + 1, len(body))):
+            for position in order:
+                stmt = body[position]
+                if not _is_import_line(stmt):
+                    break
+                for small in stmt.body:
+                    if (
+                        isinstance(small, cst.ImportFrom)
+                        and not isinstance(small.names, cst.ImportStar)
+                        and import_from_module(small, self.job.file) == module
+                    ):
+                        return small
+        return None
+
+    def _top_anchor(self) -> Small | None:
+        anchor = None
+        for index, stmt in enumerate(self.module.body):
+            if index == 0 and _is_docstring(stmt):
+                continue
+            if not _is_import_line(stmt):
+                break
+            anchor = stmt.body[-1]
+        return anchor
+
+
+def _own_body(scope: Scope, module: cst.Module) -> cst.CSTNode:
+    node = getattr(scope, "node", None)
+    return node.body if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else module
+
+
+def _is_import_line(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
+    )
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _names_of(statement: cst.ImportFrom, appends: Mapping) -> set[tuple[str, str]]:
+    names = statement.names
+    aliases = [*(names if not isinstance(names, cst.ImportStar) else ()), *appends.get(statement, [])]
+    return {(cst.ensure_type(a.name, cst.Name).value, bound_name(a)) for a in aliases}
+
+
+def _alias(name: str, local: str) -> cst.ImportAlias:
+    asname = cst.AsName(name=cst.Name(local)) if local != name else None
+    return cst.ImportAlias(name=cst.Name(name), asname=asname)
+
+
+def _import_line(
+    module: str, aliases: list[cst.ImportAlias], relative: bool, job: FileJob
+) -> cst.SimpleStatementLine:
+    form = relative_form(module, job.file) if relative else None
+    names = append_items([], aliases)
+    if form is None:
+        statement = cst.ImportFrom(module=dotted_expr(module), names=names)
+    else:
+        dots, rest = form
+        statement = cst.ImportFrom(
+            module=dotted_expr(rest) if rest else None,
+            names=names,
+            relative=[cst.Dot() for _ in range(dots)],
+        )
+    return cst.SimpleStatementLine(body=[statement])

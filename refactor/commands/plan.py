@@ -1,0 +1,121 @@
+"""`refactor plan PLAN`: the stages, in order, with what each removes and rewrites (writes nothing)."""
+
+from __future__ import annotations
+
+import json
+from argparse import Namespace
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from refactor import exitcodes
+from refactor.planner import Stage, StagePlan
+from refactor.render_graph import dot, mermaid
+from refactor.workspace import Workspace
+
+
+def run(args: Namespace, console: Console) -> int:
+    workspace = Workspace.open(args.plan, cache=not args.no_cache)
+    plan = workspace.stage_plan
+    if args.graph:
+        text = mermaid(plan, workspace.graph) if args.graph == "mermaid" else dot(plan, workspace.graph)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            console.print(f"wrote {args.output}")
+        else:
+            console.out(text, end="", highlight=False)
+        return exitcodes.OK
+    if args.stage is not None and not any(s.number == args.stage for s in plan.stages):
+        console.print(f"[bold red]error:[/] {workspace.plan.path}: no stage {args.stage} "
+                      f"(the plan has {len(plan.stages)})", highlight=False)
+        return exitcodes.BAD_INPUT
+    if args.diff:
+        from refactor.commands.diff import show_diff
+        return show_diff(workspace, plan, args.stage, console)
+    if args.json:
+        data = plan.to_json()
+        if args.stage is not None:
+            data["stages"] = [s for s in data["stages"] if s["number"] == args.stage]
+        console.print_json(json.dumps(data))
+        return exitcodes.OK
+    if args.stage is not None:
+        console.print(stage_detail(plan.stage(args.stage)))
+        return exitcodes.OK
+    console.print(render(plan))
+    return exitcodes.OK
+
+
+def _kinds(stage: Stage) -> str:
+    return ", ".join(f"{kind} {count}" for kind, count in stage.sites_by_kind.items())
+
+
+def _common_prefix(plan: StagePlan) -> str:
+    modules = [m for s in plan.stages for m in s.modules]
+    if not modules:
+        return ""
+    parts = [m.split(".")[:-1] for m in modules]
+    prefix = []
+    for column in zip(*parts):
+        if len(set(column)) != 1:
+            break
+        prefix.append(column[0])
+    return ".".join(prefix) + "." if prefix else ""
+
+
+def render(plan: StagePlan) -> Group:
+    prefix = _common_prefix(plan)
+    title = f"Plan {plan.name}: {len(plan.stages)} stages to one {plan.canonical.partition(':')[2]}"
+    if prefix:
+        title += f"   (modules under {prefix.rstrip('.')})"
+    table = Table(title=title, title_justify="left", show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("modules (✗ file deleted)", ratio=3, overflow="fold")
+    table.add_column("defs", justify="right", no_wrap=True)
+    table.add_column("sites by kind", ratio=3, overflow="fold")
+    table.add_column("files", justify="right", no_wrap=True)
+    table.add_column("tests", justify="right", no_wrap=True)
+    table.add_column("distinct", justify="right", no_wrap=True)
+    for stage in plan.stages:
+        names = "\n".join(("✗ " if m in stage.delete_modules else "  ") + m[len(prefix):] for m in stage.modules)
+        if stage.blocked:
+            names += "\n[bold red]blocked: needs a decision[/]"
+        if stage.findings:
+            names += f"\n[yellow]{len(stage.findings)} site(s) reported[/]"
+        table.add_row(str(stage.number), names, str(len(stage.definitions)),
+                      f"{len(stage.edits)}: {_kinds(stage)}", str(len(stage.files)), str(len(stage.tests)),
+                      f"{stage.distinct_before}→{stage.distinct_after}")
+    notes = [Text(f"distinct definitions now: {plan.distinct}; after the last stage: "
+                  f"{plan.stages[-1].distinct_after if plan.stages else plan.distinct}")]
+    if plan.baseline:
+        notes.append(Text(f"{len(plan.baseline)} import(s) already broken before any change (baseline, not blocking):"))
+        notes.extend(Text(f"  {line}") for line in plan.baseline)
+    blocked = [b for s in plan.stages for b in s.blocked]
+    for line in blocked:
+        notes.append(Text.from_markup(f"[bold red]blocked[/] {line}"))
+    notes.append(Text("details: refactor plan PLAN --stage N   changes: refactor plan PLAN --diff --stage N"))
+    return Group(table, *notes)
+
+
+def stage_detail(stage: Stage) -> Group:
+    parts: list = [Text.from_markup(
+        f"[bold]Stage {stage.number}[/]: {', '.join(stage.modules)}   distinct {stage.distinct_before}→"
+        f"{stage.distinct_after}")]
+    if stage.depends_on:
+        parts.append(Text(f"goes before: {', '.join(stage.depends_on)}"))
+    parts.append(Text("definitions removed:", style="bold"))
+    for d in stage.definitions:
+        parts.append(Text(f"  {d.path}:{d.line}  {d.name} ({d.kind}) -> {d.replacement or 'deleted, unreferenced'}"))
+    for module in stage.delete_modules:
+        parts.append(Text(f"  module {module} deleted: nothing of substance left"))
+    parts.append(Text(f"sites rewritten ({len(stage.edits)}): {_kinds(stage)}", style="bold"))
+    for edit in stage.edits:
+        line = Text(f"  {edit.describe()}")
+        if edit.replacement is None:
+            line.stylize("yellow")
+        parts.append(line)
+    parts.append(Text(f"tests affected ({len(stage.tests)}): {', '.join(stage.tests) or 'none found'}"))
+    for blocked in stage.blocked:
+        parts.append(Text.from_markup(f"[bold red]blocked[/] {blocked}"))
+    return Group(*parts)

@@ -1,0 +1,282 @@
+"""The repository's import graph: module-level edges for every file, symbol-level sites for parsed ones.
+
+A `Site` is one place that refers to a module or to a name in a module: an import statement, an
+attribute access through a module alias, a string target (`mock.patch("a.b.C")`,
+`importlib.import_module("a.b")`), a `__all__` entry, a path literal naming a module's file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from refactor.facts import MODULE_SCOPE, FileFacts, ImportFact
+from refactor.project import Project
+
+SITE_KINDS = ("import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
+              "all", "patch", "import_module", "getattr", "string", "path")
+TEST_DIRS = {"tests", "test", "testing"}
+
+
+@dataclass(frozen=True)
+class Site:
+    path: str
+    line: int
+    kind: str                  # one of SITE_KINDS
+    module: str                # the module the site looks in (absolute)
+    name: str | None           # the name looked up there; None when the site names the module itself
+    scope: str = MODULE_SCOPE  # enclosing function, "" at module level
+    text: str = ""             # the site as written, for display
+
+    @property
+    def target(self) -> str:
+        return self.module if self.name is None else f"{self.module}:{self.name}"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def is_test_file(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" \
+        or any(p in TEST_DIRS for p in parts[:-1])
+
+
+class ImportGraph:
+    """Sites and module edges of one repository state, with queries grouped by purpose."""
+
+    def __init__(self, sites: Iterable[Site], edges: dict[str, set[str]], module_of: dict[str, str],
+                 path_of: dict[str, str]) -> None:
+        self.sites = tuple(sorted(set(sites), key=lambda s: (s.path, s.line, s.kind, s.module, s.name or "")))
+        self.edges = edges                      # importer module -> imported modules
+        self.module_of = module_of              # path -> module
+        self.path_of = path_of                  # module -> path
+        self._by_module: dict[str, list[Site]] = defaultdict(list)
+        for site in self.sites:
+            self._by_module[site.module].append(site)
+        self._reverse: dict[str, set[str]] | None = None
+
+    # -- who refers to what ----------------------------------------------------------------------
+    def sites_of_module(self, module: str) -> list[Site]:
+        """Every site looking into `module` (its names or the module itself)."""
+        return list(self._by_module.get(module, ()))
+
+    def sites_of_name(self, module: str, name: str) -> list[Site]:
+        return [s for s in self._by_module.get(module, ()) if s.name == name]
+
+    def sites_in(self, path: str) -> list[Site]:
+        return [s for s in self.sites if s.path == path]
+
+    # -- module level --------------------------------------------------------------------------
+    def importers(self, module: str) -> set[str]:
+        """Modules that import `module` directly (or one of its names)."""
+        return set(self._reverse_edges().get(module, ()))
+
+    def transitive_importers(self, modules: Iterable[str]) -> set[str]:
+        """Every module that imports any of `modules`, directly or through others."""
+        reverse = self._reverse_edges()
+        seen: set[str] = set()
+        queue = deque(modules)
+        while queue:
+            current = queue.popleft()
+            for importer in reverse.get(current, ()):
+                if importer not in seen:
+                    seen.add(importer)
+                    queue.append(importer)
+        return seen
+
+    def _reverse_edges(self) -> dict[str, set[str]]:
+        if self._reverse is None:
+            reverse: dict[str, set[str]] = defaultdict(set)
+            for importer, imported in self.edges.items():
+                for target in imported:
+                    reverse[target].add(importer)
+                    # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too
+                    parts = target.split(".")
+                    for i in range(1, len(parts)):
+                        reverse[".".join(parts[:i])].add(importer)
+            self._reverse = reverse
+        return self._reverse
+
+    def tests_affected(self, modules: Iterable[str], paths: Iterable[str] = ()) -> list[str]:
+        modules = set(modules)
+        importers = self.transitive_importers(modules) | modules
+        found = {self.path_of[m] for m in importers if m in self.path_of and is_test_file(self.path_of[m])}
+        found |= {p for p in paths if is_test_file(p)}
+        return sorted(found)
+
+
+def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
+    """Sites from the full facts of `paths`, edges from every file's (light or full) facts."""
+    full = project.parse(list(paths))
+    sites: list[Site] = []
+    for facts in full.values():
+        if not facts.error:
+            sites.extend(_SiteFinder(project, facts).sites())
+    everything = project.light()
+    edges = {f.module: {m for m in f.imported_modules if project.module_exists(m)} for f in everything.values()}
+    module_of = {p: f.module for p, f in everything.items()}
+    path_of = {f.module: p for p, f in everything.items()}
+    return ImportGraph(sites, edges, module_of, path_of)
+
+
+class _SiteFinder:
+    def __init__(self, project: Project, facts: FileFacts) -> None:
+        self.project, self.facts = project, facts
+        self.all_names = {n for n, _ in facts.all_names or ()}
+
+    def sites(self) -> list[Site]:
+        out = []
+        for imp in self.facts.imports:
+            out.extend(self._import_sites(imp))
+        for ref in self.facts.attributes:
+            module, name = self._through_module(ref.base, ref.path, ref.scope)
+            if module is not None and name is not None:
+                out.append(self._site(ref.line, "attribute", module, name, ref.scope, f"{ref.base}.{ref.path}"))
+        for ref in self.facts.strings:
+            out.extend(self._string_sites(ref))
+        for name, line in self.facts.all_names or ():
+            imp = self.project.import_for(self.facts, name)
+            if imp is not None and imp.module and imp.name not in (None, "*"):
+                out.append(self._site(line, "all", self.facts.module, name, MODULE_SCOPE, f'"{name}" in __all__'))
+        return [s for s in out if self.project.is_internal(s.module)]
+
+    def _site(self, line: int, kind: str, module: str, name: str | None, scope: str, text: str) -> Site:
+        return Site(self.facts.path, line, kind, module, name, scope, text)
+
+    def _kind(self, imp: ImportFact) -> str:
+        if imp.try_import or imp.fallback:
+            return "try_except"
+        if imp.type_checking:
+            return "type_checking"
+        if imp.scope != MODULE_SCOPE or imp.in_class:
+            return "lazy"
+        if imp.name and imp.name != "*" and (self.facts.is_package or imp.asname in self.all_names):
+            return "reexport"
+        if imp.level:
+            return "relative"
+        return "from" if imp.name else "import"
+
+    def _import_sites(self, imp: ImportFact) -> list[Site]:
+        if not imp.module:
+            return []
+        kind = self._kind(imp)
+        dots = "." * imp.level
+        if imp.name is None:
+            text = f"import {imp.module}" + (f" as {imp.asname}" if imp.asname != imp.module.split(".")[0] else "")
+            return [self._site(imp.line, kind, imp.module, None, imp.scope, text)]
+        text = f"from {dots}{imp.module if not imp.level else imp.module.rpartition('.')[2]} import {imp.name}"
+        if imp.asname and imp.asname != imp.name:
+            text += f" as {imp.asname}"
+        submodule = f"{imp.module}.{imp.name}"
+        if imp.name != "*" and self.project.module_exists(submodule) \
+                and self.project.binding(imp.module, imp.name) is None:
+            return [self._site(imp.line, kind, submodule, None, imp.scope, text)]
+        return [self._site(imp.line, kind, imp.module, imp.name, imp.scope, text)]
+
+    def _bound_module(self, local: str, scope: str) -> str | None:
+        """The module a local name is bound to by an import in `scope` (or at module level)."""
+        for var in self.facts.strings:
+            if var.kind == "module_var" and var.base == local and var.scope == scope and var.value:
+                return var.value
+        candidates = [i for i in self.facts.imports if i.asname == local and i.scope in (scope, MODULE_SCOPE)]
+        candidates.sort(key=lambda i: i.scope != scope)
+        for imp in candidates:
+            if imp.name is None:
+                plain = imp.asname == imp.module.split(".")[0]
+                return imp.module.split(".")[0] if plain else imp.module
+            if imp.name != "*" and self.project.module_exists(f"{imp.module}.{imp.name}") \
+                    and self.project.binding(imp.module, imp.name) is None:
+                return f"{imp.module}.{imp.name}"
+            return None
+        return None
+
+    def _through_module(self, base: str, path: str, scope: str) -> tuple[str | None, str | None]:
+        """`base.path` where base is a module alias: the deepest module and the first name after it."""
+        module = self._bound_module(base, scope)
+        if module is None:
+            return None, None
+        parts = path.split(".")
+        for part_index, part in enumerate(parts):
+            deeper = f"{module}.{part}"
+            if self.project.module_exists(deeper) and self.project.binding(module, part) is None:
+                module = deeper
+                continue
+            return module, parts[part_index]
+        return None, None
+
+    def _split_dotted(self, value: str) -> tuple[str | None, str | None]:
+        parts = value.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = ".".join(parts[:cut])
+            if self.project.module_exists(module):
+                return module, (parts[cut] if cut < len(parts) else None)
+        return None, None
+
+    def _string_sites(self, ref) -> list[Site]:
+        scope = ref.scope
+        if ref.kind in ("patch", "dotted") and ref.value:
+            module, name = self._split_dotted(ref.value)
+            if module is None:
+                return []
+            kind = "patch" if ref.kind == "patch" else "string"
+            return [self._site(ref.line, kind, module, name, scope, f'"{ref.value}"')]
+        if ref.kind in ("patch_object", "getattr", "patch_multiple"):
+            module = None
+            if ref.kind == "patch_multiple" and ref.value:
+                module, _ = self._split_dotted(ref.value)
+            elif ref.base:
+                first, _, rest = ref.base.partition(".")
+                module, name = self._through_module(first, rest, scope) if rest else (
+                    self._bound_module(first, scope), None)
+                if rest and name is not None:
+                    module = None  # patching an attribute of a class, not of a module
+            if module is None:
+                return []
+            kind = "getattr" if ref.kind == "getattr" else "patch"
+            names = ref.attrs or ((ref.value,) if ref.kind == "getattr" else ())
+            if ref.kind == "getattr" and ref.value is None:
+                return [self._site(ref.line, "getattr", module, "?", scope, f"getattr({ref.base}, <dynamic>)")]
+            return [self._site(ref.line, kind, module, n, scope, f'{ref.kind}({ref.base}, "{n}")') for n in names]
+        if ref.kind == "import_module" and ref.value:
+            if self.project.module_exists(ref.value) or self.project.is_internal(ref.value):
+                return [self._site(ref.line, "import_module", ref.value, None, scope, f'import_module("{ref.value}")')]
+            return []
+        if ref.kind == "path" and ref.value:
+            module = _module_for_path(self.project, ref.value)
+            if module:
+                return [self._site(ref.line, "path", module, None, scope, f'"{ref.value}"')]
+        return []
+
+
+def _module_for_path(project: Project, value: str) -> str | None:
+    value = value.lstrip("./")
+    if "/" not in value:
+        return None
+    source = project.by_path.get(value)
+    if source is None:
+        matches = [f for p, f in project.by_path.items() if p.endswith("/" + value)]
+        source = matches[0] if len(matches) == 1 else None
+    return source.module if source else None
+
+
+def broken_imports(project: Project, graph: ImportGraph, modules: Iterable[str]) -> list[str]:
+    """Sites into `modules` (or into modules of their packages that do not exist) that fail already:
+    a module that does not exist, or a name the module does not bind. Lines as `path:line: reason`."""
+    watched = set(modules)
+    out = []
+    for site in graph.sites:
+        if site.kind in ("all", "path", "string", "getattr"):
+            continue
+        package = site.module.rpartition(".")[0]
+        if site.module not in watched and package not in watched:
+            continue
+        if not project.module_exists(site.module):
+            out.append(f"{site.path}:{site.line}: module {site.module} does not exist")
+        elif site.name not in (None, "*", "?") and not (site.name.startswith("__") and site.name.endswith("__")) \
+                and site.name not in project.exports(site.module) \
+                and not project.module_exists(f"{site.module}.{site.name}"):
+            out.append(f"{site.path}:{site.line}: {site.module} does not define {site.name}")
+    return sorted(set(out))

@@ -1,0 +1,56 @@
+"""What the planner needs to know about a module, as plain values (so the planner stays pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from refactor.facts import TopStatement
+from refactor.project import Project
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    module: str
+    path: str
+    is_package: bool
+    exports: frozenset[str]                     # names bound at its top level
+    toplevel: tuple[TopStatement, ...]
+    origins: tuple[tuple[str, str], ...] = ()   # imported name -> "module:name" where it really lives
+    uses: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> lines where the name appears as a word
+
+    def origin(self, name: str) -> str | None:
+        return dict(self.origins).get(name)
+
+    def use_lines(self, name: str) -> tuple[int, ...]:
+        return dict(self.uses).get(name, ())
+
+
+def describe_modules(project: Project, modules: Iterable[str], names: Iterable[str] = ()) -> dict[str, ModuleInfo]:
+    """ModuleInfo for each existing module; `uses` counts the given names' word occurrences per line."""
+    names = sorted(set(names))
+    word = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
+    out = {}
+    for module in sorted(set(modules)):
+        facts = project.facts_of(module)
+        if facts is None or facts.error:
+            continue
+        origins = []
+        for binding in facts.bindings:
+            if binding.kind == "import":
+                symbol = project.resolve(module, binding.name)
+                if symbol.kind not in ("missing", "external"):
+                    origins.append((binding.name, symbol.ref))
+        uses: dict[str, list[int]] = {}
+        if word is not None:
+            text = project.reader.data(facts.path).decode("utf-8", "replace")
+            for number, line in enumerate(text.splitlines(), 1):
+                for match in word.finditer(line):
+                    uses.setdefault(match.group(1), []).append(number)
+        out[module] = ModuleInfo(
+            module=module, path=facts.path, is_package=facts.is_package,
+            exports=frozenset(project.exports(module)), toplevel=facts.toplevel, origins=tuple(origins),
+            uses=tuple((k, tuple(v)) for k, v in sorted(uses.items())),
+        )
+    return out

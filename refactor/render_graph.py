@@ -1,0 +1,62 @@
+"""The family's import graph as Mermaid or Graphviz DOT, with each redundant module's stage number."""
+
+from __future__ import annotations
+
+from refactor.graph import ImportGraph
+from refactor.planner import StagePlan
+
+
+def _edges(plan: StagePlan, graph: ImportGraph) -> tuple[dict[str, int], set[tuple[str, str]], str]:
+    stage_of = {m: s.number for s in plan.stages for m in s.modules}
+    canonical = plan.canonical.partition(":")[0]
+    nodes = set(stage_of) | {canonical}
+    edges = set()
+    for site in graph.sites:
+        importer = graph.module_of.get(site.path)
+        if importer and site.module in nodes and importer != site.module:
+            edges.add((importer, site.module))
+    return stage_of, edges, canonical
+
+
+def _node_id(module: str) -> str:
+    return "m_" + module.replace(".", "_")
+
+
+def mermaid(plan: StagePlan, graph: ImportGraph) -> str:
+    stage_of, edges, canonical = _edges(plan, graph)
+    lines = ["flowchart LR"]
+    modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
+    for module in modules:
+        if module == canonical:
+            label = f"{module}<br/>canonical"
+        elif module in stage_of:
+            label = f"{module}<br/>stage {stage_of[module]}"
+        else:
+            label = module
+        lines.append(f'    {_node_id(module)}["{label}"]')
+    for importer, imported in sorted(edges):
+        lines.append(f"    {_node_id(importer)} --> {_node_id(imported)}")
+    lines.append("    classDef canonical fill:#d4f7d4,stroke:#2a7a2a")
+    lines.append("    classDef redundant fill:#fde2e2,stroke:#a33")
+    lines.append(f"    class {_node_id(canonical)} canonical")
+    if stage_of:
+        lines.append(f"    class {','.join(_node_id(m) for m in sorted(stage_of))} redundant")
+    return "\n".join(lines) + "\n"
+
+
+def dot(plan: StagePlan, graph: ImportGraph) -> str:
+    stage_of, edges, canonical = _edges(plan, graph)
+    lines = ["digraph family {", "    rankdir=LR;", '    node [shape=box, fontname="Helvetica"];']
+    modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
+    for module in modules:
+        if module == canonical:
+            attrs = f'label="{module}\\ncanonical", style=filled, fillcolor="#d4f7d4"'
+        elif module in stage_of:
+            attrs = f'label="{module}\\nstage {stage_of[module]}", style=filled, fillcolor="#fde2e2"'
+        else:
+            attrs = f'label="{module}"'
+        lines.append(f'    "{module}" [{attrs}];')
+    for importer, imported in sorted(edges):
+        lines.append(f'    "{importer}" -> "{imported}";')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
