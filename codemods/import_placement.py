@@ -134,6 +134,7 @@ class Placer:
         anchor = None
         for index, stmt in enumerate(self.module.body):
             if index == 0 and _is_docstring(stmt):
+                anchor = stmt.body[0]
                 continue
             if not _is_import_line(stmt):
                 break

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 from refactor import __version__, exitcodes
 from refactor.errors import RefactorError
@@ -20,6 +21,9 @@ COMMANDS = {
     "audit": ("audit", "list every definition of the family, its kind and what it resolves to"),
     "check": ("check", "exit 1 while the family has more than one distinct definition"),
     "plan": ("plan", "show the staged removal order, each stage's blast radius, and its changes"),
+    "apply": ("apply", "make stage branches: edit, verify, test and commit each stage in a separate worktree"),
+    "verify": ("verify", "re-derive each stage branch's evidence from the branch and report disagreements"),
+    "demo": ("demo", "run audit, plan and apply --all on a temporary git copy of the bundled fixture"),
 }
 
 
@@ -62,7 +66,44 @@ def _plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", metavar="FILE", help="write the --graph output to FILE")
 
 
-_ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan}
+def _apply(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", help="plan file (TOML)")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stage", type=int, metavar="N", help="make the branch of stage N (stacked on stage N-1)")
+    which.add_argument("--all", action="store_true", help="make every stage branch in order; stop at a failure")
+    parser.add_argument("--base", metavar="REF", help="commit stage 1 starts from (default: HEAD)")
+    parser.add_argument("--strict", action="store_true", help="demand an all-green test run, not just no new failures")
+    parser.add_argument("--force", action="store_true",
+                        help="rebuild an existing stage branch (never one holding commits the tool did not make)")
+    parser.add_argument("--reviews", metavar="DIR", help="folder for the Markdown review descriptions")
+    parser.add_argument("--test-timeout", type=float, metavar="SECONDS", help="give up on a test run after this long")
+    parser.add_argument("--push", metavar="REMOTE", help="push every stage branch to REMOTE afterwards")
+    parser.add_argument("--open-prs", action="store_true", help="with --push: open one pull request per stage (gh)")
+
+
+def _verify(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", help="plan file (TOML)")
+    parser.add_argument("--tests", action="store_true", help="also re-run the tests on each branch and compare counts")
+
+
+def _demo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dir", metavar="DIR", help="where to make the copy (default: a new temporary folder)")
+
+
+_ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan, "apply": _apply, "verify": _verify, "demo": _demo}
+
+
+def _interrupt_on_sigterm() -> None:
+    """SIGTERM unwinds like Ctrl-C, so worktrees are removed and no half-made branch is left."""
+    import signal
+
+    def handler(signum, frame):  # noqa: ARG001
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
 
 
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
@@ -73,6 +114,7 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     module = importlib.import_module(f"refactor.commands.{COMMANDS[args.command][0]}")
+    _interrupt_on_sigterm()
     try:
         if hasattr(args, "plan") and args.plan is None:
             from refactor.config import default_plan
@@ -81,7 +123,7 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except RefactorError as exc:
         if args.debug:
             raise
-        console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         return exc.exit_code
     except KeyboardInterrupt:
         console.print("[bold red]interrupted[/]")

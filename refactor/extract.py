@@ -533,7 +533,6 @@ def _composed(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
 def _only_super_call(init: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     body = [s for s in init.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call) \
-        and (dotted(body[0].value.func) or "").endswith("__init__") \
-        and isinstance(body[0].value.func, ast.Attribute) \
+        and isinstance(body[0].value.func, ast.Attribute) and body[0].value.func.attr == "__init__" \
         and isinstance(body[0].value.func.value, ast.Call) \
         and dotted(body[0].value.func.value.func) == "super"

@@ -251,7 +251,7 @@ class _Inventory:
                 reexport, how = False, "alias of"
             chain = symbol.via
             final = f"{symbol.module}:{symbol.name}"
-            next_hop = _next_hop(chain, final)
+            next_hop = _next_hop(tuple(h for h in chain if not self._submodule_hop(h)), final)
             detail = f"{how} {next_hop}" + (f", which is {final}" if next_hop != final else "")
             if binding.type_checking:
                 detail += " (only under TYPE_CHECKING)"
@@ -268,6 +268,11 @@ class _Inventory:
             return Definition(facts.module, name, "alias", line, path, "?", f"alias of unresolvable {symbol.ref}",
                               False, "", None, chain=symbol.via)
         return None
+
+    def _submodule_hop(self, hop: str) -> bool:
+        """`pkg:sub` in a chain that is the lookup of submodule `pkg.sub` (`sub.Name` through `from pkg import sub`)."""
+        module, _, name = hop.partition(":")
+        return self.project.binding(module, name) is None and self.project.module_exists(f"{module}.{name}")
 
     def _classify(self, facts: FileFacts, cls: ClassFact) -> tuple[str, str]:
         bases = [b for b in cls.bases if b != "<expr>"]

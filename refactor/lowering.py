@@ -17,11 +17,22 @@ class _Lower(cst.CSTTransformer):
 
     def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString
                               ) -> cst.BaseExpression:
-        expressions = [p.expression for p in updated.parts if isinstance(p, cst.FormattedStringExpression)]
-        newlines = self._module.code_for_node(original).count("\n")
-        inner = ", ".join(self._module.code_for_node(e) for e in expressions)
-        inner_newlines = inner.count("\n")
-        text = "(" + inner + ("," if expressions else "None") + "\n" * max(0, newlines - inner_newlines) + ")"
+        # Each expression keeps the line it had inside the f-string: newlines of the text before it
+        # are replayed as blank lines in the tuple that replaces the string.
+        code = self._module.code_for_node
+        text, seen, emitted, any_expression = "(", 0, 0, False
+        for old, new in zip(original.parts, updated.parts):
+            if not isinstance(old, cst.FormattedStringExpression):
+                seen += code(old).count("\n")
+                continue
+            before = code(old.whitespace_before_expression).count("\n")
+            expression = code(new.expression)
+            text += "\n" * max(0, seen + before - emitted) + expression + ", "
+            emitted = max(emitted, seen + before) + expression.count("\n")
+            seen += code(old).count("\n")
+            any_expression = True
+        total = code(original).count("\n")
+        text += ("" if any_expression else "None") + "\n" * max(0, total - emitted) + ")"
         return cst.parse_expression(text, config=self._module.config_for_parsing)
 
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:

@@ -47,9 +47,9 @@ class Project:
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
-             jobs: int | None = None) -> Project:
+             jobs: int | None = None, cache_dir: Path | None = None) -> Project:
         files = discover(root, source_roots)
-        return cls(root, files, Reader(root, files, cache=cache, jobs=jobs))
+        return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir))
 
     # -- facts ------------------------------------------------------------------------------------
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:

@@ -28,7 +28,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 4
+_SCHEMA = 5
 _PARALLEL_THRESHOLD = 64
 
 
@@ -51,10 +51,13 @@ def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
     if paths is None:
         paths = _walk(root)
     roots = _source_roots(root, source_roots)
+    venvs: dict[str, bool] = {}  # directory -> holds pyvenv.cfg (a virtualenv under any name; git lists it)
     files = []
     for rel in sorted(set(paths)):
         parts = rel.split("/")
         if any(p in SKIP_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
+            continue
+        if any(_is_venv(root, "/".join(parts[:i]), venvs) for i in range(1, len(parts))):
             continue
         full = root / rel
         if full.is_symlink() and not _inside(full.resolve(), root):
@@ -89,6 +92,12 @@ def _source_roots(root: Path, configured: Iterable[str]) -> list[str]:
     if src.is_dir() and not (src / "__init__.py").exists():
         roots.append("src")
     return roots
+
+
+def _is_venv(root: Path, directory: str, seen: dict[str, bool]) -> bool:
+    if directory not in seen:
+        seen[directory] = (root / directory / "pyvenv.cfg").exists()
+    return seen[directory]
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -164,11 +173,10 @@ def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[dict]:
 class FactCache:
     """Per-file facts in SQLite, keyed by content hash, path and tool version. Safe to delete."""
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, folder: Path | None) -> None:
         self._db = None
-        if root is None:
+        if folder is None:
             return
-        folder = root / CACHE_DIR
         try:
             folder.mkdir(exist_ok=True)
             ignore = folder / ".gitignore"
@@ -208,12 +216,13 @@ class FactCache:
 class Reader:
     """Reads a set of files once and answers fact requests, cheapest first."""
 
-    def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None) -> None:
+    def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None,
+                 cache_dir: Path | None = None) -> None:
         self.root = root
         self.files = {f.path: f for f in files}
         self._data: dict[str, bytes] = {}
         self._digest: dict[str, str] = {}
-        self._cache = FactCache(root if cache else None)
+        self._cache = FactCache((cache_dir or root / CACHE_DIR) if cache else None)
         self.jobs = jobs or os.cpu_count() or 1
         self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
 

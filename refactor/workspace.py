@@ -14,6 +14,7 @@ from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
+from refactor.scan import CACHE_DIR
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Workspace:
     _graph: ImportGraph | None = field(default=None, repr=False)
     _stage_plan: StagePlan | None = field(default=None, repr=False)
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
+    extra_needles: frozenset[str] = frozenset()   # words of removed names, so leftovers are still found
 
     @classmethod
     def open(cls, plan_path: str | Path, *, cache: bool = True, root: Path | None = None) -> Workspace:
@@ -32,9 +34,12 @@ class Workspace:
         return cls.for_plan(plan, cache=cache, root=root)
 
     @classmethod
-    def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None) -> Workspace:
-        project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache)
-        return cls(plan, project)
+    def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
+                 extra_needles: frozenset[str] = frozenset()) -> Workspace:
+        """Scan `root` (default: the plan's root); the facts cache stays in the plan root's folder."""
+        project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache,
+                               cache_dir=plan.root / CACHE_DIR)
+        return cls(plan, project, extra_needles=extra_needles)
 
     @property
     def inventory(self) -> Inventory:
@@ -48,7 +53,7 @@ class Workspace:
         words = {d.name for d in inventory.definitions}
         for module in inventory.modules():
             words.add(module.rpartition(".")[2])
-        return {w for w in words if w}
+        return {w for w in words | self.extra_needles if w}
 
     @property
     def graph(self) -> ImportGraph:

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import REPO, run_cli, toml_value, write_plan
+
 from refactor.errors import PlanError
 from refactor.planfile import DEFAULT_TEST_COMMAND, Ref, load_plan, parse_ref
 
@@ -172,21 +172,28 @@ def test_parse_ref_accepts(tmp_path, text, expected):
     assert parse_ref(text, path=tmp_path, key="k") == expected
 
 
-def test_cli_bad_plan_is_one_line_exit_2(tmp_path):
+@pytest.mark.parametrize(("command", "text", "message"), [
+    pytest.param("audit", plan_text(family=["Web Socket"]),
+                 "plan.family: bad name pattern 'Web Socket' (use identifiers with * ? [] wildcards)", id="pattern"),
+    pytest.param("audit", plan_text(family=["[abc"]), "plan.family: bad name pattern '[abc'", id="bracket-pattern"),
+    pytest.param("check", "x = 1\n", "plan: missing [plan] table", id="missing-plan-table"),
+    pytest.param("check", plan_text(root="nowhere"), "plan.root: ", id="root"),
+])
+def test_cli_bad_plan_is_one_line_exit_2(tmp_path, command, text, message):
     path = tmp_path / "bad.toml"
-    path.write_text(plan_text(family=["Web Socket"]), encoding="utf-8")
-    code, out = run_cli(["audit", str(path)])
+    path.write_text(text, encoding="utf-8")
+    code, out = run_cli([command, str(path)])
     assert code == 2
     lines = out.splitlines()
     assert len(lines) == 1, out
-    assert str(path) in lines[0] and "plan.family" in lines[0] and "Traceback" not in out
+    assert lines[0].startswith(f"error: {path}: {message}")
 
 
 def test_cli_bad_plan_subprocess(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[plan\n", encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "refactor", "audit", str(path)], cwd=REPO,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2, done.stderr
     assert done.stdout.count("\n") == 1 and str(path) in done.stdout and "invalid TOML" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

@@ -6,6 +6,7 @@ import json
 from argparse import Namespace
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from refactor import exitcodes
@@ -26,7 +27,7 @@ def run(args: Namespace, console: Console) -> int:
         return exitcodes.OK
     console.print(render(inventory))
     for error in inventory.errors:
-        console.print(f"[yellow]skipped[/] {error}", highlight=False)
+        console.print(f"[yellow]skipped[/] {escape(error)}", highlight=False)
     return exitcodes.OK
 
 

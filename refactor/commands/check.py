@@ -5,6 +5,7 @@ from __future__ import annotations
 from argparse import Namespace
 
 from rich.console import Console
+from rich.markup import escape
 
 from refactor import exitcodes
 from refactor.runtime_count import count_runtime, default_python
@@ -32,5 +33,5 @@ def run(args: Namespace, console: Console) -> int:
     console.print(summary, highlight=False, soft_wrap=True)
     if args.runtime:
         for module, error in runtime.failed:
-            console.print(f"  [dim]import failed: {module}: {error}[/]", highlight=False, soft_wrap=True)
+            console.print(f"  [dim]import failed: {escape(module)}: {escape(error)}[/]", highlight=False, soft_wrap=True)
     return exitcodes.FAILED if failed else exitcodes.OK

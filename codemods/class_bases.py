@@ -1,0 +1,65 @@
+"""Class bases that the renames turn into the class itself, or into a repeated base.
+
+When the canonical class lists a family member it replaces (`class Settings(SettingsBase)`
+with `SettingsBase` renamed to `Settings`), that base goes; so does a base that, after the
+renames, names the same class as an earlier base (`class C(Settings, AppSettings)`).
+Runs before `import_rewrite`, on the names as the file has them.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
+
+from codemods._context import FileJob
+from codemods._names import absolute
+from codemods._sequences import remove_items
+
+
+class BaseCleaner(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+
+    def __init__(self, job: FileJob) -> None:
+        super().__init__()
+        self.job = job
+        self._depth = 0
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._depth += 1
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        self._depth -= 1
+        own = (self.job.file.module, original_node.name.value) if self._depth == 0 else None
+        seen: set[tuple[str, str]] = set()
+        keep = []
+        for base in original_node.bases:
+            target = self._target(base)
+            keep.append(target is None or (target != own and target not in seen))
+            if target is not None:
+                seen.add(target)
+        if all(keep):
+            return updated_node
+        bases = remove_items(list(updated_node.bases), keep)
+        if bases or updated_node.keywords:
+            return updated_node.with_changes(bases=bases)
+        return updated_node.with_changes(
+            bases=[], lpar=cst.MaybeSentinel.DEFAULT, rpar=cst.MaybeSentinel.DEFAULT
+        )
+
+    def _target(self, base: cst.Arg) -> tuple[str, str] | None:
+        """What a base names once the renames are done, as (module, name)."""
+        if base.keyword is not None or base.star:
+            return None
+        names = self.get_metadata(QualifiedNameProvider, base.value, set())
+        if len(names) != 1:
+            return None
+        (qualified,) = names
+        if qualified.source is QualifiedNameSource.LOCAL:
+            dotted = f"{self.job.file.module}.{qualified.name}"
+        elif qualified.source is QualifiedNameSource.IMPORT:
+            dotted = absolute(qualified.name, self.job.file) or qualified.name
+        else:
+            return None
+        module, _, name = dotted.rpartition(".")
+        rename = self.job.stage.rename(module, name)
+        return (rename.new_module, rename.new_name) if rename else (module, name)

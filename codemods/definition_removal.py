@@ -1,0 +1,85 @@
+"""Deleting named top-level definitions from one module, with their `__all__` entries.
+
+A definition is a class, a function, an assignment or annotated assignment (`X = Y`,
+`X = type("X", ...)`, `X: T = ...`), or an import binding the name (`from a import B as X`).
+Definitions under module-level `if TYPE_CHECKING:` / `if ...:` / `try:` blocks count;
+a block left empty goes (see `_blocks.BlockPruner`). Function and class bodies are not
+entered: only module-level names are definitions of the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import libcst as cst
+
+from codemods._blocks import BlockPruner
+from codemods._names import bound_name
+from codemods._sequences import remove_items
+from codemods.dunder_all import DunderAllEditor
+
+
+def remove_definitions(module: cst.Module, names: Collection[str]) -> cst.Module:
+    if not names:
+        return module
+    pruned = module.visit(DefinitionRemover(names))
+    return pruned.visit(DunderAllEditor(remove=names))
+
+
+class DefinitionRemover(BlockPruner):
+    def __init__(self, names: Collection[str]) -> None:
+        super().__init__()
+        self.names = frozenset(names)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        return self.doom(updated_node) if updated_node.name.value in self.names else updated_node
+
+    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+        return self.doom(updated_node) if updated_node.name.value in self.names else updated_node
+
+    def leave_Assign(
+        self, original_node: cst.Assign, updated_node: cst.Assign
+    ) -> cst.Assign | cst.RemovalSentinel:
+        targets = [t for t in updated_node.targets if not self._defines(t.target)]
+        if len(targets) == len(updated_node.targets):
+            return updated_node
+        return updated_node.with_changes(targets=targets) if targets else cst.RemoveFromParent()
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign | cst.RemovalSentinel:
+        return cst.RemoveFromParent() if self._defines(updated_node.target) else updated_node
+
+    def leave_Import(
+        self, original_node: cst.Import, updated_node: cst.Import
+    ) -> cst.Import | cst.RemovalSentinel:
+        return self._without_names(updated_node)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated_node.names, cst.ImportStar):
+            return updated_node
+        return self._without_names(updated_node)
+
+    def _without_names(self, node: cst.Import | cst.ImportFrom):  # type: ignore[no-untyped-def]
+        aliases = list(node.names)  # type: ignore[arg-type]
+        keep = [bound_name(alias) not in self.names for alias in aliases]
+        if all(keep):
+            return node
+        return node.with_changes(names=remove_items(aliases, keep)) if any(keep) else cst.RemoveFromParent()
+
+    def _defines(self, target: cst.BaseExpression) -> bool:
+        if isinstance(target, cst.Name):
+            return target.value in self.names
+        if isinstance(target, (cst.Tuple, cst.List)):  # `A, B = ...` goes only when all go
+            return bool(target.elements) and all(self._defines(e.value) for e in target.elements)
+        return False

@@ -1,0 +1,78 @@
+"""Keeping a module's `__all__` in step with renamed and deleted names.
+
+Edits the string entries of module-level `__all__ = [...]`, `__all__: list[str] = (...)`
+and `__all__ += [...]`: renamed entries get the new name (same quotes), deleted entries go,
+and a renamed entry that now repeats an existing one goes too. Other entries keep their
+place, layout and comments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+import libcst as cst
+import libcst.matchers as m
+
+from codemods._sequences import remove_items
+
+_ALL = m.Name("__all__")
+
+
+class DunderAllEditor(cst.CSTTransformer):
+    def __init__(self, rename: Mapping[str, str] | None = None, remove: Collection[str] = ()) -> None:
+        super().__init__()
+        self.rename = dict(rename or {})
+        self.remove = frozenset(remove)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if len(updated_node.targets) != 1 or not m.matches(updated_node.targets[0].target, _ALL):
+            return updated_node
+        return updated_node.with_changes(value=self._edit(updated_node.value))
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
+        if not m.matches(updated_node.target, _ALL) or updated_node.value is None:
+            return updated_node
+        return updated_node.with_changes(value=self._edit(updated_node.value))
+
+    def leave_AugAssign(self, original_node: cst.AugAssign, updated_node: cst.AugAssign) -> cst.AugAssign:
+        if not m.matches(updated_node.target, _ALL):
+            return updated_node
+        return updated_node.with_changes(value=self._edit(updated_node.value))
+
+    def _edit(self, value: cst.BaseExpression) -> cst.BaseExpression:
+        if not isinstance(value, (cst.List, cst.Tuple)):
+            return value
+        names = [_entry(element) for element in value.elements]
+        if not any(name in self.rename or name in self.remove for name in names):
+            return value
+        untouched = {name for name in names if name not in self.rename}
+        seen: set[str] = set()
+        items, keep = [], []
+        for element, name in zip(value.elements, names):
+            new = self.rename.get(name, name) if name is not None else None
+            drop = name in self.remove or (name in self.rename and (new in untouched or new in seen))
+            if name in self.rename and not drop:
+                seen.add(new)
+                string = cst.ensure_type(element.value, cst.SimpleString)
+                element = element.with_changes(
+                    value=string.with_changes(value=f"{string.prefix}{string.quote}{new}{string.quote}")
+                )
+            items.append(element)
+            keep.append(not drop)
+        elements = remove_items(items, keep)
+        if isinstance(value, cst.Tuple) and len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
+            elements[0] = elements[0].with_changes(comma=cst.Comma())
+        return value.with_changes(elements=elements)
+
+
+def _entry(element: cst.BaseElement) -> str | None:
+    if isinstance(element, cst.Element) and isinstance(element.value, cst.SimpleString):
+        evaluated = element.value.evaluated_value
+        return evaluated if isinstance(evaluated, str) else None
+    return None

@@ -1,0 +1,136 @@
+"""`apply_edits`: source texts plus an `EditSpec` in, one `FileResult` per file out.
+
+Pure: no printing, no file writes, no git. Two passes over the files:
+  1. per file: parse, delete the module's definitions, drop bases made redundant, rewrite
+     import sites. From this pass the stage learns which removable modules really go (no
+     substance left) and which module-level names files renamed (for patch strings).
+  2. per file: string targets and dynamic imports, imports our edits left unused, reports
+     on what still reads a removed module, the deletion decision, and a re-parse.
+A file none of whose text mentions anything the stage changes is not parsed at all. A
+file that fails to parse, or whose edit would not parse, is a "failed" result, never an
+exception; a file whose rewrite would shadow a binding comes back unchanged with findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods._context import FileJob, StageIndex
+from codemods.class_bases import BaseCleaner
+from codemods.definition_removal import remove_definitions
+from codemods.dynamic_imports import DynamicImportRewriter
+from codemods.import_rewrite import rewrite_imports
+from codemods.module_removal import has_substance
+from codemods.package_exports import GoneImportReporter
+from codemods.spec import EditSpec, FileContext, FileResult, Finding
+from codemods.string_targets import StringTargetRewriter
+from codemods.unused_imports import remove_unused_imports
+
+_BOM = "\ufeff"
+
+
+@dataclass
+class _FirstPass:
+    original: cst.Module | None = None
+    tree: cst.Module | None = None
+    findings: list[Finding] = field(default_factory=list)
+    renames: dict[str, str] = field(default_factory=dict)
+    result: FileResult | None = None  # final already: failed or blocked
+
+
+def apply_edits(files: Mapping[FileContext, str], spec: EditSpec) -> dict[str, FileResult]:
+    stage = StageIndex.build(spec)
+    words = _words(spec)
+    first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
+    stage = _learned(stage, files, first)
+    words |= {name for _, name in stage.local_renames}
+    results = {}
+    for ctx, text in files.items():
+        done = first[ctx]
+        if done.original is None and done.result is None and _mentions(ctx, text, stage, words):
+            done = _first_pass(ctx, text, stage, None)
+        results[ctx.path] = done.result or _second_pass(ctx, text, done, stage)
+    return results
+
+
+def _first_pass(ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None) -> _FirstPass:
+    if words is not None and not _mentions(ctx, text, stage, words):
+        return _FirstPass()
+    job = FileJob(ctx, stage)
+    try:
+        original = cst.parse_module(text.removeprefix(_BOM))
+    except cst.ParserSyntaxError as error:
+        message = error.message.splitlines()[0]
+        return _FirstPass(result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}"))
+    try:
+        tree = remove_definitions(original, stage.deletions.get(ctx.module, ()))
+        tree = MetadataWrapper(tree).visit(BaseCleaner(job))
+        outcome = rewrite_imports(tree, job)
+    except Exception as error:  # a codemod bug is this file's failure, not the run's
+        return _FirstPass(result=_crash(ctx, error))
+    if outcome.blocked:
+        result = FileResult(ctx.path, "unchanged", text, tuple(job.findings))
+        return _FirstPass(result=result)
+    return _FirstPass(original, outcome.module, job.findings, outcome.local_renames)
+
+
+def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
+    if done.original is None or done.tree is None:
+        return FileResult(ctx.path, "unchanged", text)
+    job = FileJob(ctx, stage, list(done.findings))
+    try:
+        tree = MetadataWrapper(done.tree).visit(StringTargetRewriter(job))
+        tree = MetadataWrapper(tree).visit(DynamicImportRewriter(job))
+        tree = remove_unused_imports(done.original, tree, job)
+        MetadataWrapper(tree).visit(GoneImportReporter(job))
+    except Exception as error:
+        return _crash(ctx, error)
+    findings = tuple(job.findings)
+    if ctx.module in stage.gone:
+        return FileResult(ctx.path, "deleted", None, findings)
+    code = (_BOM if text.startswith(_BOM) else "") + tree.code
+    if code == text:
+        return FileResult(ctx.path, "unchanged", text, findings)
+    try:
+        cst.parse_module(code.removeprefix(_BOM))
+    except cst.ParserSyntaxError as error:
+        return FileResult(ctx.path, "failed", None, findings, f"{ctx.path}:{error.raw_line}: edit does not parse")
+    return FileResult(ctx.path, "changed", code, findings)
+
+
+def _learned(stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]) -> StageIndex:
+    """The stage plus what the first pass found: modules that go, names files renamed."""
+    by_module = {ctx.module: ctx for ctx in files}
+    gone, paths, renames = set(), {}, {}
+    for module in stage.spec.removable_modules:
+        ctx = by_module.get(module)
+        done = first.get(ctx) if ctx is not None else None
+        if done is None or (done.tree is not None and not has_substance(done.tree)):
+            gone.add(module)
+            tail = "/__init__.py" if ctx is not None and ctx.is_package else ".py"
+            paths[module] = module.replace(".", "/") + tail
+    for ctx, done in first.items():
+        renames.update({(ctx.module, old): new for old, new in done.renames.items()})
+    return dataclasses.replace(stage, gone=frozenset(gone), gone_paths=paths, local_renames=renames)
+
+
+def _words(spec: EditSpec) -> set[str]:
+    words = {r.old_name for r in spec.renames}
+    words |= {r.old_module.rpartition(".")[2] for r in spec.renames}
+    return words | {module.rpartition(".")[2] for module in spec.removable_modules}
+
+
+def _mentions(ctx: FileContext, text: str, stage: StageIndex, words: set[str]) -> bool:
+    if ctx.module in stage.deletions or ctx.module in stage.spec.removable_modules:
+        return True
+    return any(word in text for word in words)
+
+
+def _crash(ctx: FileContext, error: Exception) -> FileResult:
+    reason = f"{type(error).__name__}: {error}".splitlines()[0]
+    return FileResult(ctx.path, "failed", error=f"{ctx.path}:1: internal error: {reason}")

@@ -1,0 +1,131 @@
+"""Rewriting every import site of a renamed name to the canonical (see `import_plan`).
+
+`rewrite_imports(module, job)` finds the sites (`import_sites`), plans the edits
+(`import_plan`, `import_placement`, `shadowing`, `try_collapse`) and applies them here, in
+place: aliases are renamed or dropped, new imports go next to the site they replace (inside
+the same function, `if TYPE_CHECKING:` or `try:` block) or are merged into an import of the
+same module, uses are renamed, `__all__` follows. A file with a shadowing site is returned
+untouched (`RewriteOutcome.blocked`), with the finding on the job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+
+from codemods._blocks import BlockPruner
+from codemods._context import FileJob
+from codemods._sequences import append_items, remove_items
+from codemods.dunder_all import DunderAllEditor
+from codemods.import_plan import ImportPlanner, RewritePlan
+from codemods.import_sites import SiteCollector
+from codemods.try_collapse import collapse
+
+
+@dataclass(frozen=True)
+class RewriteOutcome:
+    module: cst.Module
+    blocked: bool = False
+    local_renames: dict[str, str] = field(default_factory=dict)  # module-level old -> new
+
+
+def rewrite_imports(module: cst.Module, job: FileJob) -> RewriteOutcome:
+    wrapper = MetadataWrapper(module)
+    collector = SiteCollector(job)
+    wrapper.visit(collector)
+    parents = wrapper.resolve(ParentNodeProvider)
+    positions = wrapper.resolve(PositionProvider)
+    plan = ImportPlanner(job, wrapper.module, collector.sites, parents, positions).build()
+    if plan.blocked:
+        return RewriteOutcome(module, blocked=True)
+    if plan.empty:
+        return RewriteOutcome(module)
+    rewritten = wrapper.module.visit(ImportRewriter(plan))
+    if plan.all_renames:
+        rewritten = rewritten.visit(DunderAllEditor(rename=plan.all_renames))
+    return RewriteOutcome(rewritten, local_renames=dict(plan.all_renames))
+
+
+class ImportRewriter(BlockPruner):
+    """Applies a `RewritePlan`; every edit is keyed by an original node."""
+
+    def __init__(self, plan: RewritePlan) -> None:
+        super().__init__()
+        self.plan = plan
+        self._consumed: set[int] = set()
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(original_node.names, cst.ImportStar):
+            return updated_node
+        edits = [self.plan.alias_edits.get(alias, alias) for alias in original_node.names]
+        appends = self.plan.placement.appends.get(original_node, [])
+        if all(e is a for e, a in zip(edits, original_node.names)) and not appends:
+            return updated_node
+        items = [e if e is not None else a for e, a in zip(edits, original_node.names)]
+        names = remove_items(items, [e is not None for e in edits])
+        opening = updated_node.lpar.whitespace_after if updated_node.lpar else None
+        names = append_items(names, appends, opening)
+        if names:
+            return updated_node.with_changes(names=names)
+        for line in self.plan.placement.insert_after.get(original_node, []):
+            if id(line) not in self._consumed:  # the new import takes the old one's place
+                self._consumed.add(id(line))
+                return line.body[0].with_changes(semicolon=updated_node.semicolon)
+        return cst.RemoveFromParent()
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]:
+        result = super().leave_SimpleStatementLine(original_node, updated_node)
+        pending = self._pending(original_node)
+        return cst.FlattenSentinel([result, *pending]) if pending else result
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        pending = self._pending(original_node)
+        if pending:
+            updated_node = updated_node.with_changes(
+                body=[*updated_node.body, *(line.body[0] for line in pending)]
+            )
+        return super().leave_SimpleStatementSuite(original_node, updated_node)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if self.plan.placement.prepend:
+            updated_node = updated_node.with_changes(
+                body=[*self.plan.placement.prepend, *updated_node.body]
+            )
+        return super().leave_Module(original_node, updated_node)
+
+    def leave_Try(self, original_node: cst.Try, updated_node: cst.Try):  # type: ignore[override]
+        result = super().leave_Try(original_node, updated_node)
+        if original_node in self.plan.collapse and not self.is_doomed(result):
+            return collapse(result)
+        return result
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        return self._replaced(original_node, updated_node)
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        return self._replaced(original_node, updated_node)
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        return self._replaced(original_node, updated_node)
+
+    def _replaced(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
+        replacement = self.plan.replace.get(original)
+        return updated if replacement is None else replacement  # type: ignore[return-value]
+
+    def _pending(self, line: cst.CSTNode) -> list[cst.SimpleStatementLine]:
+        found = []
+        for small in getattr(line, "body", ()):
+            for new in self.plan.placement.insert_after.get(small, []):
+                if id(new) not in self._consumed:
+                    found.append(new)
+        return found

@@ -1,0 +1,132 @@
+"""Removing imports that our edits left unused, and only those.
+
+An import binding is removed when nothing uses it after the edits and either something
+used it before (the deleted or rewritten code did) or it is a binding the edits created.
+Imports the user left unused stay, and so do `__future__` imports, names listed in
+`__all__` or in the stage's `exports_after` for this module, and module-level imports of a
+package `__init__` (re-exports). The exception: an unused import of a module the stage
+deletes goes, since it would fail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection
+
+import libcst as cst
+from libcst.metadata import ImportAssignment, MetadataWrapper, Scope, ScopeProvider
+
+from codemods._blocks import BlockPruner
+from codemods._context import FileJob
+from codemods._names import bound_name, import_from_module
+from codemods._sequences import remove_items
+from codemods.dunder_all import _entry
+
+Key = tuple[str, str, str]  # (scope path, source, local name)
+
+
+def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -> cst.Module:
+    _, used_before, all_before = _usage(MetadataWrapper(before), job)
+    wrapper = MetadataWrapper(after)
+    aliases, _, _ = _usage(wrapper, job)
+    doomed = set()
+    for alias, (key, used, top) in aliases.items():
+        if used or _protected(key, top, wrapper.module, job):
+            continue
+        if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0:
+            doomed.add(alias)
+    if not doomed:
+        return after
+    return wrapper.module.visit(_AliasRemover(doomed))
+
+
+def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Counter]:
+    """Per import alias: (key, used?, at module level?); and per key, how many used / exist."""
+    scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
+    refs: dict[cst.ImportAlias, int] = {}
+    owner: dict[cst.ImportAlias, tuple[Scope, cst.Import | cst.ImportFrom]] = {}
+    for scope in scopes:
+        for assignment in scope.assignments:
+            if not isinstance(assignment, ImportAssignment):
+                continue
+            node = assignment.node
+            for alias in getattr(node, "names", ()):
+                if isinstance(alias, cst.ImportAlias) and assignment.as_name in (alias.name, _as(alias)):
+                    refs[alias] = refs.get(alias, 0) + len(assignment.references)
+                    owner[alias] = (scope, node)
+    result, used_counts, all_counts = {}, Counter(), Counter()
+    for alias, count in refs.items():
+        scope, node = owner[alias]
+        key = (_scope_path(scope), _source(node, alias, job), bound_name(alias))
+        result[alias] = (key, count > 0, scope is scope.globals)
+        used_counts[key] += count > 0
+        all_counts[key] += 1
+    return result, used_counts, all_counts
+
+
+def _from_gone(source: str, job: FileJob) -> bool:
+    module, _, name = source.partition(":")
+    return module in job.stage.gone or (bool(name) and f"{module}.{name}" in job.stage.gone)
+
+
+def _protected(key: Key, top: bool, module: cst.Module, job: FileJob) -> bool:
+    source, local = key[1], key[2]
+    if source.startswith("__future__:"):
+        return True
+    if top and (job.file.is_package or local in job.stage.exports.get(job.file.module, ())):
+        return True
+    return top and local in _dunder_all(module)
+
+
+def _dunder_all(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for stmt in module.body:
+        for small in getattr(stmt, "body", ()):
+            target = getattr(small, "target", None) or next(
+                (t.target for t in getattr(small, "targets", ())), None
+            )
+            value = getattr(small, "value", None)
+            if isinstance(target, cst.Name) and target.value == "__all__" and isinstance(value, (cst.List, cst.Tuple)):
+                names.update(n for n in map(_entry, value.elements) if n)
+    return names
+
+
+def _source(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob) -> str:
+    name = cst.Module([]).code_for_node(alias.name)
+    if isinstance(node, cst.ImportFrom):
+        module = import_from_module(node, job.file) or ""
+        return f"{module}:{name}"
+    return name
+
+
+def _scope_path(scope: Scope) -> str:
+    parts = []
+    while scope is not scope.globals:
+        parts.append(getattr(scope, "name", None) or "?")
+        scope = scope.parent
+    return ".".join(reversed(parts))
+
+
+def _as(alias: cst.ImportAlias) -> cst.CSTNode | None:
+    return alias.asname.name if alias.asname is not None else None
+
+
+class _AliasRemover(BlockPruner):
+    def __init__(self, doomed: Collection[cst.ImportAlias]) -> None:
+        super().__init__()
+        self.doomed = {id(alias) for alias in doomed}
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import):  # type: ignore[no-untyped-def]
+        return self._prune_aliases(original_node, updated_node)
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom):  # type: ignore[no-untyped-def]
+        if isinstance(original_node.names, cst.ImportStar):
+            return updated_node
+        return self._prune_aliases(original_node, updated_node)
+
+    def _prune_aliases(self, original, updated):  # type: ignore[no-untyped-def]
+        keep = [id(alias) not in self.doomed for alias in original.names]
+        if all(keep):
+            return updated
+        names = remove_items(list(updated.names), keep)
+        return updated.with_changes(names=names) if names else cst.RemoveFromParent()

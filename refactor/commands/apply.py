@@ -1,0 +1,86 @@
+"""`refactor apply PLAN --stage N | --all`: make stage branches, each tested and proven by a fresh audit."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from refactor import exitcodes
+from refactor.planfile import load_plan
+from refactor.stage import Options, StageOutcome, StageRunner
+
+
+def run(args: Namespace, console: Console) -> int:
+    plan = load_plan(args.plan)
+    options = Options(base=args.base, strict=args.strict, force=args.force,
+                      reviews=Path(args.reviews).resolve() if args.reviews else None,
+                      test_timeout=args.test_timeout)
+    status = console.status("starting", spinner="dots")
+    runner = StageRunner(plan, options, progress=lambda message: status.update(message))
+    outcomes: list[StageOutcome] = []
+    with runner.git.lock(), status:
+        if args.all:
+            total = len(runner.base_plan(runner.base_commit()).stages)
+            numbers = range(1, total + 1)
+        else:
+            numbers = [args.stage]
+        for number in numbers:
+            outcome = runner.apply(number)
+            outcomes.append(outcome)
+            status.stop()
+            report(outcome, console)
+            status.start()
+            if not outcome.ok:
+                break
+    if args.all or len(outcomes) > 1:
+        console.print(summary(outcomes, runner))
+    if outcomes and outcomes[-1].ok:
+        from refactor.commands.publish import publish_if_asked
+        return publish_if_asked(args, runner, outcomes, console)
+    return exitcodes.FAILED
+
+
+def report(outcome: StageOutcome, console: Console) -> None:
+    if outcome.status == "up to date":
+        console.print(f"[green]✓[/] stage {outcome.number}: {outcome.reason} (nothing to do)", highlight=False)
+        return
+    if outcome.status == "committed":
+        evidence = outcome.evidence
+        console.print(f"[bold green]✓[/] stage {outcome.number} committed on [bold]{outcome.branch}[/] "
+                      f"({outcome.commit[:10]}): distinct {evidence.distinct_before} → {evidence.distinct_after}, "
+                      f"{evidence.site_count} sites, tests {outcome.tests.summary()}", highlight=False)
+        if outcome.comparison and outcome.comparison.still_failing:
+            console.print(f"  [yellow]{len(outcome.comparison.still_failing)} test(s) failed on the base "
+                          f"and still fail (not held against the stage):[/]", highlight=False)
+            for test in outcome.comparison.still_failing:
+                console.print(f"    {test}", highlight=False)
+        for finding in evidence.findings:
+            console.print(f"  [yellow]reported:[/] {finding}", highlight=False)
+        return
+    console.print(f"[bold red]✗[/] stage {outcome.number} {outcome.status}: {outcome.reason}; nothing was "
+                  f"committed and {outcome.branch} was not created", highlight=False)
+    for line in outcome.details:
+        console.print(f"    {line}", highlight=False)
+    if outcome.diff_path:
+        console.print(f"  the stage's diff was saved to {outcome.diff_path}", highlight=False)
+    if outcome.tests is not None and outcome.tests.output_tail:
+        console.print("  last lines of the test output:", highlight=False)
+        for line in outcome.tests.output_tail.splitlines()[-12:]:
+            console.print(f"    {line}", highlight=False, markup=False)
+
+
+def summary(outcomes: list[StageOutcome], runner: StageRunner) -> Table:
+    table = Table(title="Stages", title_justify="left",
+                  caption=f"review descriptions: {runner.reviews_folder()}", caption_justify="left")
+    for column in ("#", "branch", "status", "distinct", "sites", "tests"):
+        table.add_column(column)
+    for outcome in outcomes:
+        evidence = outcome.evidence
+        table.add_row(str(outcome.number), outcome.branch, outcome.status,
+                      f"{evidence.distinct_before}→{evidence.distinct_after}" if evidence else "",
+                      str(evidence.site_count) if evidence else "",
+                      outcome.tests.summary() if outcome.tests else "")
+    return table

@@ -1,0 +1,76 @@
+"""`refactor demo`: the whole flow on a temporary git copy of the bundled WebSocket fixture."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from argparse import Namespace
+from pathlib import Path
+
+from rich.console import Console
+
+from refactor import exitcodes
+from refactor.commands import apply as apply_command
+from refactor.commands import plan as plan_command
+from refactor.errors import RefactorError
+from refactor.planfile import load_plan
+from refactor.workspace import Workspace
+
+FIXTURE = "fixtures/websocket_app"
+PLAN = "plans/websocket_manager.toml"
+
+
+def bundled(relative: str) -> Path:
+    """A file shipped with the project: next to the package (a checkout) or in the current directory."""
+    for base in (Path(__file__).resolve().parents[2], Path.cwd()):
+        if (base / relative).exists():
+            return base / relative
+    raise RefactorError(f"cannot find {relative}: run `refactor demo` from a checkout of the project")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-c", "user.name=refactor demo", "-c", "user.email=demo@localhost", *args],
+                          cwd=cwd, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def run(args: Namespace, console: Console) -> int:
+    folder = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="refactor-demo-"))
+    repo = folder / "websocket_app"
+    if repo.exists():
+        raise RefactorError(f"{repo} already exists: choose another --dir")
+    shutil.copytree(bundled(FIXTURE), repo, ignore=shutil.ignore_patterns("__pycache__", ".refactor_cache",
+                                                                          ".pytest_cache"))
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _git(repo, "add", "--all")
+    _git(repo, "commit", "--quiet", "-m", "WebSocket app with its manager defined in 11 modules")
+    text = bundled(PLAN).read_text(encoding="utf-8").replace('root = "../fixtures/websocket_app"',
+                                                              'root = "websocket_app"')
+    plan_path = folder / "websocket_manager.toml"
+    plan_path.write_text(text, encoding="utf-8")
+    console.rule("[bold]refactor demo")
+    console.print(f"a git copy of the bundled fixture: {repo}\nits plan: {plan_path}\n", highlight=False)
+    workspace = Workspace.open(plan_path)
+    console.print(f"[bold]1. audit[/]: {workspace.inventory.distinct} distinct definitions, "
+                  f"{workspace.inventory.names} names, in {len(workspace.inventory.redundant_modules())} "
+                  f"redundant modules (refactor audit {plan_path})", highlight=False)
+    console.print("[bold]2. plan[/]")
+    console.print(plan_command.render(workspace.stage_plan))
+    console.print("[bold]3. apply --all[/]")
+    code = apply_command.run(Namespace(plan=str(plan_path), all=True, stage=None, base=None, strict=False,
+                                       force=False, reviews=None, test_timeout=None, push=None, open_prs=False),
+                             console)
+    console.print("[bold]4. what each branch holds[/]")
+    console.print(_git(repo, "log", "--oneline", "--graph", "--decorate", "main..refactor/websocket-manager/"
+                       f"stage-{len(workspace.stage_plan.stages):02d}") if code == 0 else "(stopped early)",
+                  highlight=False, markup=False)
+    if code != exitcodes.OK:
+        return code
+    last = load_plan(plan_path).branch(len(workspace.stage_plan.stages))
+    _git(repo, "checkout", "--quiet", last)
+    final = Workspace.open(plan_path)
+    console.print(f"[bold]5. on {last}[/]: refactor check -> {final.inventory.distinct} distinct definition(s); "
+                  f"your own checkout of main was never touched", highlight=False)
+    console.print(f"explore: cd {repo} && git log --stat {last}", highlight=False)
+    return exitcodes.OK if final.inventory.distinct == 1 else exitcodes.FAILED

@@ -1,0 +1,92 @@
+"""Carry a stage's edits out on a tree: read the files, run the codemods, write what they return.
+
+`compute_edits` is side-effect free (it reads); `write_edits` is the only function that writes.
+A file's BOM and line endings are kept as they were.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+from codemods.engine import apply_edits
+from codemods.spec import FileContext, FileResult
+from refactor.planner import Stage
+from refactor.scan import decode
+from refactor.workspace import Workspace
+
+_BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class StageEdits:
+    results: tuple[FileResult, ...]
+    originals: tuple[tuple[str, str], ...]     # path -> original text (BOM included)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def changed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status in ("changed", "deleted")]
+
+    @property
+    def findings(self) -> list[str]:
+        return [str(f) for r in self.results for f in r.findings]
+
+    def new_text(self, result: FileResult) -> str | None:
+        if result.new_text is None:
+            return None
+        original = dict(self.originals).get(result.path, "")
+        return (_BOM + result.new_text) if original.startswith(_BOM) and not result.new_text.startswith(_BOM) \
+            else result.new_text
+
+    def diff(self) -> str:
+        originals = dict(self.originals)
+        chunks = []
+        for result in sorted(self.changed, key=lambda r: r.path):
+            before = originals.get(result.path, "").splitlines(keepends=True)
+            after = (self.new_text(result) or "").splitlines(keepends=True)
+            to = "/dev/null" if result.status == "deleted" else f"b/{result.path}"
+            chunks.extend(difflib.unified_diff(before, after, f"a/{result.path}", to))
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+
+
+def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
+    project = workspace.project
+    contexts: dict[FileContext, str] = {}
+    originals = []
+    paths = set(stage.files) | {project.by_module[m].path for m in stage.modules if m in project.by_module}
+    failures = []
+    for path in sorted(paths):
+        source = project.by_path.get(path)
+        if source is None:
+            continue
+        data = project.reader.data(path)
+        try:
+            text = decode(data, path)
+        except ValueError as exc:
+            failures.append(FileResult(path, "failed", error=str(exc)))
+            continue
+        text = text.removeprefix(_BOM)   # decode() drops a UTF-8 BOM; it is put back on write
+        originals.append((path, (_BOM + text) if data.startswith(b"\xef\xbb\xbf") else text))
+        contexts[FileContext(path, source.module, source.is_package)] = text
+    spec = stage.edit_spec(keep_local_names=workspace.plan.keep_local_names)
+    results = apply_edits(contexts, spec)
+    ordered = tuple(failures) + tuple(results[p] for p in sorted(results))
+    return StageEdits(ordered, tuple(originals))
+
+
+def write_edits(root: Path, edits: StageEdits) -> list[str]:
+    """Write changed files and delete deleted ones under `root`; return the paths touched."""
+    touched = []
+    for result in edits.changed:
+        target = root / result.path
+        if result.status == "deleted":
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(edits.new_text(result).encode("utf-8"))
+        touched.append(result.path)
+    return touched

@@ -1,0 +1,91 @@
+"""What a stage commit claims, written as a readable message plus machine-readable trailers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from refactor import __version__
+from refactor.gitops import TOOL_TRAILER
+
+
+@dataclass(frozen=True)
+class Evidence:
+    plan: str
+    plan_hash: str
+    stage: int
+    stages: int
+    base: str                          # the commit stage 1 started from
+    parent: str                        # the commit this stage was made on
+    modules: tuple[str, ...]
+    deleted_modules: tuple[str, ...]
+    definitions: tuple[str, ...]       # "module:Name (kind)"
+    sites: tuple[tuple[str, int], ...]   # (kind, count)
+    distinct_before: int
+    distinct_after: int
+    tests_run: int
+    tests_passed: int
+    tests_failed: int
+    tests_skipped: int
+    failing_before_and_after: tuple[str, ...] = ()
+    findings: tuple[str, ...] = ()
+
+    @property
+    def site_count(self) -> int:
+        return sum(n for _, n in self.sites)
+
+    def message(self) -> str:
+        short = ", ".join(m.rpartition(".")[2] for m in self.modules)
+        lines = [f"refactor({self.plan}): stage {self.stage}/{self.stages}: remove {short}", ""]
+        lines.append(f"Distinct definitions: {self.distinct_before} -> {self.distinct_after}")
+        lines.append("Modules: " + ", ".join(
+            f"{m} ({'file deleted' if m in self.deleted_modules else 'family definitions removed'})"
+            for m in self.modules))
+        lines.append("Definitions deleted: " + (", ".join(self.definitions) or "none"))
+        kinds = ", ".join(f"{k} {n}" for k, n in self.sites)
+        lines.append(f"Sites rewritten: {self.site_count}" + (f" ({kinds})" if kinds else ""))
+        lines.append(f"Tests: {self.tests_run} run, {self.tests_passed} passed, {self.tests_failed} failed, "
+                     f"{self.tests_skipped} skipped")
+        if self.failing_before_and_after:
+            lines.append("Failing on the base and still failing (not caused by this stage):")
+            lines.extend(f"  - {t}" for t in self.failing_before_and_after)
+        if self.findings:
+            lines.append("Reported, not rewritten:")
+            lines.extend(f"  - {f}" for f in self.findings)
+        lines += [
+            "",
+            f"Refactor-Plan: {self.plan}",
+            f"Refactor-Plan-Hash: {self.plan_hash}",
+            f"Refactor-Stage: {self.stage}/{self.stages}",
+            f"Refactor-Base: {self.base}",
+            f"Refactor-Parent: {self.parent}",
+            f"Refactor-Modules: {' '.join(self.modules)}",
+            f"Refactor-Deleted-Modules: {' '.join(self.deleted_modules) or '-'}",
+            f"Refactor-Distinct: {self.distinct_before} -> {self.distinct_after}",
+            f"Refactor-Sites: {self.site_count} " + " ".join(f"{k}={n}" for k, n in self.sites),
+            f"Refactor-Tests: run={self.tests_run} passed={self.tests_passed} failed={self.tests_failed} "
+            f"skipped={self.tests_skipped}",
+            f"{TOOL_TRAILER}: refactor {__version__}",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def parse(trailers: dict[str, str]) -> Evidence | None:
+    """The evidence a tool commit claims, from its trailers; None when they are missing or malformed."""
+    try:
+        stage, stages = trailers["Refactor-Stage"].split("/")
+        before, after = trailers["Refactor-Distinct"].split(" -> ")
+        site_fields = trailers["Refactor-Sites"].split()
+        sites = tuple((k, int(v)) for k, v in (f.split("=") for f in site_fields[1:]))
+        tests = dict(f.split("=") for f in trailers["Refactor-Tests"].split())
+        deleted = trailers.get("Refactor-Deleted-Modules", "-")
+        return Evidence(
+            plan=trailers["Refactor-Plan"], plan_hash=trailers["Refactor-Plan-Hash"], stage=int(stage),
+            stages=int(stages), base=trailers["Refactor-Base"], parent=trailers["Refactor-Parent"],
+            modules=tuple(trailers["Refactor-Modules"].split()),
+            deleted_modules=() if deleted == "-" else tuple(deleted.split()), definitions=(), sites=sites,
+            distinct_before=int(before), distinct_after=int(after), tests_run=int(tests["run"]),
+            tests_passed=int(tests["passed"]), tests_failed=int(tests["failed"]),
+            tests_skipped=int(tests["skipped"]),
+        )
+    except (KeyError, ValueError):
+        return None

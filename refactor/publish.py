@@ -1,0 +1,59 @@
+"""Push stage branches and open one pull request per stage, never overwriting other people's commits."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactor.errors import RepositoryError
+from refactor.gitops import Git
+
+
+@dataclass(frozen=True)
+class PushResult:
+    branch: str
+    action: str      # created | updated | up to date | refused
+    detail: str = ""
+
+
+def push_branch(git: Git, remote: str, branch: str) -> PushResult:
+    """Push `branch` to `remote`: create, fast-forward, or replace with a lease when the remote tip holds
+    only the tool's own commits. Anything else is refused, never overwritten."""
+    local = git.branch_tip(branch)
+    if local is None:
+        raise RepositoryError(f"branch {branch} does not exist locally")
+    listed = git._run("ls-remote", remote, f"refs/heads/{branch}").split()
+    remote_tip = listed[0] if listed else None
+    if remote_tip == local:
+        return PushResult(branch, "up to date")
+    if remote_tip is None:
+        git._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        return PushResult(branch, "created")
+    git._run("fetch", "--quiet", remote, f"refs/heads/{branch}")
+    if git.is_ancestor(remote_tip, local):
+        git._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        return PushResult(branch, "updated", "fast-forward")
+    theirs = [c for c in git.commits(local, remote_tip) if not c.by_tool]
+    if theirs:
+        return PushResult(branch, "refused", f"the remote branch holds {len(theirs)} commit(s) the tool did not "
+                                             f"make (first {theirs[0].sha[:10]}): merge them, then push")
+    git._run("push", "--quiet", f"--force-with-lease=refs/heads/{branch}:{remote_tip}", remote,
+             f"refs/heads/{branch}:refs/heads/{branch}")
+    return PushResult(branch, "updated", f"replaced {remote_tip[:10]} (tool commits only), with lease")
+
+
+def open_pull_request(cwd: Path, branch: str, base: str, title: str, body_file: Path) -> str:
+    """Open a pull request with the GitHub CLI; returns what gh printed (the URL)."""
+    gh = shutil.which("gh")
+    if gh is None:
+        raise RepositoryError("the GitHub CLI (gh) is not installed: the branches are pushed; install gh "
+                              "or open the pull requests by hand")
+    done = subprocess.run([gh, "pr", "create", "--base", base, "--head", branch, "--title", title,
+                           "--body-file", str(body_file)], cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RepositoryError(f"gh pr create for {branch} failed: {last}")
+    return done.stdout.strip()

@@ -1,0 +1,85 @@
+"""Re-derive what a stage commit claims, from the commit itself, and list every disagreement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from refactor import evidence as evidence_format
+from refactor.stage import StageRunner
+from refactor.testrun import run_tests
+from refactor.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class BranchCheck:
+    number: int
+    branch: str
+    commit: str | None
+    problems: tuple[str, ...]
+    facts: tuple[str, ...]         # what was re-derived, for the report
+
+    @property
+    def ok(self) -> bool:
+        return self.commit is not None and not self.problems
+
+
+def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> BranchCheck | None:
+    """None when the branch does not exist."""
+    branch = runner.plan.branch(number)
+    tip = runner.git.branch_tip(branch)
+    if tip is None:
+        return None
+    commit = runner._tool_commit(tip, number)
+    if commit is None:
+        return BranchCheck(number, branch, None, (f"{branch} has no commit made by the tool for stage {number}",), ())
+    claimed = evidence_format.parse(commit.trailers)
+    if claimed is None:
+        return BranchCheck(number, branch, commit.sha, ("the tool commit's evidence trailers are missing or "
+                                                        "malformed",), ())
+    problems, facts = [], []
+    git, rel = runner.git, runner.rel
+    parent = runner.git.parent(commit.sha)
+    if parent != claimed.parent:
+        problems.append(f"claims parent {claimed.parent[:10]}, but its parent is {str(parent)[:10]}")
+    with git.worktree(commit.sha, f"{runner.plan.name}-verify-{number:02d}") as tree:
+        after = Workspace.for_plan(runner.plan, root=tree / rel,
+                                   extra_needles=frozenset(m.rpartition(".")[2] for m in claimed.deleted_modules))
+        inventory = after.inventory
+        facts.append(f"distinct {inventory.distinct}")
+        if inventory.distinct != claimed.distinct_after:
+            problems.append(f"claims distinct {claimed.distinct_before} -> {claimed.distinct_after}, "
+                            f"the branch has {inventory.distinct}")
+        left = [d.ref for d in inventory.definitions if d.module in claimed.modules
+                and d.status not in ("canonical", "canonical re-export", "kept")]
+        if left:
+            problems.append(f"claims {', '.join(claimed.modules)} are free of the family, but they still "
+                            f"define {', '.join(left)}")
+        for module in claimed.deleted_modules:
+            if module in after.project.by_module:
+                problems.append(f"claims {module} was deleted, but it exists")
+        refs = [s for s in after.graph.sites
+                if s.module in claimed.deleted_modules or any(s.module.startswith(m + ".") for m in claimed.deleted_modules)]
+        if refs:
+            problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
+        if tests:
+            report = run_tests(runner.plan.test_command, tree / rel, repo_root=runner.plan.root)
+            facts.append(f"tests {report.summary()}")
+            measured = (report.run, report.passed, report.failed, report.skipped)
+            stated = (claimed.tests_run, claimed.tests_passed, claimed.tests_failed, claimed.tests_skipped)
+            if measured != stated:
+                problems.append(f"claims tests run/passed/failed/skipped = {stated}, a re-run gives {measured}")
+    if parent is not None:
+        with git.worktree(parent, f"{runner.plan.name}-verify-parent-{number:02d}") as tree:
+            before = Workspace.for_plan(runner.plan, root=tree / rel).stage_plan
+            stage = next((s for s in before.stages if set(s.modules) == set(claimed.modules)), None)
+            if stage is None:
+                problems.append(f"on its parent, no stage removes {', '.join(claimed.modules)}")
+            else:
+                derived = tuple(stage.sites_by_kind.items())
+                facts.append(f"sites {len(stage.edits)}")
+                if dict(derived) != dict(claimed.sites):
+                    problems.append(f"claims sites {dict(claimed.sites)}, the plan on its parent has {dict(derived)}")
+                if stage.distinct_before != claimed.distinct_before:
+                    problems.append(f"claims distinct before {claimed.distinct_before}, its parent has "
+                                    f"{stage.distinct_before}")
+    return BranchCheck(number, branch, commit.sha, tuple(problems), tuple(facts))

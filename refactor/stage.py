@@ -1,0 +1,293 @@
+"""Apply one stage on its own branch: worktree, codemods, the stage contract, tests, commit, branch.
+
+Nothing is committed and no branch is made unless every condition holds; the branch ref is
+created last, atomically. The user's checkout is only read (and only when it is the base).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactor.edits import compute_edits, write_edits
+from refactor.errors import RepositoryError
+from refactor.evidence import Evidence
+from refactor.gitops import Git
+from refactor.planfile import Plan
+from refactor.planner import Stage, StagePlan
+from refactor.review import describe
+from refactor.testrun import BaselineStore, Comparison, TestReport, compare, is_pytest, run_tests
+from refactor.verify import Verification, removal_needles, verify_stage
+from refactor.workspace import Workspace
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    number: int
+    branch: str
+    status: str                      # committed | up to date | failed | blocked
+    reason: str = ""                 # one line when not committed
+    details: tuple[str, ...] = ()    # failed checks, failing tests, blocked members
+    commit: str | None = None
+    evidence: Evidence | None = None
+    diff_path: str | None = None
+    review_path: str | None = None
+    tests: TestReport | None = None
+    comparison: Comparison | None = None
+    stage: Stage | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("committed", "up to date")
+
+
+@dataclass(frozen=True)
+class Options:
+    base: str | None = None
+    strict: bool = False
+    force: bool = False
+    reviews: Path | None = None
+    test_timeout: float | None = None
+
+
+class StageRunner:
+    def __init__(self, plan: Plan, options: Options = Options(), progress: Progress = lambda message: None) -> None:
+        self.plan, self.options, self.progress = plan, options, progress
+        self.git = Git(plan.root)
+        try:
+            self.rel = plan.root.relative_to(self.git.toplevel)
+        except ValueError:
+            raise RepositoryError(f"{plan.path}: plan.root {plan.root} is outside the repository "
+                                  f"{self.git.toplevel}") from None
+        self.state = self.git.state_dir
+        self.baselines = BaselineStore(self.state / "baselines")
+        self._base_plans: dict[str, StagePlan] = {}
+
+    # -- where a stage starts ------------------------------------------------------------------------
+    def base_commit(self) -> str:
+        """The commit stage 1 starts from: --base, or the recorded base of existing stages, or HEAD."""
+        if self.options.base:
+            sha = self.git.resolve(self.options.base)
+            if sha is None:
+                raise RepositoryError(f"--base {self.options.base}: no such commit")
+            return sha
+        head = self.git.head()
+        first = self.git.branch_tip(self.plan.branch(1))
+        if first is not None:
+            recorded = self._tool_commit(first, 1)
+            if recorded is not None:
+                return recorded.trailers["Refactor-Base"]
+        dirty = self.git.dirty()
+        if dirty:
+            shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
+            raise RepositoryError(f"{self.git.toplevel}: uncommitted changes in {shown}; the stages are built from "
+                                  f"commits, so commit or stash them first (or pass --base REF)")
+        return head
+
+    def _tool_commit(self, tip: str, number: int):
+        """The tool's commit for stage `number` on a branch whose tip is `tip` (reviewer commits may follow)."""
+        sha = tip
+        for _ in range(200):
+            commit = self.git.commit_info(sha)
+            if commit.by_tool and commit.trailers.get("Refactor-Plan") == self.plan.name \
+                    and commit.trailers.get("Refactor-Stage", "").split("/")[0] == str(number):
+                return commit
+            sha = self.git.parent(sha)
+            if sha is None:
+                return None
+        return None
+
+    def base_plan(self, base: str) -> StagePlan:
+        """The plan as made on the base commit: it fixes the stages' numbers and modules."""
+        if base not in self._base_plans:
+            self.progress(f"planning on base {base[:10]}")
+            with self.git.worktree(base, f"{self.plan.name}-base") as tree:
+                self._base_plans[base] = Workspace.for_plan(self.plan, root=tree / self.rel).stage_plan
+        return self._base_plans[base]
+
+    def parent_of(self, number: int, base: str) -> tuple[str, str]:
+        """(commit, branch name) stage `number` is stacked on."""
+        if number == 1:
+            return base, self.options.base or (self.git.current_branch() or "HEAD")
+        previous = self.plan.branch(number - 1)
+        tip = self.git.branch_tip(previous)
+        if tip is None:
+            raise RepositoryError(f"branch {previous} is missing: run `refactor apply {self.plan.path} "
+                                  f"--stage {number - 1}` first")
+        return tip, previous
+
+    # -- one stage --------------------------------------------------------------------------------------
+    def apply(self, number: int) -> StageOutcome:
+        base = self.base_commit()
+        planned = self.base_plan(base)
+        if not 1 <= number <= len(planned.stages):
+            raise RepositoryError(f"{self.plan.path}: no stage {number} (the plan has {len(planned.stages)})")
+        parent, parent_branch = self.parent_of(number, base)
+        branch = self.plan.branch(number)
+        existing = self.git.branch_tip(branch)
+        expect = None
+        if existing is not None:
+            done = self._up_to_date(existing, parent, number)
+            if done is not None:
+                return done
+            expect = self._replaceable(branch, existing, parent, number)
+        return self._make(number, planned, base, parent, parent_branch, branch, expect)
+
+    def _up_to_date(self, tip: str, parent: str, number: int) -> StageOutcome | None:
+        commits = self.git.commits(parent, tip) if self.git.is_ancestor(parent, tip) else []
+        tool = [c for c in commits if c.by_tool]
+        if self.git.is_ancestor(parent, tip) and len(tool) == 1 and len(commits) == 1 \
+                and tool[0].trailers.get("Refactor-Plan-Hash") == self.plan.digest:
+            return StageOutcome(number, self.plan.branch(number), "up to date",
+                                reason=f"{self.plan.branch(number)} already holds this stage of this plan",
+                                commit=tip)
+        return None
+
+    def branch_commits(self, number: int, tip: str, parent: str) -> list:
+        """The commits that belong to stage `number`'s branch: from its tool commit's parent to the tip."""
+        tool = self._tool_commit(tip, number)
+        start = tool.trailers.get("Refactor-Parent") if tool is not None else None
+        if start is None or self.git.resolve(start) is None:
+            start = parent
+        return self.git.commits(start, tip)
+
+    def _replaceable(self, branch: str, tip: str, parent: str, number: int) -> str:
+        if not self.options.force:
+            raise RepositoryError(f"branch {branch} already exists at {tip[:10]} and differs from this plan; "
+                                  f"`refactor status {self.plan.path}` shows why; --force rebuilds it")
+        foreign = [c for c in self.branch_commits(number, tip, parent) if not c.by_tool]
+        if foreign:
+            raise RepositoryError(f"branch {branch} holds {len(foreign)} commit(s) the tool did not make "
+                                  f"(first: {foreign[0].sha[:10]} {foreign[0].message.splitlines()[0]}); --force "
+                                  f"never discards them: use `refactor restack {self.plan.path}`")
+        return tip
+
+    def _make(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str,
+              expect: str | None) -> StageOutcome:
+        wanted = set(planned.stage(number).modules)
+        self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
+        with self.git.worktree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
+            root = tree / self.rel
+            workspace = Workspace.for_plan(self.plan, root=root)
+            fresh = workspace.stage_plan
+            stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
+                (s for s in fresh.stages if wanted & set(s.modules)), None)
+            if stage is None:
+                return StageOutcome(number, branch, "failed", reason=f"the modules of stage {number} "
+                                    f"({', '.join(sorted(wanted))}) define no family member on {parent[:10]} any more")
+            stage = dataclasses.replace(stage, number=number)
+            if stage.blocked:
+                return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
+                                    details=stage.blocked, stage=stage)
+            self.progress(f"stage {number}: rewriting {len(stage.edits)} sites in {len(stage.files)} files")
+            edits = compute_edits(workspace, stage)
+            if edits.failures:
+                return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
+                                    details=tuple(r.error or r.path for r in edits.failures), stage=stage)
+            touched = write_edits(root, edits)
+            diff_path = self._save_diff(number, edits.diff())
+            self.progress(f"stage {number}: verifying with a fresh audit and import graph")
+            after = Workspace.for_plan(self.plan, root=root, extra_needles=removal_needles(stage))
+            verification = verify_stage(stage, after, touched, fresh.baseline)
+            if not verification.ok:
+                return self._failed_verification(number, branch, stage, verification, diff_path)
+            report, comparison, failure = self._test(number, stage, root, base)
+            if failure is not None:
+                return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
+            evidence = Evidence(
+                plan=self.plan.name, plan_hash=self.plan.digest, stage=number, stages=len(planned.stages),
+                base=base, parent=parent, modules=stage.modules, deleted_modules=stage.delete_modules,
+                definitions=tuple(f"{d.ref} ({d.kind})" for d in stage.definitions),
+                sites=tuple(stage.sites_by_kind.items()), distinct_before=stage.distinct_before,
+                distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
+                tests_failed=report.failed, tests_skipped=report.skipped,
+                failing_before_and_after=comparison.still_failing,
+                findings=tuple(stage.findings) + tuple(edits.findings),
+            )
+            paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
+            self.progress(f"stage {number}: committing {len(paths)} files")
+            sha = self.git.commit_in(tree, paths, evidence.message())
+            review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
+                              parent_branch=parent_branch, still_failing=comparison.still_failing,
+                              findings=evidence.findings)
+            if expect is not None:
+                self.git.save_backup(branch, expect, sha[:12])
+            self.git.create_branch(branch, sha, expect=expect)
+        review_path = self._save_review(number, review)
+        return StageOutcome(number, branch, "committed", commit=sha, evidence=evidence, diff_path=str(diff_path),
+                            review_path=str(review_path), tests=report, comparison=comparison, stage=stage)
+
+    def _failed_verification(self, number: int, branch: str, stage: Stage, verification: Verification,
+                             diff_path: Path) -> StageOutcome:
+        details = []
+        for check in verification.failures():
+            details.append(f"{check.name}: failed")
+            details.extend(f"  {line}" for line in check.detail[:20])
+        return StageOutcome(number, branch, "failed", reason="the stage contract does not hold on the changed tree",
+                            details=tuple(details), diff_path=str(diff_path), stage=stage)
+
+    # -- tests -------------------------------------------------------------------------------------
+    def _test(self, number: int, stage: Stage, root: Path, base: str
+              ) -> tuple[TestReport | None, Comparison | None, StageOutcome | None]:
+        command = self.plan.test_command
+        baseline = self.baseline(base)
+        if is_pytest(command) and stage.tests and not self.options.strict:
+            self.progress(f"stage {number}: running {len(stage.tests)} affected test file(s) first")
+            quick = run_tests(command, root, only=list(stage.tests), timeout=self.options.test_timeout,
+                              repo_root=self.plan.root)
+            early = compare(baseline, quick)
+            if early.new_failures:
+                return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
+                                                  reason="tests that passed on the base fail now",
+                                                  details=early.new_failures, tests=quick, comparison=early)
+        self.progress(f"stage {number}: running the full test command")
+        report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root)
+        comparison = compare(baseline, report)
+        if self.options.strict and report.failed:
+            return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
+                                                    reason="--strict: the test run is not all green",
+                                                    details=tuple(report.failing), tests=report, comparison=comparison)
+        if not comparison.ok:
+            details = tuple(f"fails now: {t}" for t in comparison.new_failures) + tuple(
+                f"passed on the base, not run now: {t}" for t in comparison.disappeared)
+            return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
+                                                    reason="tests that passed on the base fail or disappeared",
+                                                    details=details, tests=report, comparison=comparison)
+        return report, comparison, None
+
+    def baseline(self, base: str) -> TestReport:
+        """The base commit's test outcomes, run once and reused across stages and runs."""
+        command = self.plan.test_command
+        stored = self.baselines.get(base, command)
+        if stored is not None:
+            return stored
+        self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
+        with self.git.worktree(base, f"{self.plan.name}-baseline") as tree:
+            report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root)
+        self.baselines.put(base, command, report)
+        return report
+
+    # -- files the user can open ---------------------------------------------------------------------
+    def _save_diff(self, number: int, diff: str) -> Path:
+        folder = self.state / "diffs" / self.plan.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.diff"
+        path.write_text(diff, encoding="utf-8")
+        return path
+
+    def reviews_folder(self) -> Path:
+        return self.options.reviews or (self.state / "reviews" / self.plan.name)
+
+    def _save_review(self, number: int, text: str) -> Path:
+        folder = self.reviews_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.md"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        return path

@@ -1,0 +1,190 @@
+"""Run a project's test command and read what happened, test by test (pytest's JUnit XML).
+
+The command is an argument list, never a shell string. For pytest commands we add
+`--junitxml` and read every test's outcome; any other command is judged by its exit code alone,
+as one pseudo-test named after the command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactor.errors import RefactorError
+
+PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
+
+
+@dataclass(frozen=True)
+class TestReport:
+    command: tuple[str, ...]
+    exit_code: int
+    outcomes: tuple[tuple[str, str], ...]   # (test id, outcome), sorted
+    duration: float
+    output_tail: str
+    from_junit: bool
+
+    def outcome_map(self) -> dict[str, str]:
+        return dict(self.outcomes)
+
+    def count(self, *kinds: str) -> int:
+        return sum(1 for _, outcome in self.outcomes if outcome in kinds)
+
+    @property
+    def run(self) -> int:
+        return len(self.outcomes)
+
+    @property
+    def passed(self) -> int:
+        return self.count(PASSED)
+
+    @property
+    def failed(self) -> int:
+        return self.count(FAILED, ERROR)
+
+    @property
+    def skipped(self) -> int:
+        return self.count(SKIPPED)
+
+    @property
+    def failing(self) -> list[str]:
+        return [test for test, outcome in self.outcomes if outcome in (FAILED, ERROR)]
+
+    def summary(self) -> str:
+        return f"{self.run} run, {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
+
+    def to_json(self) -> dict:
+        return {"command": list(self.command), "exit_code": self.exit_code, "outcomes": dict(self.outcomes),
+                "duration": round(self.duration, 3), "from_junit": self.from_junit}
+
+    @classmethod
+    def from_json(cls, data: dict) -> TestReport:
+        return cls(tuple(data["command"]), data["exit_code"], tuple(sorted(data["outcomes"].items())),
+                   data["duration"], "", data["from_junit"])
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A stage's test outcomes against the base's: only *new* failures block."""
+
+    new_failures: tuple[str, ...]     # passed on the base, failed or errored now
+    disappeared: tuple[str, ...]      # passed on the base, not run now
+    still_failing: tuple[str, ...]    # failed on the base and now: reported, not held against the stage
+    fixed: tuple[str, ...]            # failed on the base, pass now
+
+    @property
+    def ok(self) -> bool:
+        return not self.new_failures and not self.disappeared
+
+
+def compare(base: TestReport, stage: TestReport) -> Comparison:
+    before, after = base.outcome_map(), stage.outcome_map()
+    bad = (FAILED, ERROR)
+    return Comparison(
+        new_failures=tuple(sorted(t for t, o in after.items() if o in bad and before.get(t) not in bad)),
+        disappeared=tuple(sorted(t for t, o in before.items() if o == PASSED and t not in after)),
+        still_failing=tuple(sorted(t for t, o in after.items() if o in bad and before.get(t) in bad)),
+        fixed=tuple(sorted(t for t, o in after.items() if o == PASSED and before.get(t) in bad)),
+    )
+
+
+def is_pytest(command: tuple[str, ...]) -> bool:
+    return any(Path(part).name in ("pytest", "py.test") for part in command) or (
+        "-m" in command and command.index("-m") + 1 < len(command) and command[command.index("-m") + 1] == "pytest")
+
+
+def resolve_command(command: tuple[str, ...], repo_root: Path) -> tuple[str, ...]:
+    """`python` means the repository's own virtual environment when it has one, else this interpreter."""
+    if command and command[0] in ("python", "python3"):
+        for candidate in (repo_root / ".venv/bin/python", repo_root / "venv/bin/python"):
+            if candidate.exists():
+                return (str(candidate), *command[1:])
+        return (sys.executable, *command[1:])
+    return command
+
+
+def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = None,
+              timeout: float | None = None, repo_root: Path | None = None) -> TestReport:
+    """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only)."""
+    command = resolve_command(tuple(command), repo_root or cwd)
+    if not command or shutil.which(command[0], path=os.environ.get("PATH")) is None and not Path(command[0]).exists():
+        raise RefactorError(f"test command not found: {command[0] if command else '(empty)'} "
+                            f"(plan.test_command = {list(command)})")
+    pytest = is_pytest(command)
+    with tempfile.TemporaryDirectory(prefix="refactor-tests-") as folder:
+        junit = Path(folder) / "junit.xml"
+        full = list(command)
+        if pytest:
+            full += [f"--junitxml={junit}", "-p", "no:cacheprovider", "-o", "junit_family=xunit2"]
+            full += list(only or ())
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        start = time.monotonic()
+        try:
+            done = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
+                                  stdin=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise RefactorError(f"test command not found: {command[0]}") from None
+        except subprocess.TimeoutExpired:
+            raise RefactorError(f"test command timed out after {timeout}s: {' '.join(command)}") from None
+        duration = time.monotonic() - start
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-40:])
+        if pytest and junit.exists():
+            outcomes = _read_junit(junit)
+            return TestReport(tuple(full[: len(command)]), done.returncode, tuple(sorted(outcomes.items())),
+                              duration, tail, True)
+    outcome = PASSED if done.returncode == 0 else FAILED
+    return TestReport(tuple(command), done.returncode, ((" ".join(command), outcome),), duration, tail, False)
+
+
+def _read_junit(path: Path) -> dict[str, str]:
+    try:
+        root = ElementTree.parse(path).getroot()
+    except ElementTree.ParseError as exc:
+        raise RefactorError(f"{path}: unreadable JUnit XML from the test run ({exc})") from None
+    outcomes = {}
+    for case in root.iter("testcase"):
+        test = f"{case.get('classname', '')}::{case.get('name', '')}"
+        kinds = {child.tag for child in case}
+        if "error" in kinds:
+            outcomes[test] = ERROR
+        elif "failure" in kinds:
+            outcomes[test] = FAILED
+        elif "skipped" in kinds:
+            outcomes[test] = SKIPPED
+        else:
+            outcomes[test] = PASSED
+    return outcomes
+
+
+class BaselineStore:
+    """The base commit's test outcomes, recorded once per (commit, command) and reused."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, commit: str, command: tuple[str, ...]) -> Path:
+        import hashlib
+        digest = hashlib.sha256(json.dumps(list(command)).encode()).hexdigest()[:16]
+        return self.folder / f"{commit}-{digest}.json"
+
+    def get(self, commit: str, command: tuple[str, ...]) -> TestReport | None:
+        path = self._path(commit, command)
+        try:
+            return TestReport.from_json(json.loads(path.read_text()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, commit: str, command: tuple[str, ...], report: TestReport) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(commit, command)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(report.to_json()))
+        os.replace(tmp, path)

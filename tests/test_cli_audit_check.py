@@ -1,0 +1,203 @@
+"""`refactor audit` and `refactor check` through the real CLI: in-process with a captured console, and as a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from helpers import REPO, copy_fixture, run_cli, write_plan, write_tree
+
+from refactor.scan import CACHE_DIR
+
+SMALL = {
+    "pkg/__init__.py": "from pkg.core import Engine\n",
+    "pkg/core.py": "class Engine:\n    def start(self):\n        return 1\n",
+    "pkg/old.py": "from pkg.core import Engine\n\nOldEngine = Engine\n\n\nclass ThinEngine(Engine):\n    pass\n",
+}
+
+
+def small_repo(tmp_path, files=SMALL, **plan):
+    write_tree(tmp_path / "repo", files)
+    values = {"name": "engine", "root": "../repo", "packages": ["pkg"], "canonical": "pkg.core:Engine", "family": ["*Engine"]}
+    return write_plan(tmp_path / "plans" / "engine.toml", **{**values, **plan})
+
+
+@pytest.fixture(scope="module")
+def fixtures(tmp_path_factory):
+    """Copies of both bundled fixtures and the plans, so nothing is written into the repository."""
+    root = tmp_path_factory.mktemp("fixtures")
+    copy_fixture("websocket_app", root)
+    copy_fixture("settings_app", root)
+    return root
+
+
+# -- audit ------------------------------------------------------------------------------------
+
+def test_audit_table(tmp_path):
+    code, out = run_cli(["audit", str(small_repo(tmp_path))])
+    assert code == 0
+    assert "Family engine: canonical pkg.core:Engine" in out
+    assert "distinct definitions: 2   names: 4   redundant modules: 1" in out
+    for text in ("pkg/old.py", "OldEngine", "alias of pkg.core:Engine", "ThinEngine", "wrapper", "canonical re-export"):
+        assert text in out
+
+
+def test_audit_lists_unparseable_files_as_skipped(tmp_path):
+    plan = small_repo(tmp_path, {**SMALL, "pkg/broken.py": "class BrokenEngine(:\n"})
+    code, out = run_cli(["audit", str(plan)])
+    assert code == 0
+    assert "skipped pkg/broken.py:1: syntax error" in out
+
+
+def test_audit_json_document(fixtures):
+    code, out = run_cli(["audit", str(fixtures / "plans" / "websocket_manager.toml"), "--json"])
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["plan"] == "websocket-manager"
+    assert doc["canonical"] == "app.websocket_core.unified_manager:UnifiedWebSocketManager"
+    assert doc["distinct"] == 11
+    assert doc["names"] == len(doc["family"]) > 11
+    assert len(doc["redundant_modules"]) == 10 and doc["errors"] == []
+    for row in doc["family"]:
+        assert {"module", "name", "kind", "line", "resolves_to", "status", "detail", "path"} <= set(row)
+        assert isinstance(row["line"], int) and row["line"] > 0
+    dynamic = next(r for r in doc["family"] if r["name"] == "DynamicWebSocketManager")
+    assert (dynamic["module"], dynamic["kind"]) == ("app.websocket_core.canonical_imports", "dynamic")
+    assert dynamic["resolves_to"] == "app.websocket_core.canonical_imports:DynamicWebSocketManager"
+
+
+def test_cache_is_written_unless_no_cache(tmp_path):
+    plan = small_repo(tmp_path)
+    assert run_cli(["audit", str(plan), "--no-cache"])[0] == 0
+    assert not (tmp_path / "repo" / CACHE_DIR).exists()
+    assert run_cli(["audit", str(plan)])[0] == 0
+    assert (tmp_path / "repo" / CACHE_DIR).is_dir()
+    assert run_cli(["audit", str(plan)])[0] == 0  # read back from the cache
+
+
+# -- check ------------------------------------------------------------------------------------
+
+def test_check_fails_with_one_line_summary(fixtures):
+    code, out = run_cli(["check", str(fixtures / "plans" / "websocket_manager.toml")])
+    assert code == 1
+    assert len(out.splitlines()) == 1, out
+    assert out.startswith("FAIL websocket-manager: 11 distinct definitions (static); allowed 1; remove: ")
+    assert "app.websocket_core.canonical_imports:DynamicWebSocketManager" in out
+    assert "UnifiedWebSocketManager," not in out.partition("remove: ")[2]
+
+
+@pytest.mark.parametrize(("limit", "code", "verdict"), [
+    pytest.param("11", 0, "OK", id="at-limit"),
+    pytest.param("12", 0, "OK", id="above-count"),
+    pytest.param("10", 1, "FAIL", id="below-count"),
+])
+def test_check_max(fixtures, limit, code, verdict):
+    result, out = run_cli(["check", str(fixtures / "plans" / "websocket_manager.toml"), "--max", limit])
+    assert result == code
+    assert out.startswith(f"{verdict} websocket-manager: 11 distinct definitions (static); allowed {limit}")
+
+
+def test_check_passes_when_only_aliases_remain(tmp_path):
+    files = {**SMALL, "pkg/old.py": "from pkg.core import Engine\n\nOldEngine = Engine\n"}
+    code, out = run_cli(["check", str(small_repo(tmp_path, files))])
+    assert (code, out) == (0, "OK engine: 1 distinct definition (static); allowed 1\n")
+
+
+def test_check_runtime_counts_class_objects(fixtures):
+    code, out = run_cli(["check", str(fixtures / "plans" / "settings.toml"), "--runtime"])
+    assert code == 1
+    assert "5 distinct definitions (static), 5 class objects loaded (runtime); allowed 1" in out
+    assert "failed to import" not in out
+
+
+def test_check_runtime_reports_modules_that_fail_to_import(tmp_path):
+    files = {**SMALL, "pkg/old.py": "from pkg.core import Engine\n\nOldEngine = Engine\n",
+             "pkg/needs_dep.py": "import not_installed_anywhere_xyz\n"}
+    code, out = run_cli(["check", str(small_repo(tmp_path, files)), "--runtime"])
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == ("OK engine: 1 distinct definition (static), 1 class object loaded (runtime), "
+                        "1 module(s) failed to import; allowed 1")
+    assert lines[1].strip().startswith("import failed: pkg.needs_dep: ModuleNotFoundError")
+
+
+def test_check_runtime_sees_classes_static_analysis_cannot(tmp_path):
+    # a class built in a loop: no static definition, but a second class object at runtime
+    files = {**SMALL, "pkg/old.py": "from pkg.core import Engine\n\nOldEngine = Engine\n",
+             "pkg/generated.py": "for _n in ['GeneratedEngine']:\n    globals()[_n] = type(_n, (), {})\n"}
+    code, out = run_cli(["check", str(small_repo(tmp_path, files)), "--runtime"])
+    assert code == 1
+    assert "1 distinct definition (static), 2 class objects loaded (runtime)" in out
+
+
+# -- the plan from pyproject.toml ---------------------------------------------------------------
+
+def test_plan_from_pyproject(tmp_path, monkeypatch):
+    plan = small_repo(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.refactor]\nplans = ["plans/engine.toml"]\n')
+    (tmp_path / "repo" / "pkg" / "deeper").mkdir()
+    monkeypatch.chdir(tmp_path / "repo" / "pkg" / "deeper")  # found in a parent folder
+    code, out = run_cli(["audit"])
+    assert code == 0 and "Family engine" in out
+    assert run_cli(["check"])[0] == 1
+    assert plan.exists()
+
+
+@pytest.mark.parametrize(("pyproject", "message"), [
+    pytest.param(None, "no plan file given", id="no-pyproject"),
+    pytest.param('[project]\nname = "x"\n', "no plan file given", id="no-tool-table"),
+    pytest.param('[tool.refactor]\nplans = ["a.toml", "b.toml"]\n', "several plans configured", id="several"),
+    pytest.param('[tool.refactor]\nplans = 3\n', "tool.refactor.plans: expected a list", id="malformed"),
+    pytest.param('[tool.refactor\n', "cannot read [tool.refactor]", id="bad-toml"),
+    pytest.param('[tool.refactor]\nplans = ["missing.toml"]\n', "cannot read plan file", id="plan-missing"),
+])
+def test_plan_from_pyproject_errors(tmp_path, monkeypatch, pyproject, message):
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject)
+    monkeypatch.chdir(tmp_path)
+    code, out = run_cli(["audit"])
+    assert code == 2
+    assert len(out.splitlines()) == 1 and message in out, out
+
+
+# -- errors and arguments -------------------------------------------------------------------------
+
+def test_plan_error_found_in_the_code_is_one_line(tmp_path):
+    code, out = run_cli(["check", str(small_repo(tmp_path, canonical="pkg.core:Nope"))])
+    assert code == 2
+    plan = tmp_path / "plans" / "engine.toml"
+    assert out.splitlines() == [f"error: {plan}: plan.canonical: no class Nope defined in pkg/core.py"]
+
+
+def test_debug_reraises(tmp_path):
+    from refactor.errors import PlanError
+
+    with pytest.raises(PlanError):
+        run_cli(["--debug", "audit", str(tmp_path / "missing.toml")])
+
+
+@pytest.mark.parametrize("argv", [
+    pytest.param([], id="no-command"),
+    pytest.param(["audit", "a.toml", "--bogus"], id="unknown-option"),
+    pytest.param(["check", "a.toml", "--max", "many"], id="max-not-a-number"),
+    pytest.param(["frobnicate"], id="unknown-command"),
+])
+def test_bad_arguments_exit_2(argv, capsys):
+    assert run_cli(argv)[0] == 2
+    assert "usage: refactor" in capsys.readouterr().err
+
+
+def test_subprocess_check_and_audit(fixtures):
+    plan = str(fixtures / "plans" / "settings.toml")
+    done = subprocess.run([sys.executable, "-m", "refactor", "check", plan, "--max", "5"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("OK settings: 5 distinct definitions (static); allowed 5")
+    done = subprocess.run([sys.executable, "-m", "refactor", "check", plan], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1 and done.stdout.startswith("FAIL settings:")
+    done = subprocess.run([sys.executable, "-m", "refactor", "audit", plan, "--json"], cwd=REPO,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0 and json.loads(done.stdout)["distinct"] == 5
