@@ -116,9 +116,13 @@ def _detached(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
 
 
 def _join(first: Sequence[cst.EmptyLine], second: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
-    """`first + second` without doubling the blank line where they meet."""
-    second = list(second)
-    if first and first[-1].comment is None:
-        while second and second[0].comment is None:
-            second.pop(0)
-    return [*first, *second]
+    """`first + second`, where the blank lines at the seam are the larger of the two runs."""
+    head, tail = list(first), list(second)
+    trailing = leading = 0
+    while head and head[-1].comment is None:
+        head.pop()
+        trailing += 1
+    while tail and tail[0].comment is None:
+        tail.pop(0)
+        leading += 1
+    return [*head, *(cst.EmptyLine() for _ in range(max(trailing, leading))), *tail]

@@ -2,6 +2,9 @@
 
 A definition is a class, a function, an assignment or annotated assignment (`X = Y`,
 `X = type("X", ...)`, `X: T = ...`), or an import binding the name (`from a import B as X`).
+An aliasing import of exactly the name's replacement (`from canon import New as X`, with X
+renamed to canon.New) loses only its alias: the module keeps `from canon import New` where
+it was, for the uses `import_rewrite` renames.
 Definitions under module-level `if TYPE_CHECKING:` / `if ...:` / `try:` blocks count;
 a block left empty goes (see `_blocks.BlockPruner`). Function and class bodies are not
 entered: only module-level names are definitions of the module.
@@ -14,22 +17,25 @@ from collections.abc import Collection
 import libcst as cst
 
 from codemods._blocks import BlockPruner
-from codemods._names import bound_name
+from codemods._context import FileJob
+from codemods._names import bound_name, import_from_module
 from codemods._sequences import remove_items
 from codemods.dunder_all import DunderAllEditor
 
 
-def remove_definitions(module: cst.Module, names: Collection[str]) -> cst.Module:
+def remove_definitions(module: cst.Module, job: FileJob) -> cst.Module:
+    names = job.stage.deletions.get(job.file.module, frozenset())
     if not names:
         return module
-    pruned = module.visit(DefinitionRemover(names))
+    pruned = module.visit(DefinitionRemover(names, job))
     return pruned.visit(DunderAllEditor(remove=names))
 
 
 class DefinitionRemover(BlockPruner):
-    def __init__(self, names: Collection[str]) -> None:
+    def __init__(self, names: Collection[str], job: FileJob) -> None:
         super().__init__()
         self.names = frozenset(names)
+        self.job = job
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         return False
@@ -75,7 +81,21 @@ class DefinitionRemover(BlockPruner):
         keep = [bound_name(alias) not in self.names for alias in aliases]
         if all(keep):
             return node
+        bound = {bound_name(a) for a, k in zip(aliases, keep) if k}
+        for index, alias in enumerate(aliases):
+            if not keep[index] and self._unaliases(node, alias) and alias.evaluated_name not in bound:
+                aliases[index] = alias.with_changes(asname=None)
+                keep[index] = True
+                bound.add(alias.evaluated_name)
         return node.with_changes(names=remove_items(aliases, keep)) if any(keep) else cst.RemoveFromParent()
+
+    def _unaliases(self, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> bool:
+        """Whether `alias` is `from T import New as X` with X renamed to exactly T.New."""
+        if not isinstance(node, cst.ImportFrom) or alias.asname is None:
+            return False
+        rename = self.job.stage.rename(self.job.file.module, bound_name(alias))
+        source = (import_from_module(node, self.job.file), alias.evaluated_name)
+        return rename is not None and source == (rename.new_module, rename.new_name)
 
     def _defines(self, target: cst.BaseExpression) -> bool:
         if isinstance(target, cst.Name):

@@ -68,7 +68,7 @@ def _first_pass(ctx: FileContext, text: str, stage: StageIndex, words: set[str] 
         message = error.message.splitlines()[0]
         return _FirstPass(result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}"))
     try:
-        tree = remove_definitions(original, stage.deletions.get(ctx.module, ()))
+        tree = remove_definitions(original, job)
         tree = MetadataWrapper(tree).visit(BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
     except Exception as error:  # a codemod bug is this file's failure, not the run's

@@ -81,7 +81,9 @@ def _protected(key: Key, top: bool, module: cst.Module, job: FileJob) -> bool:
 def _dunder_all(module: cst.Module) -> set[str]:
     names: set[str] = set()
     for stmt in module.body:
-        for small in getattr(stmt, "body", ()):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
             target = getattr(small, "target", None) or next(
                 (t.target for t in getattr(small, "targets", ())), None
             )

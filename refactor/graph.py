@@ -167,7 +167,7 @@ class _SiteFinder:
         if imp.name is None:
             text = f"import {imp.module}" + (f" as {imp.asname}" if imp.asname != imp.module.split(".")[0] else "")
             return [self._site(imp.line, kind, imp.module, None, imp.scope, text)]
-        text = f"from {dots}{imp.module if not imp.level else imp.module.rpartition('.')[2]} import {imp.name}"
+        text = f"from {dots}{self._written(imp)} import {imp.name}"
         if imp.asname and imp.asname != imp.name:
             text += f" as {imp.asname}"
         submodule = f"{imp.module}.{imp.name}"
@@ -175,6 +175,15 @@ class _SiteFinder:
                 and self.project.binding(imp.module, imp.name) is None:
             return [self._site(imp.line, kind, submodule, None, imp.scope, text)]
         return [self._site(imp.line, kind, imp.module, imp.name, imp.scope, text)]
+
+    def _written(self, imp: ImportFact) -> str:
+        """The module part of a from-import as the file writes it (relative forms rebuilt)."""
+        if not imp.level:
+            return imp.module
+        package = self.facts.module if self.facts.is_package else self.facts.module.rpartition(".")[0]
+        parts = package.split(".")
+        base = ".".join(parts[: len(parts) - (imp.level - 1)])
+        return imp.module[len(base) + 1:] if imp.module.startswith(base + ".") else ""
 
     def _bound_module(self, local: str, scope: str) -> str | None:
         """The module a local name is bound to by an import in `scope` (or at module level)."""

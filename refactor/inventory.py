@@ -52,6 +52,7 @@ class Inventory:
     canonical: str
     definitions: tuple[Definition, ...]
     errors: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def distinct(self) -> int:
@@ -85,6 +86,7 @@ class Inventory:
             ],
             "redundant_modules": self.redundant_modules(),
             "errors": list(self.errors),
+            "warnings": list(self.warnings),
         }
 
 
@@ -123,6 +125,7 @@ class _Inventory:
         self.project, self.plan, self.match = project, plan, _Matcher(plan)
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
+        self.warnings: list[str] = []
 
     # -- finding the files -------------------------------------------------------------------
     def _load(self) -> dict[str, FileFacts]:
@@ -207,10 +210,11 @@ class _Inventory:
                 row = self._row(facts, name)
                 if row is not None:
                     rows.append(row)
+            rows.extend(self._star_rows(facts))
         rows = self._decide(rows)
         self._validate_plan_refs(rows)
         errors = tuple(sorted(f.error for f in parsed.values() if f.error))
-        return Inventory(self.plan.name, str(self.plan.canonical), tuple(rows), errors)
+        return Inventory(self.plan.name, str(self.plan.canonical), tuple(rows), errors, tuple(self.warnings))
 
     def _missing_canonical(self) -> None:
         module, name = self.plan.canonical.module, self.plan.canonical.name
@@ -221,6 +225,25 @@ class _Inventory:
         if facts is not None and facts.error:
             raise PlanError(self.plan.path, "plan.canonical", f"cannot read {facts.error}")
         raise PlanError(self.plan.path, "plan.canonical", f"no class {name} defined in {source.path}")
+
+    def _star_rows(self, facts: FileFacts) -> list[Definition]:
+        """Family names a package re-exports through `from .m import *`: re-exports like any other."""
+        if not facts.is_package:
+            return []
+        bound = {b.name for b in facts.bindings}
+        rows = []
+        for star in facts.imports:
+            if star.name != "*" or star.scope or not star.module:
+                continue
+            for name in sorted(self.project.exports(star.module) - bound):
+                symbol = self.project.resolve(facts.module, name)
+                if (symbol.module, symbol.name) in self.members:
+                    final = f"{symbol.module}:{symbol.name}"
+                    hop = _next_hop(symbol.via, final)
+                    detail = f"star re-export of {hop}" + (f", which is {final}" if hop != final else "")
+                    rows.append(Definition(facts.module, name, "alias", star.line, facts.path, final, detail,
+                                           False, "", None, reexport=True, chain=symbol.via))
+        return rows
 
     def _row(self, facts: FileFacts, name: str) -> Definition | None:
         binding = self.project.binding(facts.module, name)
@@ -362,11 +385,17 @@ class _Inventory:
         refs = {r.ref for r in rows}
         for key, target in self.plan.mapping:
             if str(key) not in refs:
-                raise PlanError(self.plan.path, f"map.{key}", "not a definition of the family (see `refactor audit`)")
+                if self.project.module_exists(key.module) and self.project.binding(key.module, key.name):
+                    raise PlanError(self.plan.path, f"map.{key}", "not a definition of the family "
+                                    "(see `refactor audit`)")
+                self.warnings.append(f"{self.plan.path}: map.{key}: matches nothing (already removed?)")
+                continue
             self._check_exists(target, f"map.{key}")
         for ref in self.plan.keep:
             if str(ref) not in refs:
-                raise PlanError(self.plan.path, "plan.keep", f"{ref} is not a definition of the family")
+                if self.project.module_exists(ref.module) and self.project.binding(ref.module, ref.name):
+                    raise PlanError(self.plan.path, "plan.keep", f"{ref} is not a definition of the family")
+                self.warnings.append(f"{self.plan.path}: plan.keep: {ref} matches nothing (already removed?)")
 
     def _check_exists(self, ref: Ref, key: str) -> None:
         if self.project.by_module.get(ref.module) is None:

@@ -1,0 +1,62 @@
+"""Before/after cases for the codemods, run through `apply_edits` like a stage would.
+
+`check(case)` asserts three things for every case: the rewrite gives `after` (or leaves the
+file byte-identical when `after` is None), a second run on the output changes nothing, and
+the case's no-op twin (the same code reading an unrelated module) comes back untouched.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from codemods import EditSpec, FileContext, FileResult, Rename, apply_edits
+
+LEGACY = Rename("app.legacy", "AppSettings", "app.settings", "Settings")
+SPEC = EditSpec(renames=(LEGACY,))
+
+
+def src(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Case:
+    before: str
+    after: str | None  # None: the file must come back byte-identical
+    spec: EditSpec = SPEC
+    module: str = "app.consumer"
+    is_package: bool = False
+    findings: tuple[str, ...] = ()
+    noop: str | None = None  # defaults to `before` reading `app.unrelated` instead of `app.legacy`
+    others: dict[str, str] = field(default_factory=dict)  # other files of the stage: module -> text
+
+
+def run(text: str, spec: EditSpec = SPEC, module: str = "app.consumer", is_package: bool = False,
+        others: dict[str, str] | None = None) -> FileResult:  # fmt: skip
+    path = module.replace(".", "/") + ("/__init__.py" if is_package else ".py")
+    files = {FileContext(path, module, is_package): text}
+    for other, other_text in (others or {}).items():
+        files[FileContext(other.replace(".", "/") + ".py", other)] = other_text
+    return apply_edits(files, spec)[path]
+
+
+def check(case: Case) -> FileResult:
+    before = src(case.before)
+    result = run(before, case.spec, case.module, case.is_package, case.others)
+    assert result.error is None, result.error
+    reasons = tuple(f.reason for f in result.findings)
+    assert reasons == case.findings, reasons
+    if case.after is None:
+        assert result.status == "unchanged", result.new_text
+        assert result.new_text == before
+    else:
+        assert result.new_text == src(case.after), result.new_text
+        assert result.status == "changed"
+        again = run(result.new_text, case.spec, case.module, case.is_package, case.others)
+        assert again.status == "unchanged", again.new_text
+    twin = src(case.noop) if case.noop is not None else before.replace("legacy", "unrelated")
+    if twin != before or case.after is None:
+        quiet = run(twin, case.spec, case.module, case.is_package)
+        assert quiet.status == "unchanged" and quiet.new_text == twin, quiet.new_text
+    return result

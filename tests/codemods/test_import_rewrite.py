@@ -1,0 +1,517 @@
+"""import_rewrite: every kind of import site of a renamed name, rewritten in place."""
+
+from __future__ import annotations
+
+import pytest
+from codemod_cases import LEGACY, SPEC, Case, check
+
+from codemods import EditSpec, Rename
+
+EXPORTING = EditSpec(renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),
+                     exports_after=(("app", ("Settings",)),))  # fmt: skip
+KEEP = EditSpec(renames=(LEGACY,), keep_local_names=True)
+TWO = EditSpec(renames=(LEGACY, Rename("app.legacy", "Config", "app.settings", "Settings")))
+
+FROM_IMPORTS = [
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+
+            settings = AppSettings()
+        """,
+        after="""
+            from app.settings import Settings
+
+            settings = Settings()
+        """), id="from-import"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings as Conf
+
+            def build() -> Conf:
+                return Conf.from_env()
+        """,
+        after="""
+            from app.settings import Settings
+
+            def build() -> Settings:
+                return Settings.from_env()
+        """), id="from-import-as-alias-renames-uses"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings, parse_bool  # legacy helpers
+
+            parse_bool(AppSettings)
+        """,
+        after="""
+            from app.legacy import parse_bool  # legacy helpers
+            from app.settings import Settings
+
+            parse_bool(Settings)
+        """), id="multi-name-split"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import (
+                LEGACY_NAMES,  # old variable names
+                AppSettings,
+                parse_bool,
+            )
+
+            print(LEGACY_NAMES, AppSettings, parse_bool)
+        """,
+        after="""
+            from app.legacy import (
+                LEGACY_NAMES,  # old variable names
+                parse_bool,
+            )
+            from app.settings import Settings
+
+            print(LEGACY_NAMES, Settings, parse_bool)
+        """), id="parenthesised-multi-line"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import (
+                parse_bool,
+                AppSettings,
+            )
+        """,
+        after="""
+            from app.legacy import (
+                parse_bool,
+            )
+            from app.settings import Settings
+        """), id="parenthesised-last-name"),
+    pytest.param(Case(
+        before="""
+            from .legacy import AppSettings
+
+            x = AppSettings
+        """,
+        after="""
+            from .settings import Settings
+
+            x = Settings
+        """), id="relative-sibling"),
+    pytest.param(Case(
+        before="""
+            from ..legacy import AppSettings
+
+            x = AppSettings
+        """,
+        after="""
+            from ..settings import Settings
+
+            x = Settings
+        """, module="app.web.views"), id="relative-parent"),
+    pytest.param(Case(
+        before="""
+            from .legacy import AppSettings
+
+            __all__ = ["AppSettings"]
+        """,
+        after="""
+            from .settings import Settings
+
+            __all__ = ["Settings"]
+        """, module="app", is_package=True), id="relative-from-package-init"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+            from app.settings import load_settings, ENV_PREFIX
+
+            x = AppSettings
+        """,
+        after="""
+            from app.settings import load_settings, ENV_PREFIX, Settings
+
+            x = Settings
+        """), id="merge-into-existing-import"),
+    pytest.param(Case(
+        before="""
+            from app.settings import Settings
+            from app.legacy import AppSettings
+
+            assert AppSettings is Settings
+        """,
+        after="""
+            from app.settings import Settings
+
+            assert Settings is Settings
+        """), id="never-import-twice"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings, Config
+
+            x = AppSettings, Config
+        """,
+        after="""
+            from app.settings import Settings
+
+            x = Settings, Settings
+        """, spec=TWO), id="two-aliases-one-target"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+
+            def f(s: "AppSettings") -> "list[AppSettings]":
+                return [s]
+        """,
+        after="""
+            from app.settings import Settings
+
+            def f(s: "Settings") -> "list[Settings]":
+                return [s]
+        """), id="string-annotations"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+
+            __all__ = [
+                "AppSettings",  # the settings class
+                "other",
+            ]
+        """,
+        after="""
+            from app.settings import Settings
+
+            __all__ = [
+                "Settings",  # the settings class
+                "other",
+            ]
+        """), id="dunder-all-renamed"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+            from app.settings import Settings
+
+            __all__ = ("AppSettings", "Settings")
+        """,
+        after="""
+            from app.settings import Settings
+
+            __all__ = ("Settings",)
+        """), id="dunder-all-duplicate-dropped"),
+    pytest.param(Case(
+        before="""
+            from app.legacy import AppSettings
+
+            x = AppSettings
+        """,
+        after="""
+            from app.settings import Settings as AppSettings
+
+            x = AppSettings
+        """, spec=KEEP), id="keep-local-names"),
+    pytest.param(Case(
+        before="""
+            from app import AppSettings
+
+            x = AppSettings
+        """,
+        after="""
+            from app import Settings
+
+            x = Settings
+        """, spec=EXPORTING, noop="""
+            from elsewhere import AppSettings
+
+            x = AppSettings
+        """), id="target-module-that-re-exports"),
+    pytest.param(Case(
+        before="""
+            from .legacy import AppSettings
+
+            class Settings(AppSettings):
+                pass
+        """,
+        after=None,
+        module="app.other",
+        findings=("would shadow Settings",)), id="shadowing-module-level-class"),
+]
+
+LAZY_AND_GUARDED = [
+    pytest.param(Case(
+        before="""
+            import os
+
+
+            def load():
+                # imported here to avoid a cycle
+                from app.legacy import AppSettings
+
+                return AppSettings.from_env(os.environ)
+        """,
+        after="""
+            import os
+
+
+            def load():
+                # imported here to avoid a cycle
+                from app.settings import Settings
+
+                return Settings.from_env(os.environ)
+        """), id="lazy-import-stays-in-function"),
+    pytest.param(Case(
+        before="""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from app.legacy import AppSettings
+
+            def f(s: "AppSettings") -> None: ...
+        """,
+        after="""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from app.settings import Settings
+
+            def f(s: "Settings") -> None: ...
+        """), id="type-checking-block"),
+    pytest.param(Case(
+        before="""
+            from typing import TYPE_CHECKING
+            from app.settings import Settings
+
+            if TYPE_CHECKING:
+                from app.legacy import AppSettings
+
+            def f(s: "AppSettings") -> Settings: ...
+        """,
+        after="""
+            from app.settings import Settings
+
+            def f(s: "Settings") -> Settings: ...
+        """), id="type-checking-block-made-redundant"),
+    pytest.param(Case(
+        before="""
+            try:
+                from app.legacy import AppSettings
+            except ImportError:  # old installs
+                AppSettings = None
+
+            x = AppSettings
+        """,
+        after="""
+            from app.settings import Settings
+
+            x = Settings
+        """), id="try-except-none-fallback-collapses"),
+    pytest.param(Case(
+        before="""
+            try:
+                from app.legacy import AppSettings
+            except ImportError:
+                from app.legacy_v1 import AppSettings
+        """,
+        after="""
+            from app.settings import Settings
+        """, spec=EditSpec(renames=(LEGACY, Rename("app.legacy_v1", "AppSettings",
+                                                   "app.settings", "Settings")))),  # fmt: skip
+        id="try-except-identical-branches-collapse"),
+    pytest.param(Case(
+        before="""
+            try:
+                from app.legacy import AppSettings
+                import yaml
+            except ImportError:
+                AppSettings = yaml = None
+        """,
+        after=None,
+        findings=("cannot rename AppSettings: also bound at line 4",)), id="try-except-other-imports-kept"),
+    pytest.param(Case(
+        before="""
+            try:
+                from app.legacy import AppSettings
+            finally:
+                cleanup()
+        """,
+        after="""
+            try:
+                from app.settings import Settings
+            finally:
+                cleanup()
+        """), id="try-finally-not-collapsed"),
+]
+
+MODULE_ATTRIBUTES = [
+    pytest.param(Case(
+        before="""
+            import app.legacy
+
+            x = app.legacy.AppSettings()
+        """,
+        after="""
+            from app.settings import Settings
+
+            x = Settings()
+        """), id="import-dotted-module"),
+    pytest.param(Case(
+        before="""
+            import app.legacy as legacy_mod
+
+            x = legacy_mod.AppSettings.from_env()
+        """,
+        after="""
+            from app.settings import Settings
+
+            x = Settings.from_env()
+        """), id="import-module-as"),
+    pytest.param(Case(
+        before="""
+            from app import legacy
+
+            x = legacy.AppSettings
+            y = legacy.parse_bool
+        """,
+        after="""
+            from app import legacy
+            from app.settings import Settings
+
+            x = Settings
+            y = legacy.parse_bool
+        """), id="from-package-import-module-still-used"),
+    pytest.param(Case(
+        before="""
+            from . import legacy
+
+            def f():
+                return legacy.AppSettings
+        """,
+        after="""
+            from .settings import Settings
+
+            def f():
+                return Settings
+        """), id="relative-module-import"),
+    pytest.param(Case(
+        before="""
+            def f():
+                import app.legacy
+
+                return app.legacy.AppSettings
+        """,
+        after="""
+            def f():
+                from app.settings import Settings
+
+                return Settings
+        """), id="module-import-inside-function"),
+    pytest.param(Case(
+        before="""
+            from app import legacy
+
+            x = legacy.AppSettings
+        """,
+        after="""
+            from app import legacy
+
+            x = legacy.Settings
+        """, spec=EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings",)),))),
+        id="module-still-binds-new-name"),
+    pytest.param(Case(
+        before="""
+            from app import legacy
+
+            legacy.AppSettings = object
+        """,
+        after=None,
+        findings=("assigns to app.legacy.AppSettings; left as is",)), id="store-is-reported"),
+    pytest.param(Case(
+        before="""
+            import app.legacy
+
+            def f(Settings):
+                return app.legacy.AppSettings, Settings
+        """,
+        after=None,
+        findings=("would shadow Settings",)), id="shadowing-parameter"),
+]
+
+OTHER = [
+    pytest.param(Case(
+        before="""
+            from app.legacy import *
+
+            x = AppSettings
+        """,
+        after=None,
+        findings=("app.legacy no longer provides AppSettings (used here through *)",)),
+        id="star-import-reported"),
+    pytest.param(Case(
+        before="""
+            from .iface import SettingsBase, Other
+
+            class Settings(Other, SettingsBase):
+                pass
+        """,
+        after="""
+            from .iface import Other
+
+            class Settings(Other):
+                pass
+        """, module="app.settings",
+        spec=EditSpec(renames=(Rename("app.iface", "SettingsBase", "app.settings", "Settings"),)),
+        noop="""
+            from .iface import SettingsBase, Other
+
+            class Unrelated(Other, SettingsBase):
+                pass
+        """), id="canonical-drops-replaced-base"),
+    pytest.param(Case(
+        before="""
+            from app.settings import Settings
+            from app.legacy import AppSettings
+
+            class Plugin(Settings, AppSettings):
+                pass
+        """,
+        after="""
+            from app.settings import Settings
+
+            class Plugin(Settings):
+                pass
+        """), id="duplicate-base-dropped"),
+    pytest.param(Case(
+        before="""
+            from .settings import Settings
+
+            def f():
+                from .legacy import AppSettings
+                return AppSettings
+        """,
+        after="""
+            from .settings import Settings
+
+            def f():
+                return Settings
+        """), id="function-import-already-bound-at-module-level"),
+    pytest.param(Case(
+        before="""
+            Settings = 1
+
+            def f():
+                from .legacy import AppSettings
+                return AppSettings, Settings
+        """,
+        after=None,
+        findings=("would shadow Settings",)), id="shadowing-captures-outer-name"),
+]
+
+
+@pytest.mark.parametrize("case", FROM_IMPORTS + LAZY_AND_GUARDED + MODULE_ATTRIBUTES + OTHER)
+def test_import_sites(case: Case) -> None:
+    check(case)
+
+
+def test_unrelated_module_is_untouched_byte_for_byte() -> None:
+    check(Case(before="""
+        import os   # spacing kept
+        from app.other import AppSettings as  X
+        print( X , os )
+    """, after=None))
+
+
+def test_same_spec_twice_is_idempotent_on_every_case() -> None:
+    # each check() already runs the output again; this guards the spec used by most cases
+    assert SPEC.renames == (LEGACY,)
