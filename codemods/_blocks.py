@@ -102,8 +102,9 @@ class BlockPruner(cst.CSTTransformer):
             if self.is_doomed(stmt):
                 carry = _join(carry, _detached(getattr(stmt, "leading_lines", ())))
                 continue
-            if carry:
-                stmt = stmt.with_changes(leading_lines=_join(carry, stmt.leading_lines))
+            if carry or (not kept and stmt is not body[0]):
+                lines = _join(carry, stmt.leading_lines)
+                stmt = stmt.with_changes(leading_lines=lines if kept else _lstrip(lines))
                 carry = []
             kept.append(stmt)
         return kept, [line for line in carry if line.comment is not None]
@@ -113,6 +114,14 @@ def _detached(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
     """The leading lines up to the last blank one: they separate, they don't belong."""
     blanks = [index for index, line in enumerate(lines) if line.comment is None]
     return list(lines[: blanks[-1] + 1]) if blanks else []
+
+
+def _lstrip(lines: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:
+    """Without the blank lines that would open a file or a block."""
+    index = 0
+    while index < len(lines) and lines[index].comment is None:
+        index += 1
+    return list(lines[index:])
 
 
 def _join(first: Sequence[cst.EmptyLine], second: Sequence[cst.EmptyLine]) -> list[cst.EmptyLine]:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import CodeRange, Scope
+from libcst.metadata import ClassScope, CodeRange, Scope
 
 from codemods._context import FileJob
 from codemods._sequences import append_items
@@ -67,12 +67,21 @@ class Placer:
         self._bound.append((scope, local, self._block(anchor), lineno))
 
     def is_bound_before(self, scope: Scope, local: str, anchor: cst.CSTNode | None, lineno: int) -> bool:
+        """Whether an equivalent binding of `local` precedes `lineno` where it is visible:
+        in the same block or the scope's own body, or the own body of an enclosing scope."""
         block = self._block(anchor) if anchor is not None else self.module
-        own = _own_body(scope, self.module)
-        return any(
-            s is scope and name == local and line < lineno and (b is block or b is own)
-            for s, name, b, line in self._bound
-        )
+        current = scope
+        while True:
+            own = _own_body(current, self.module)
+            blocks = (block, own) if current is scope else (own,)
+            if any(s is current and name == local and line < lineno and b in blocks
+                   for s, name, b, line in self._bound):  # fmt: skip
+                return True
+            if current is current.globals or (current is not scope and local in current.assignments):
+                return False
+            current = current.parent
+            while isinstance(current, ClassScope):
+                current = current.parent
 
     def place(self, need: Need) -> None:
         rename, file = need.rename, self.job.file

@@ -187,11 +187,16 @@ class ImportPlanner:
                                         f"(used here through *)")  # fmt: skip
 
     def _bind_existing(self, scope: Scope, local: str, rename: Rename) -> None:
-        for assignment in scope.assignments[local]:
-            node = assignment.node
-            if assignment not in self.dropped and isinstance(node, (cst.Import, cst.ImportFrom)):
-                if self.shadow.equivalent(assignment, rename):
-                    self.placer.bind(scope, local, node, self._line(node))
+        """Tell the placer about equivalent imports of `local` here and in enclosing scopes."""
+        while True:
+            for assignment in scope.assignments[local]:
+                node = assignment.node
+                if assignment not in self.dropped and isinstance(node, (cst.Import, cst.ImportFrom)):
+                    if self.shadow.equivalent(assignment, rename):
+                        self.placer.bind(scope, local, node, self._line(node))
+            if scope is scope.globals:
+                return
+            scope = scope.parent
 
     def _block(self, lineno: int, name: str) -> None:
         self.job.report(lineno, f"would shadow {name}")

@@ -23,21 +23,24 @@ from codemods._sequences import remove_items
 from codemods.dunder_all import _entry
 
 Key = tuple[str, str, str]  # (scope path, source, local name)
+_ROUNDS = 4
 
 
 def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -> cst.Module:
     _, used_before, all_before = _usage(MetadataWrapper(before), job)
-    wrapper = MetadataWrapper(after)
-    aliases, _, _ = _usage(wrapper, job)
-    doomed = set()
-    for alias, (key, used, top) in aliases.items():
-        if used or _protected(key, top, wrapper.module, job):
-            continue
-        if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0:
-            doomed.add(alias)
-    if not doomed:
-        return after
-    return wrapper.module.visit(_AliasRemover(doomed))
+    for _ in range(_ROUNDS):  # a removal can empty a block whose condition used an import
+        wrapper = MetadataWrapper(after)
+        aliases, _, _ = _usage(wrapper, job)
+        doomed = set()
+        for alias, (key, used, top) in aliases.items():
+            if used or _protected(key, top, wrapper.module, job):
+                continue
+            if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0:
+                doomed.add(alias)
+        if not doomed:
+            break
+        after = wrapper.module.visit(_AliasRemover(doomed))
+    return after
 
 
 def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Counter]:
@@ -57,7 +60,7 @@ def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Count
     result, used_counts, all_counts = {}, Counter(), Counter()
     for alias, count in refs.items():
         scope, node = owner[alias]
-        key = (_scope_path(scope), _source(node, alias, job), bound_name(alias))
+        key = (_scope_path(scope), *_identity(node, alias, job))
         result[alias] = (key, count > 0, scope is scope.globals)
         used_counts[key] += count > 0
         all_counts[key] += 1
@@ -93,12 +96,22 @@ def _dunder_all(module: cst.Module) -> set[str]:
     return names
 
 
-def _source(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob) -> str:
+def _identity(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob) -> tuple[str, str]:
+    """(source, local name), with a renamed import read as the import it is rewritten to,
+    so that a rewritten import inherits the used/unused state of the one it replaces."""
     name = cst.Module([]).code_for_node(alias.name)
-    if isinstance(node, cst.ImportFrom):
-        module = import_from_module(node, job.file) or ""
-        return f"{module}:{name}"
-    return name
+    local = bound_name(alias)
+    if not isinstance(node, cst.ImportFrom):
+        return name, local
+    stage = job.stage
+    module = import_from_module(node, job.file) or ""
+    for rename in stage.renames.values():
+        renamed = (rename.old_module, rename.old_name) == (module, name)
+        if renamed or (name == rename.new_name and module in stage.family_sources(rename)):
+            if renamed and not stage.spec.keep_local_names:
+                local = rename.new_name
+            return f"{rename.new_module}:{rename.new_name}", local
+    return f"{module}:{name}", local
 
 
 def _scope_path(scope: Scope) -> str:

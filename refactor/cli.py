@@ -24,6 +24,8 @@ COMMANDS = {
     "apply": ("apply", "make stage branches: edit, verify, test and commit each stage in a separate worktree"),
     "verify": ("verify", "re-derive each stage branch's evidence from the branch and report disagreements"),
     "demo": ("demo", "run audit, plan and apply --all on a temporary git copy of the bundled fixture"),
+    "status": ("status", "show each stage branch's state: missing, up to date, stale, carrying others' commits"),
+    "restack": ("restack", "regenerate stale stages on their new parents, keeping commits the tool did not make"),
 }
 
 
@@ -90,7 +92,22 @@ def _demo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", metavar="DIR", help="where to make the copy (default: a new temporary folder)")
 
 
-_ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan, "apply": _apply, "verify": _verify, "demo": _demo}
+def _status(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", help="plan file (TOML)")
+    parser.add_argument("--json", action="store_true", help="print the states as JSON")
+
+
+def _restack(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", help="plan file (TOML)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--from", dest="from_stage", type=int, metavar="N", help="regenerate from stage N on")
+    which.add_argument("--continue", dest="continue_", action="store_true",
+                       help="go on after resolving a conflict in the worktree the last run named")
+    which.add_argument("--abort", action="store_true", help="drop a stopped restack; branches stay as they were")
+
+
+_ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan, "apply": _apply, "verify": _verify, "demo": _demo,
+              "status": _status, "restack": _restack}
 
 
 def _interrupt_on_sigterm() -> None:

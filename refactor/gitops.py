@@ -56,7 +56,7 @@ class Git:
             self.git_dir = (self.toplevel / self.git_dir).resolve()
         self.state_dir = self.git_dir / "refactor"
 
-    def _run(self, *args: str) -> str:
+    def run(self, *args: str) -> str:
         try:
             return self.repo.git.execute(["git", *args], with_extended_output=False, strip_newline_in_stdout=True)
         except GitCommandError as exc:
@@ -103,16 +103,16 @@ class Git:
         return commit.parents[0].hexsha if commit.parents else None
 
     def changed_files(self, base: str, tip: str) -> list[str]:
-        out = self._run("diff", "--name-only", "--no-renames", base, tip)
+        out = self.run("diff", "--name-only", "--no-renames", base, tip)
         return [line for line in out.splitlines() if line]
 
     def dirty(self) -> list[str]:
         """Tracked files with uncommitted changes (staged or not)."""
-        out = self._run("status", "--porcelain", "--untracked-files=no")
+        out = self.run("status", "--porcelain", "--untracked-files=no")
         return [line[3:] for line in out.splitlines() if line.strip()]
 
     def branches(self, prefix: str) -> list[str]:
-        out = self._run("for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}/")
+        out = self.run("for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}/")
         return sorted(line for line in out.splitlines() if line)
 
     def identity(self) -> tuple[str, str]:
@@ -134,9 +134,9 @@ class Git:
                 pid = folder.name.rpartition("-")[2]
                 if pid.isdigit() and _alive(int(pid)):
                     continue
-                self._remove_worktree(folder)
+                self.remove_worktree(folder)
                 removed.append(folder)
-        self._run("worktree", "prune")
+        self.run("worktree", "prune")
         return removed
 
     @contextmanager
@@ -146,14 +146,17 @@ class Git:
         path = self.worktree_root() / f"{label}-{os.getpid()}"
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists():
-            self._remove_worktree(path)
-        self._run("worktree", "add", "--detach", "--quiet", str(path), commit)
+            self.remove_worktree(path)
+        self.add_worktree(path, commit)
         try:
             yield path
         finally:
-            self._remove_worktree(path)
+            self.remove_worktree(path)
 
-    def _remove_worktree(self, path: Path) -> None:
+    def add_worktree(self, path: Path, commit: str) -> None:
+        self.run("worktree", "add", "--detach", "--quiet", str(path), commit)
+
+    def remove_worktree(self, path: Path) -> None:
         try:
             self.repo.git.execute(["git", "worktree", "remove", "--force", str(path)])
         except GitCommandError:
@@ -203,15 +206,15 @@ class Git:
     def create_branch(self, branch: str, sha: str, *, expect: str | None = None) -> None:
         """Point `branch` at `sha` atomically: only if it does not exist (or is exactly at `expect`)."""
         old = expect if expect is not None else "0" * 40
-        self._run("update-ref", "-m", "refactor: stage", f"refs/heads/{branch}", sha, old)
+        self.run("update-ref", "-m", "refactor: stage", f"refs/heads/{branch}", sha, old)
 
     def save_backup(self, branch: str, sha: str, stamp: str) -> str:
         ref = f"refs/refactor-backup/{branch}/{stamp}"
-        self._run("update-ref", ref, sha, "0" * 40)
+        self.run("update-ref", ref, sha, "0" * 40)
         return ref
 
     def delete_branch(self, branch: str, *, expect: str) -> None:
-        self._run("update-ref", "-d", f"refs/heads/{branch}", expect)
+        self.run("update-ref", "-d", f"refs/heads/{branch}", expect)
 
     def current_branch(self) -> str | None:
         try:

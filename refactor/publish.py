@@ -24,22 +24,22 @@ def push_branch(git: Git, remote: str, branch: str) -> PushResult:
     local = git.branch_tip(branch)
     if local is None:
         raise RepositoryError(f"branch {branch} does not exist locally")
-    listed = git._run("ls-remote", remote, f"refs/heads/{branch}").split()
+    listed = git.run("ls-remote", remote, f"refs/heads/{branch}").split()
     remote_tip = listed[0] if listed else None
     if remote_tip == local:
         return PushResult(branch, "up to date")
     if remote_tip is None:
-        git._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        git.run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
         return PushResult(branch, "created")
-    git._run("fetch", "--quiet", remote, f"refs/heads/{branch}")
+    git.run("fetch", "--quiet", remote, f"refs/heads/{branch}")
     if git.is_ancestor(remote_tip, local):
-        git._run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
+        git.run("push", "--quiet", remote, f"refs/heads/{branch}:refs/heads/{branch}")
         return PushResult(branch, "updated", "fast-forward")
     theirs = [c for c in git.commits(local, remote_tip) if not c.by_tool]
     if theirs:
         return PushResult(branch, "refused", f"the remote branch holds {len(theirs)} commit(s) the tool did not "
                                              f"make (first {theirs[0].sha[:10]}): merge them, then push")
-    git._run("push", "--quiet", f"--force-with-lease=refs/heads/{branch}:{remote_tip}", remote,
+    git.run("push", "--quiet", f"--force-with-lease=refs/heads/{branch}:{remote_tip}", remote,
              f"refs/heads/{branch}:refs/heads/{branch}")
     return PushResult(branch, "updated", f"replaced {remote_tip[:10]} (tool commits only), with lease")
 

@@ -7,6 +7,7 @@ created last, atomically. The user's checkout is only read (and only when it is 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,7 +137,33 @@ class StageRunner:
             if done is not None:
                 return done
             expect = self._replaceable(branch, existing, parent, number)
-        return self._make(number, planned, base, parent, parent_branch, branch, expect)
+        outcome = self._make(number, planned, base, parent, parent_branch, branch)
+        self.record(outcome)
+        if outcome.status == "committed":
+            if expect is not None:
+                self.git.save_backup(branch, expect, outcome.commit[:12])
+            self.git.create_branch(branch, outcome.commit, expect=expect)
+        return outcome
+
+    def record(self, outcome: StageOutcome) -> None:
+        """Remember the last run of each stage (for `refactor status`)."""
+        path = self.state / "runs" / f"{self.plan.name}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            runs = json.loads(path.read_text())
+        except (OSError, ValueError):
+            runs = {}
+        runs[str(outcome.number)] = {"status": outcome.status, "reason": outcome.reason,
+                                     "details": list(outcome.details[:10]), "commit": outcome.commit}
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(runs, indent=1))
+        os.replace(tmp, path)
+
+    def last_runs(self) -> dict[str, dict]:
+        try:
+            return json.loads((self.state / "runs" / f"{self.plan.name}.json").read_text())
+        except (OSError, ValueError):
+            return {}
 
     def _up_to_date(self, tip: str, parent: str, number: int) -> StageOutcome | None:
         commits = self.git.commits(parent, tip) if self.git.is_ancestor(parent, tip) else []
@@ -167,8 +194,9 @@ class StageRunner:
                                   f"never discards them: use `refactor restack {self.plan.path}`")
         return tip
 
-    def _make(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str,
-              expect: str | None) -> StageOutcome:
+    def _make(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str
+              ) -> StageOutcome:
+        """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
         wanted = set(planned.stage(number).modules)
         self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
         with self.git.worktree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
@@ -215,9 +243,6 @@ class StageRunner:
             review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
                               parent_branch=parent_branch, still_failing=comparison.still_failing,
                               findings=evidence.findings)
-            if expect is not None:
-                self.git.save_backup(branch, expect, sha[:12])
-            self.git.create_branch(branch, sha, expect=expect)
         review_path = self._save_review(number, review)
         return StageOutcome(number, branch, "committed", commit=sha, evidence=evidence, diff_path=str(diff_path),
                             review_path=str(review_path), tests=report, comparison=comparison, stage=stage)

@@ -316,9 +316,11 @@ LAZY_AND_GUARDED = [
                 import yaml
             except ImportError:
                 AppSettings = yaml = None
+
+            x = AppSettings
         """,
         after=None,
-        findings=("cannot rename AppSettings: also bound at line 4",)), id="try-except-other-imports-kept"),
+        findings=("cannot rename AppSettings: also bound at line 5",)), id="try-except-other-imports-kept"),
     pytest.param(Case(
         before="""
             try:
@@ -453,9 +455,9 @@ OTHER = [
         """, module="app.settings",
         spec=EditSpec(renames=(Rename("app.iface", "SettingsBase", "app.settings", "Settings"),)),
         noop="""
-            from .iface import SettingsBase, Other
+            from .other_iface import SettingsBase, Other
 
-            class Unrelated(Other, SettingsBase):
+            class Settings(Other, SettingsBase):
                 pass
         """), id="canonical-drops-replaced-base"),
     pytest.param(Case(
