@@ -90,7 +90,7 @@ class DynamicImportRewriter(cst.CSTTransformer):
                 self.job.report(self._line(node), f"{module}.{name} moves to {rename.new_module}")
                 continue
             if isinstance(node, cst.Attribute):
-                self.replace[node] = node.with_changes(attr=cst.Name(rename.new_name))
+                self.replace[node] = cst.Name(rename.new_name)  # the new attribute name
             else:
                 self.replace[node] = restring(cst.ensure_type(node, cst.SimpleString), rename.new_name)
 
@@ -124,8 +124,9 @@ class DynamicImportRewriter(cst.CSTTransformer):
                 return call.args[1].value, str(call.args[1].value.evaluated_value)
         return None
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        return self.replace.get(original_node, updated_node)  # type: ignore[return-value]
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+        attr = self.replace.get(original_node)
+        return updated_node if attr is None else updated_node.with_changes(attr=attr)
 
     def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
         return self.replace.get(original_node, updated_node)  # type: ignore[return-value]

@@ -44,11 +44,13 @@ class EditSpec:
     # modules whose file is deleted when, after the deletions, nothing of substance is left
     # (only imports, docstring, `__all__`, `pass`, logger set-up, comments).
     removable_modules: tuple[str, ...] = ()
-    # module -> names it binds at runtime once the stage is done (its own definitions and
-    # imports). A rewritten site may keep importing from the module it used (for example a
-    # package that re-exports the canonical) only when that module binds the new name here;
-    # otherwise it imports from Rename.new_module.
+    # module -> names it binds at runtime once the stage is done (its own definitions and imports):
+    # where a `mock.patch("m.Name")` must point so that code looking the name up in `m` sees it.
     exports_after: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # module -> names other modules may import from it after the stage (its own definitions; imports
+    # only when it is a package or lists them in `__all__`). An import site keeps its module only when
+    # the new name is listed here; a `mock.patch` string uses `exports_after` (where code looks it up).
+    public_after: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # keep the old local name (`from new import New as Old`) instead of renaming the uses.
     keep_local_names: bool = False
 
@@ -57,6 +59,9 @@ class EditSpec:
 
     def exports(self) -> dict[str, frozenset[str]]:
         return {module: frozenset(names) for module, names in self.exports_after}
+
+    def public(self) -> dict[str, frozenset[str]]:
+        return {module: frozenset(names) for module, names in self.public_after}
 
 
 @dataclass(frozen=True)

@@ -116,13 +116,16 @@ class _Matcher:
         return any(fnmatch.fnmatchcase(name, p) for p in self.exclude)
 
 
-def take_inventory(project: Project, plan: Plan) -> Inventory:
-    return _Inventory(project, plan).build()
+def take_inventory(project: Project, plan: Plan, *, require_canonical: bool = True) -> Inventory:
+    """The family's rows. `require_canonical=False` (for `refactor init`, before a canonical is chosen)
+    accepts a plan whose canonical names nothing: every class then needs a decision."""
+    return _Inventory(project, plan, require_canonical=require_canonical).build()
 
 
 class _Inventory:
-    def __init__(self, project: Project, plan: Plan) -> None:
+    def __init__(self, project: Project, plan: Plan, *, require_canonical: bool = True) -> None:
         self.project, self.plan, self.match = project, plan, _Matcher(plan)
+        self.require_canonical = require_canonical
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
         self.warnings: list[str] = []
@@ -199,7 +202,7 @@ class _Inventory:
     def build(self) -> Inventory:
         parsed = self._load()
         canonical_key = (self.plan.canonical.module, self.plan.canonical.name)
-        if canonical_key not in self.members:
+        if canonical_key not in self.members and self.require_canonical:
             self._missing_canonical()
         rows: list[Definition] = []
         for path in sorted(parsed):

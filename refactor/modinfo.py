@@ -17,6 +17,8 @@ class ModuleInfo:
     is_package: bool
     exports: frozenset[str]                     # names bound at its top level
     toplevel: tuple[TopStatement, ...]
+    public: frozenset[str] = frozenset()        # what other modules may import from it: its own definitions,
+    #                                             and imports only when it is a package or lists them in __all__
     origins: tuple[tuple[str, str], ...] = ()   # imported name -> "module:name" where it really lives
     uses: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> lines where the name appears as a word
 
@@ -48,9 +50,13 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
             for number, line in enumerate(text.splitlines(), 1):
                 for match in word.finditer(line):
                     uses.setdefault(match.group(1), []).append(number)
+        in_all = {n for n, _ in facts.all_names or ()}
+        exports = frozenset(project.exports(module))
+        imported = {b.name for b in facts.bindings if b.kind == "import"}
+        public = frozenset(n for n in exports if n not in imported or facts.is_package or n in in_all)
         out[module] = ModuleInfo(
-            module=module, path=facts.path, is_package=facts.is_package,
-            exports=frozenset(project.exports(module)), toplevel=facts.toplevel, origins=tuple(origins),
+            module=module, path=facts.path, is_package=facts.is_package, exports=exports, public=public,
+            toplevel=facts.toplevel, origins=tuple(origins),
             uses=tuple((k, tuple(v)) for k, v in sorted(uses.items())),
         )
     return out

@@ -55,7 +55,8 @@ class Stage:
     distinct_before: int
     distinct_after: int
     depends_on: tuple[str, ...] = ()
-    exports_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    exports_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())   # runtime bindings: patch targets
+    public_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())    # public re-exports: import sites
 
     @property
     def sites_by_kind(self) -> dict[str, int]:
@@ -74,6 +75,7 @@ class Stage:
             delete_definitions=tuple((m, tuple(sorted(n))) for m, n in sorted(deletions.items())),
             removable_modules=self.delete_modules,
             exports_after=self.exports_after,
+            public_after=self.public_after,
             keep_local_names=keep_local_names,
         )
 
@@ -217,7 +219,7 @@ class _Planner:
                 renames.add(Rename(definition.module, definition.name, *definition.replacement.split(":")))
         for module in modules:
             deleted_names[module] |= {d.name for d in definitions if d.module == module}
-        exports_after = self._exports_after(sites, renames, deleted_names)
+        exports_after, public_after = self._exports_after(sites, renames, deleted_names)
         files = sorted({s.path for s in sites} | {self.modules[m].path for m in modules if m in self.modules})
         touched = {self.path_module.get(p) or self.graph.module_of.get(p, "") for p in files}
         tests = self.graph.tests_affected(touched - {""}, files)
@@ -229,7 +231,7 @@ class _Planner:
             files=tuple(files), tests=tuple(tests), blocked=tuple(blocked),
             findings=tuple(f"{e.site.path}:{e.site.line}: {e.note}" for e in edits if e.replacement is None),
             distinct_before=distinct, distinct_after=distinct - removed, depends_on=tuple(depends),
-            exports_after=exports_after,
+            exports_after=exports_after, public_after=public_after,
         )
 
     def _edit(self, site: Site) -> SiteEdit:
@@ -273,8 +275,8 @@ class _Planner:
                            f"{where}; add [map] \"{definition.ref}\" = \"module:Name\" or list it in plan.keep")
         return out
 
-    def _exports_after(self, sites: list[Site], renames: set[Rename], deleted: dict[str, set[str]]
-                       ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    def _exports_after(self, sites: list[Site], renames: set[Rename], deleted: dict[str, set[str]]):
+        """(runtime bindings, public re-exports) of each module a site looks in, once the stage is done."""
         looked_in = {s.module for s in sites} | {r.old_module for r in renames}
         gained: dict[str, set[str]] = defaultdict(set)
         by_old = {(r.old_module, r.old_name): r for r in renames}
@@ -283,12 +285,17 @@ class _Planner:
             rename = by_old.get((site.module, site.name))
             if module and rename and site.scope == "" and site.kind not in ("patch", "string", "path", "all"):
                 gained[module].add(rename.new_name)
-        out = []
+        for rename in renames:   # a module whose own definition goes now uses (and imports) the replacement
+            if rename.old_module in deleted and rename.old_name in deleted[rename.old_module]:
+                gained[rename.old_module].add(rename.new_name)
+        runtime, public = [], []
         for module in sorted(looked_in):
             info = self.modules.get(module)
             if info is None or module in self.deleted:
                 continue
             renamed_away = {r.old_name for r in renames if r.old_module == module}
             names = (set(info.exports) - deleted[module] - renamed_away) | gained[module]
-            out.append((module, tuple(sorted(names))))
-        return tuple(out)
+            runtime.append((module, tuple(sorted(names))))
+            shown = (set(info.public) - deleted[module] - renamed_away) | (gained[module] if info.is_package else set())
+            public.append((module, tuple(sorted(shown))))
+        return tuple(runtime), tuple(public)

@@ -73,13 +73,14 @@ def report(outcome: StageOutcome, console: Console) -> None:
 
 
 def summary(outcomes: list[StageOutcome], runner: StageRunner) -> Table:
-    table = Table(title="Stages", title_justify="left",
+    prefix = runner.plan.branch_prefix + "/"
+    table = Table(title=f"Stage branches {prefix}stage-NN", title_justify="left",
                   caption=f"review descriptions: {runner.reviews_folder()}", caption_justify="left")
     for column in ("#", "branch", "status", "distinct", "sites", "tests"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for outcome in outcomes:
         evidence = outcome.evidence
-        table.add_row(str(outcome.number), outcome.branch, outcome.status,
+        table.add_row(str(outcome.number), outcome.branch.removeprefix(prefix), outcome.status,
                       f"{evidence.distinct_before}→{evidence.distinct_after}" if evidence else "",
                       str(evidence.site_count) if evidence else "",
                       outcome.tests.summary() if outcome.tests else "")

@@ -1,0 +1,135 @@
+"""engine.apply_edits: statuses, safety nets, encodings, idempotence on a whole fixture."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from codemod_cases import LEGACY, SPEC, run, src
+
+from codemods import EditSpec, FileContext, Rename, apply_edits
+
+FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "settings_app" / "src"
+CANON = "confapp.config.settings"
+FIXTURE_SPEC = EditSpec(
+    renames=tuple(
+        Rename(module, name, CANON, "Settings")
+        for module, name in [
+            ("confapp.config.legacy", "AppSettings"),
+            ("confapp.config.legacy", "Config"),
+            ("confapp.config", "AppSettings"),
+            ("confapp", "AppSettings"),
+            ("confapp.config.compat", "LegacySettings"),
+            ("confapp.config.compat", "RuntimeSettings"),
+            ("confapp.config.typing_compat", "BaseSettings"),
+            ("confapp.core.settings", "CoreSettings"),
+            ("confapp.core", "CoreSettings"),
+        ]
+    ),
+    delete_definitions=(
+        ("confapp.config.legacy", ("AppSettings", "Config")),
+        ("confapp.config.compat", ("LegacySettings", "RuntimeSettings")),
+        ("confapp.config.typing_compat", ("BaseSettings",)),
+        ("confapp.core.settings", ("CoreSettings",)),
+    ),
+    removable_modules=("confapp.config.compat",),
+    exports_after=(
+        ("confapp.config", ("ConfigBuilder", "Settings", "SettingsError", "load_settings")),
+        ("confapp", ("Settings", "SettingsError", "load_settings")),
+    ),
+)
+
+
+def fixture_files() -> dict[FileContext, str]:
+    files = {}
+    for path in sorted(FIXTURE.rglob("*.py")):
+        relative = path.relative_to(FIXTURE)
+        package = path.name == "__init__.py"
+        parts = relative.with_suffix("").parts[: -1 if package else None]
+        files[FileContext(str(relative), ".".join(parts), package)] = path.read_text()
+    return files
+
+
+def test_parse_failure_is_a_failed_result() -> None:
+    result = run("from app.legacy import AppSettings\ndef broken(:\n    pass\n")
+    assert result.status == "failed" and result.new_text is None
+    assert re.fullmatch(r"app/consumer\.py:\d+: .+", result.error or "")
+
+
+def test_file_mentioning_nothing_changed_is_not_even_parsed() -> None:
+    result = run("def broken(:\n")  # would fail to parse
+    assert (result.status, result.new_text) == ("unchanged", "def broken(:\n")
+
+
+def test_bom_and_crlf_are_kept() -> None:
+    text = "\ufeff# -*- coding: utf-8 -*-\r\nfrom app.legacy import AppSettings\r\n\r\nx = AppSettings\r\n"
+    result = run(text)
+    assert result.new_text == (
+        "\ufeff# -*- coding: utf-8 -*-\r\nfrom app.settings import Settings\r\n\r\nx = Settings\r\n"
+    )
+    assert run(result.new_text).status == "unchanged"
+
+
+def test_bom_file_without_edits_is_byte_identical() -> None:
+    text = "\ufeffimport os\r\nAppSettings = os\r\n"
+    assert run(text).new_text == text
+
+
+def test_shadowing_leaves_the_whole_file_unchanged() -> None:
+    text = src("""
+        from app.legacy import AppSettings
+        from app.other import Settings
+
+        x = AppSettings, Settings
+    """)
+    result = run(text)
+    assert (result.status, result.new_text) == ("unchanged", text)
+    assert [str(f) for f in result.findings] == ["app/consumer.py:1: would shadow Settings"]
+
+
+def test_results_are_keyed_by_path_for_every_file() -> None:
+    files = {
+        FileContext("a.py", "a"): "from app.legacy import AppSettings\n",
+        FileContext("b.py", "b"): "x = 1\n",
+        FileContext("pkg/__init__.py", "pkg", True): "from .legacy import AppSettings\n",
+    }
+    results = apply_edits(files, SPEC)
+    assert {path: r.status for path, r in results.items()} == {
+        "a.py": "changed", "b.py": "unchanged", "pkg/__init__.py": "unchanged",
+    }
+
+
+def test_removable_module_not_among_files_counts_as_gone() -> None:
+    spec = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
+    result = run("from app.legacy import AppSettings, parse_bool\nparse_bool(AppSettings)\n", spec)
+    assert [f.reason for f in result.findings] == [
+        "imports parse_bool from removed module app.legacy"
+    ]
+
+
+@pytest.mark.skipif(not FIXTURE.is_dir(), reason="fixture not present")
+def test_fixture_stage_parses_compiles_and_is_idempotent() -> None:
+    files = fixture_files()
+    results = apply_edits(files, FIXTURE_SPEC)
+    assert {r.status for r in results.values()} <= {"changed", "unchanged", "deleted"}
+    assert results["confapp/config/compat.py"].status == "deleted"
+    outputs = {}
+    for ctx in files:
+        result = results[ctx.path]
+        if result.status == "deleted":
+            continue
+        compile(result.new_text, ctx.path, "exec")
+        outputs[ctx] = result.new_text
+    again = apply_edits(outputs, FIXTURE_SPEC)
+    assert {path for path, r in again.items() if r.status != "unchanged"} == set()
+    old_imports = re.compile(r"import .*\b(AppSettings|LegacySettings|RuntimeSettings|CoreSettings)\b")
+    for text in outputs.values():
+        assert not old_imports.search(text)
+
+
+@pytest.mark.skipif(not FIXTURE.is_dir(), reason="fixture not present")
+def test_fixture_round_trips_byte_for_byte_with_an_empty_stage() -> None:
+    files = fixture_files()
+    results = apply_edits(files, EditSpec())
+    assert all(results[ctx.path].new_text == text for ctx, text in files.items())
