@@ -263,7 +263,7 @@ COMMENTS = [
     "# The upstream API returns strings for numbers; coerce them here.",
     "# Fast path: nothing to do for an empty {o}.",
     "# Sorting keeps the output stable for snapshot tests.",
-    "# NOTE: tenants on the legacy plan still send the old field names.",
+    "# NOTE: tenants on the legacy plan still send the old key names.",
     "# Defensive copy: callers keep a reference to the original mapping.",
     "# Bounded to avoid loading the whole table into memory.",
     "# Retried by the caller; do not retry here.",
@@ -841,10 +841,9 @@ class Gen:
         return ind + r.choice(COMMENTS).format(o=r.choice(OBJECTS), **self.fmt)
 
     def ref(self, kinds: tuple[str, ...] = ("func", "class", "const")) -> tuple[str, str] | None:
-        while self.pending:
-            expr, kind = self.pending.pop()
-            if kind in kinds:
-                return expr, kind
+        for k in range(len(self.pending) - 1, -1, -1):
+            if self.pending[k][1] in kinds:
+                return self.pending.pop(k)
         cands = [x for x in self.refs if x[1] in kinds]
         return self.r.choice(cands) if cands else None
 
@@ -1017,6 +1016,10 @@ class Gen:
         ref = self.ref(("class",)) if r.random() < 0.15 else None
         if ref and ref[1] == "class" and "." not in ref[0] and ref[0] in self.base_ok:
             base = f"({ref[0]})"
+        elif ref:
+            self.pending.append(ref)  # not usable as a base class: keep it for the function bodies
+        if base:
+            pass
         elif self.local_plain and r.random() < 0.1:
             base = f"({r.choice(self.local_plain)})"
         out = [f"class {name}{base}:"]
@@ -1399,8 +1402,10 @@ class Gen:
         attempts = 0
         while total < m.lines and attempts < 100:
             attempts += 1
+            saved = list(self.pending)
             block = self.filler_block()
             if total + len(block) + 1 > limit:
+                self.pending = saved  # the block is dropped, so are the references it used
                 if total >= m.lines * 0.85:
                     break
                 continue
@@ -1430,8 +1435,10 @@ class Gen:
         attempts = 0
         while len(head) + len(body) < floor and attempts < 50:
             attempts += 1
+            saved = list(self.pending)
             block = self.filler_block()
             if len(head) + len(body) + len(block) + 1 > limit:
+                self.pending = saved
                 continue
             body += [""] + block
             head = self.header(body, *parts)
@@ -1443,11 +1450,14 @@ class Gen:
         out = [f"def {name}() -> dict[str, Any]:",
                f'    """Collaborators of the {self.m.role.replace("_", " ")}, looked up by the service container."""',
                "    return {"]
-        seen = set()
+        keys: set[str] = set()
+        exprs: set[str] = set()
         for expr, _kind in reversed(self.pending):
-            if expr not in seen:
-                seen.add(expr)
-                out.append(f'        "{expr.rsplit(".", 1)[-1]}": {expr},')
+            if expr in exprs:
+                continue
+            exprs.add(expr)
+            key = _unique(expr.rsplit(".", 1)[-1], keys)
+            out.append(f'        "{key}": {expr},')
         self.pending.clear()
         return out + ["    }", ""]
 
@@ -1667,8 +1677,12 @@ def write_tests(out: Path, top: str, plan: dict, modules: list[Module], rng: Ran
         use_decorator = rng.random() < 0.5
         lines = [f'"""Realtime behaviour of the {area} package, with the WebSocket manager mocked out."""', "",
                  "from __future__ import annotations", ""]
-        lines += ["from unittest import mock", "", ""] if rng.random() < 0.6 else ["from unittest import mock",
-                                                                                 "from unittest.mock import patch", "", ""]
+        if rng.random() < 0.6:
+            lines += ["from unittest import mock", "", ""]
+        elif use_decorator:
+            lines += ["from unittest import mock", "from unittest.mock import patch", "", ""]
+        else:
+            lines += ["from unittest.mock import patch", "", ""]
         tests_taken: set[str] = set()
         for site in group:
             target = f"{top}.websocket_core.{site['module']}.{site['name']}"

@@ -14,6 +14,7 @@ exception; a file whose rewrite would shadow a binding comes back unchanged with
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -32,6 +33,8 @@ from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
 
 _BOM = "\ufeff"
+_CLASS_WITH_BASES = re.compile(r"^[ \t]*class\s+\w+\s*\(", re.MULTILINE)
+_PATCH_WORDS = ("patch", "setattr", "delattr")
 
 
 @dataclass
@@ -69,7 +72,8 @@ def _first_pass(ctx: FileContext, text: str, stage: StageIndex, words: set[str] 
         return _FirstPass(result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}"))
     try:
         tree = remove_definitions(original, job)
-        tree = MetadataWrapper(tree).visit(BaseCleaner(job))
+        if _CLASS_WITH_BASES.search(text):
+            tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
     except Exception as error:  # a codemod bug is this file's failure, not the run's
         return _FirstPass(result=_crash(ctx, error))
@@ -83,11 +87,17 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
     if done.original is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
     job = FileJob(ctx, stage, list(done.findings))
+    gone_named = any(module.rpartition(".")[2] in text for module in stage.gone)
+    tree = done.tree
     try:
-        tree = MetadataWrapper(done.tree).visit(StringTargetRewriter(job))
-        tree = MetadataWrapper(tree).visit(DynamicImportRewriter(job))
-        tree = remove_unused_imports(done.original, tree, job)
-        MetadataWrapper(tree).visit(GoneImportReporter(job))
+        if any(word in text for word in _PATCH_WORDS) or (gone_named and "/" in text):
+            tree = _visit(tree, StringTargetRewriter(job))
+        if "import_module" in text or (gone_named and "getattr" in text):
+            tree = _visit(tree, DynamicImportRewriter(job))
+        if gone_named or tree.code != done.original.code:
+            tree = remove_unused_imports(done.original, tree, job)
+        if gone_named:
+            _visit(tree, GoneImportReporter(job))
     except Exception as error:
         return _crash(ctx, error)
     findings = tuple(job.findings)
@@ -101,6 +111,11 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
     except cst.ParserSyntaxError as error:
         return FileResult(ctx.path, "failed", None, findings, f"{ctx.path}:{error.raw_line}: edit does not parse")
     return FileResult(ctx.path, "changed", code, findings)
+
+
+def _visit(tree: cst.Module, visitor: cst.CSTVisitor | cst.CSTTransformer) -> cst.Module:
+    # trees here come from the parser or our own transforms: no shared nodes, no copy needed
+    return MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
 
 
 def _learned(stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]) -> StageIndex:

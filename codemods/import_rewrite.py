@@ -32,7 +32,7 @@ class RewriteOutcome:
 
 
 def rewrite_imports(module: cst.Module, job: FileJob) -> RewriteOutcome:
-    wrapper = MetadataWrapper(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = SiteCollector(job)
     wrapper.visit(collector)
     parents = wrapper.resolve(ParentNodeProvider)

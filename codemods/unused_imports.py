@@ -27,16 +27,24 @@ _ROUNDS = 4
 
 
 def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -> cst.Module:
-    _, used_before, all_before = _usage(MetadataWrapper(before), job)
+    previous: tuple[Counter, Counter] | None = None
     for _ in range(_ROUNDS):  # a removal can empty a block whose condition used an import
-        wrapper = MetadataWrapper(after)
+        wrapper = MetadataWrapper(after, unsafe_skip_copy=True)
         aliases, _, _ = _usage(wrapper, job)
-        doomed = set()
-        for alias, (key, used, top) in aliases.items():
-            if used or _protected(key, top, wrapper.module, job):
-                continue
-            if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0:
-                doomed.add(alias)
+        candidates = {
+            alias: key for alias, (key, used, top) in aliases.items()
+            if not used and not _protected(key, top, wrapper.module, job)
+        }  # fmt: skip
+        if not candidates:
+            break
+        if previous is None:
+            _, *counts = _usage(MetadataWrapper(before, unsafe_skip_copy=True), job)
+            previous = (counts[0], counts[1])
+        used_before, all_before = previous
+        doomed = {
+            alias for alias, key in candidates.items()
+            if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0
+        }  # fmt: skip
         if not doomed:
             break
         after = wrapper.module.visit(_AliasRemover(doomed))

@@ -35,6 +35,7 @@ class Definition:
     replacement: str | None    # "module:Name" that replaces it, None when it needs a decision
     reexport: bool = False     # a same-name re-export (package `__init__` or `__all__`): an import site, not deleted
     chain: tuple[str, ...] = ()
+    end_line: int = 0          # last line of the definition (0: same as `line`)
 
     @property
     def ref(self) -> str:
@@ -214,6 +215,7 @@ class _Inventory:
                 if row is not None:
                     rows.append(row)
             rows.extend(self._star_rows(facts))
+        rows = [replace(r, end_line=self._end_line(r)) for r in rows]
         rows = self._decide(rows)
         self._validate_plan_refs(rows)
         errors = tuple(sorted(f.error for f in parsed.values() if f.error))
@@ -228,6 +230,13 @@ class _Inventory:
         if facts is not None and facts.error:
             raise PlanError(self.plan.path, "plan.canonical", f"cannot read {facts.error}")
         raise PlanError(self.plan.path, "plan.canonical", f"no class {name} defined in {source.path}")
+
+    def _end_line(self, row: Definition) -> int:
+        facts = self.project.facts_of(row.module)
+        if facts is None or row.reexport:
+            return row.line
+        found = facts.class_named(row.name) or facts.assign_named(row.name) or facts.function_named(row.name)
+        return found.end_line if found is not None and found.line == row.line else row.line
 
     def _star_rows(self, facts: FileFacts) -> list[Definition]:
         """Family names a package re-exports through `from .m import *`: re-exports like any other."""

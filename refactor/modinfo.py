@@ -21,12 +21,18 @@ class ModuleInfo:
     #                                             and imports only when it is a package or lists them in __all__
     origins: tuple[tuple[str, str], ...] = ()   # imported name -> "module:name" where it really lives
     uses: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> lines where the name appears as a word
+    all_lines: tuple[int, ...] = ()             # lines of its `__all__` entries
 
     def origin(self, name: str) -> str | None:
         return dict(self.origins).get(name)
 
     def use_lines(self, name: str) -> tuple[int, ...]:
         return dict(self.uses).get(name, ())
+
+    def uses_besides(self, name: str, first: int, last: int = 0) -> tuple[int, ...]:
+        """Lines using `name` outside its definition (lines first..last) and `__all__`: the module still needs it."""
+        last = max(first, last)
+        return tuple(n for n in self.use_lines(name) if not first <= n <= last and n not in self.all_lines)
 
 
 def describe_modules(project: Project, modules: Iterable[str], names: Iterable[str] = ()) -> dict[str, ModuleInfo]:
@@ -58,5 +64,6 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
             module=module, path=facts.path, is_package=facts.is_package, exports=exports, public=public,
             toplevel=facts.toplevel, origins=tuple(origins),
             uses=tuple((k, tuple(v)) for k, v in sorted(uses.items())),
+            all_lines=tuple(sorted({line for _, line in facts.all_names or ()})),
         )
     return out

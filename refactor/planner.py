@@ -267,7 +267,7 @@ class _Planner:
                      and (e.site.target == definition.ref or e.note.startswith(definition.ref + " "))]
             info = self.modules.get(definition.module)
             if info is not None and definition.module not in delete_modules:
-                own = [line for line in info.use_lines(definition.name) if line != definition.line]
+                own = list(info.uses_besides(definition.name, definition.line, definition.end_line))
                 users += [Site(info.path, line, "use", definition.module, definition.name) for line in own]
             if users:
                 where = ", ".join(str(u) for u in users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
@@ -285,8 +285,12 @@ class _Planner:
             rename = by_old.get((site.module, site.name))
             if module and rename and site.scope == "" and site.kind not in ("patch", "string", "path", "all"):
                 gained[module].add(rename.new_name)
-        for rename in renames:   # a module whose own definition goes now uses (and imports) the replacement
-            if rename.old_module in deleted and rename.old_name in deleted[rename.old_module]:
+        spans = {(d.module, d.name): (d.line, d.end_line) for d in self.removable.values()}
+        for rename in renames:   # a module that still uses its deleted definition now imports the replacement
+            info = self.modules.get(rename.old_module)
+            span = spans.get((rename.old_module, rename.old_name))
+            if info is not None and span is not None and rename.old_name in deleted[rename.old_module] \
+                    and info.uses_besides(rename.old_name, *span):
                 gained[rename.old_module].add(rename.new_name)
         runtime, public = [], []
         for module in sorted(looked_in):

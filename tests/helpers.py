@@ -77,8 +77,8 @@ def copy_fixture(name: str, dest: Path) -> Path:
     return dest
 
 
-def run_cli(argv: Sequence[str]) -> tuple[int, str]:
+def run_cli(argv: Sequence[str], *, width: int = 100) -> tuple[int, str]:
     """Run the real CLI in-process; returns (exit code, everything printed)."""
     out = io.StringIO()
-    code = main(list(argv), console=Console(file=out, width=100))
+    code = main(list(argv), console=Console(file=out, width=width))
     return code, out.getvalue()
