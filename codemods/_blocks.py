@@ -75,9 +75,12 @@ class BlockPruner(cst.CSTTransformer):
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
         orelse = updated_node.orelse
-        if isinstance(orelse, cst.Else) and self._is_emptied(orelse.body):
-            orelse = None
-        elif isinstance(orelse, cst.If) and self.is_doomed(orelse):
+        if (
+            isinstance(orelse, cst.Else)
+            and self._is_emptied(orelse.body)
+            or isinstance(orelse, cst.If)
+            and self.is_doomed(orelse)
+        ):
             orelse = None
         updated_node = updated_node.with_changes(orelse=orelse)
         if self._is_emptied(updated_node.body) and orelse is None:

@@ -24,8 +24,9 @@ class StageIndex:
 
     spec: EditSpec
     renames: Mapping[tuple[str, str], Rename]
-    exports: Mapping[str, frozenset[str]]
+    exports: Mapping[str, frozenset[str]]  # runtime bindings: where patch strings look
     deletions: Mapping[str, frozenset[str]]
+    public: Mapping[str, frozenset[str]] = field(default_factory=lambda: _EMPTY)  # importable
     # modules whose file goes away in this stage (decided by the engine's first pass)
     gone: frozenset[str] = frozenset()
     gone_paths: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
@@ -35,7 +36,7 @@ class StageIndex:
     @classmethod
     def build(cls, spec: EditSpec) -> StageIndex:
         renames = {(r.old_module, r.old_name): r for r in spec.renames}
-        return cls(spec, MappingProxyType(renames), spec.exports(), spec.deletions())
+        return cls(spec, MappingProxyType(renames), spec.exports(), spec.deletions(), spec.public())
 
     def rename(self, module: str | None, name: str) -> Rename | None:
         return self.renames.get((module, name)) if module is not None else None
@@ -45,8 +46,12 @@ class StageIndex:
         return self.renames.get((module, name))
 
     def binds_after(self, module: str, name: str) -> bool:
-        """Whether `module` still binds `name` once the stage is done."""
+        """Whether `module` still binds `name` at runtime once the stage is done."""
         return module not in self.gone and name in self.exports.get(module, frozenset())
+
+    def offers_after(self, module: str, name: str) -> bool:
+        """Whether other modules may still import `name` from `module` after the stage."""
+        return module not in self.gone and name in self.public.get(module, frozenset())
 
     def same_target(self, module: str, name: str, rename: Rename) -> bool:
         """Whether `module.name` is, after the stage, the object `rename` points at."""
@@ -62,7 +67,9 @@ class StageIndex:
         """Modules through which the same target may be imported under its new name."""
         target = (rename.new_module, rename.new_name)
         olds = {r.old_module for r in self.renames.values() if (r.new_module, r.new_name) == target}
-        return frozenset({rename.new_module} | {m for m in olds if self.binds_after(m, rename.new_name)})
+        return frozenset(
+            {rename.new_module} | {m for m in olds if self.binds_after(m, rename.new_name)}
+        )
 
 
 @dataclass

@@ -6,6 +6,7 @@ the codemods compares absolute dotted names, so every name goes through `absolut
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import libcst as cst
@@ -83,3 +84,13 @@ def bound_name(alias: cst.ImportAlias) -> str:
         return cst.ensure_type(alias.asname.name, cst.Name).value
     full = get_full_name_for_node(alias.name) or ""
     return full.split(".")[0]
+
+
+def renamed_use(node: cst.CSTNode, old: str, new: str) -> cst.CSTNode:
+    """A use of `old` (a Name, or a string annotation mentioning it) now reading `new`."""
+    if isinstance(node, cst.Name):
+        return node.with_changes(value=new)
+    if isinstance(node, cst.SimpleString):  # a string annotation: rename the name token
+        pattern = re.compile(rf"(?<![\w.]){re.escape(old)}(?!\w)")
+        return node.with_changes(value=pattern.sub(new, node.value))
+    return node

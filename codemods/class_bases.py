@@ -27,7 +27,9 @@ class BaseCleaner(cst.CSTTransformer):
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._depth += 1
 
-    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
         self._depth -= 1
         own = (self.job.file.module, original_node.name.value) if self._depth == 0 else None
         seen: set[tuple[str, str]] = set()

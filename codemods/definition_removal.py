@@ -48,7 +48,9 @@ class DefinitionRemover(BlockPruner):
     ) -> cst.FunctionDef:
         return self.doom(updated_node) if updated_node.name.value in self.names else updated_node
 
-    def leave_ClassDef(self, original_node: cst.ClassDef, updated_node: cst.ClassDef) -> cst.ClassDef:
+    def leave_ClassDef(
+        self, original_node: cst.ClassDef, updated_node: cst.ClassDef
+    ) -> cst.ClassDef:
         return self.doom(updated_node) if updated_node.name.value in self.names else updated_node
 
     def leave_Assign(
@@ -83,11 +85,19 @@ class DefinitionRemover(BlockPruner):
             return node
         bound = {bound_name(a) for a, k in zip(aliases, keep) if k}
         for index, alias in enumerate(aliases):
-            if not keep[index] and self._unaliases(node, alias) and alias.evaluated_name not in bound:
+            if (
+                not keep[index]
+                and self._unaliases(node, alias)
+                and alias.evaluated_name not in bound
+            ):
                 aliases[index] = alias.with_changes(asname=None)
                 keep[index] = True
                 bound.add(alias.evaluated_name)
-        return node.with_changes(names=remove_items(aliases, keep)) if any(keep) else cst.RemoveFromParent()
+        return (
+            node.with_changes(names=remove_items(aliases, keep))
+            if any(keep)
+            else cst.RemoveFromParent()
+        )
 
     def _unaliases(self, node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias) -> bool:
         """Whether `alias` is `from T import New as X` with X renamed to exactly T.New."""

@@ -19,7 +19,9 @@ _ALL = m.Name("__all__")
 
 
 class DunderAllEditor(cst.CSTTransformer):
-    def __init__(self, rename: Mapping[str, str] | None = None, remove: Collection[str] = ()) -> None:
+    def __init__(
+        self, rename: Mapping[str, str] | None = None, remove: Collection[str] = ()
+    ) -> None:
         super().__init__()
         self.rename = dict(rename or {})
         self.remove = frozenset(remove)
@@ -35,12 +37,16 @@ class DunderAllEditor(cst.CSTTransformer):
             return updated_node
         return updated_node.with_changes(value=self._edit(updated_node.value))
 
-    def leave_AnnAssign(self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign) -> cst.AnnAssign:
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
         if not m.matches(updated_node.target, _ALL) or updated_node.value is None:
             return updated_node
         return updated_node.with_changes(value=self._edit(updated_node.value))
 
-    def leave_AugAssign(self, original_node: cst.AugAssign, updated_node: cst.AugAssign) -> cst.AugAssign:
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.AugAssign:
         if not m.matches(updated_node.target, _ALL):
             return updated_node
         return updated_node.with_changes(value=self._edit(updated_node.value))
@@ -56,17 +62,25 @@ class DunderAllEditor(cst.CSTTransformer):
         items, keep = [], []
         for element, name in zip(value.elements, names):
             new = self.rename.get(name, name) if name is not None else None
-            drop = name in self.remove or (name in self.rename and (new in untouched or new in seen))
+            drop = name in self.remove or (
+                name in self.rename and (new in untouched or new in seen)
+            )
             if name in self.rename and not drop:
                 seen.add(new)
                 string = cst.ensure_type(element.value, cst.SimpleString)
                 element = element.with_changes(
-                    value=string.with_changes(value=f"{string.prefix}{string.quote}{new}{string.quote}")
+                    value=string.with_changes(
+                        value=f"{string.prefix}{string.quote}{new}{string.quote}"
+                    )
                 )
             items.append(element)
             keep.append(not drop)
         elements = remove_items(items, keep)
-        if isinstance(value, cst.Tuple) and len(elements) == 1 and not isinstance(elements[0].comma, cst.Comma):
+        if (
+            isinstance(value, cst.Tuple)
+            and len(elements) == 1
+            and not isinstance(elements[0].comma, cst.Comma)
+        ):
             elements[0] = elements[0].with_changes(comma=cst.Comma())
         return value.with_changes(elements=elements)
 
@@ -76,3 +90,23 @@ def _entry(element: cst.BaseElement) -> str | None:
         evaluated = element.value.evaluated_value
         return evaluated if isinstance(evaluated, str) else None
     return None
+
+
+def exported_names(module: cst.Module) -> set[str]:
+    """The string entries of the module-level `__all__` assignments."""
+    names: set[str] = set()
+    for stmt in module.body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            target = getattr(small, "target", None) or next(
+                (t.target for t in getattr(small, "targets", ())), None
+            )
+            value = getattr(small, "value", None)
+            if (
+                isinstance(target, cst.Name)
+                and target.value == "__all__"
+                and isinstance(value, (cst.List, cst.Tuple))
+            ):
+                names.update(n for n in map(_entry, value.elements) if n)
+    return names

@@ -11,42 +11,31 @@ computed name, a removed module imported for its side effects) is reported.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
+import libcst.matchers as m
+from libcst.metadata import (
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
 
 from codemods._context import FileJob
 from codemods._names import imported_names
+from codemods._strings import restring
 
 _IMPORT_MODULE = "importlib.import_module"
-
-
-def restring(node: cst.SimpleString, text: str) -> cst.SimpleString:
-    """`node` holding `text` instead, with the same prefix and quotes."""
-    return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
-
-
-def dotted_target(value: str, job: FileJob, line: int) -> str | None:
-    """The new spelling of a dotted `module.Name[.attr]` string, or None when it stays."""
-    stage, parts = job.stage, value.split(".")
-    for index in range(len(parts) - 1, 0, -1):
-        module, name, rest = ".".join(parts[:index]), parts[index], parts[index + 1 :]
-        rename = stage.rename(module, name)
-        local = stage.local_renames.get((module, name))
-        if rename is not None:
-            keep = stage.binds_after(module, rename.new_name)
-            head = f"{module if keep else rename.new_module}.{rename.new_name}"
-        elif local is not None:
-            head = f"{module}.{local}"
-        else:
-            continue
-        new = ".".join([head, *rest])
-        return new if new != value else None
-    if any(".".join(parts[:i]) in stage.gone for i in range(1, len(parts) + 1)):
-        job.report(line, f"cannot decide where {value} lives")
-    return None
+_GETATTR_LITERAL = m.Call(
+    func=m.Name("getattr"), args=[m.Arg(), m.Arg(value=m.SimpleString()), m.ZeroOrMore()]
+)
 
 
 class DynamicImportRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (
+        QualifiedNameProvider,
+        ScopeProvider,
+        ParentNodeProvider,
+        PositionProvider,
+    )
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
@@ -54,13 +43,19 @@ class DynamicImportRewriter(cst.CSTTransformer):
         self.replace: dict[cst.CSTNode, cst.CSTNode] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
-        names = imported_names(self.get_metadata(QualifiedNameProvider, node.func, set()), self.job.file)
+        names = imported_names(
+            self.get_metadata(QualifiedNameProvider, node.func, set()), self.job.file
+        )
         if _IMPORT_MODULE in names and len(node.args) == 1:
             string = node.args[0].value
             if isinstance(string, cst.SimpleString) and isinstance(string.evaluated_value, str):
                 self._import_module(node, string, string.evaluated_value)
-        elif isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) >= 2:
-            modules = imported_names(self.get_metadata(QualifiedNameProvider, node.args[0].value, set()), self.job.file)
+        elif (
+            isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) >= 2
+        ):
+            modules = imported_names(
+                self.get_metadata(QualifiedNameProvider, node.args[0].value, set()), self.job.file
+            )
             for module in modules & self.job.stage.gone:
                 self.job.report(self._line(node), f"getattr on removed module {module}")
 
@@ -78,21 +73,27 @@ class DynamicImportRewriter(cst.CSTTransformer):
             missing = sorted(name for name, rename in renames.items() if rename is None)
             targets = {r.new_module for r in renames.values() if r is not None}
             if missing or len(targets) != 1:
-                detail = f"reads {', '.join(missing)}" if missing else "names move to several modules"
-                self.job.report(self._line(call), f"cannot switch import_module({module!r}): {detail}")
+                detail = (
+                    f"reads {', '.join(missing)}" if missing else "names move to several modules"
+                )
+                self.job.report(
+                    self._line(call), f"cannot switch import_module({module!r}): {detail}"
+                )
                 return
             self.replace[string] = restring(string, targets.pop())
         for node, name in reads:
             rename = renames[name]
             if rename is None or rename.new_name == name:
                 continue
-            if module not in stage.gone and not stage.binds_after(module, rename.new_name):
+            if module not in stage.gone and not stage.offers_after(module, rename.new_name):
                 self.job.report(self._line(node), f"{module}.{name} moves to {rename.new_module}")
                 continue
             if isinstance(node, cst.Attribute):
                 self.replace[node] = cst.Name(rename.new_name)  # the new attribute name
             else:
-                self.replace[node] = restring(cst.ensure_type(node, cst.SimpleString), rename.new_name)
+                self.replace[node] = restring(
+                    cst.ensure_type(node, cst.SimpleString), rename.new_name
+                )
 
     def _reads(self, call: cst.Call) -> list[tuple[cst.CSTNode, str]] | None:
         """The attribute reads on the imported module, or None when it is used otherwise."""
@@ -118,17 +119,23 @@ class DynamicImportRewriter(cst.CSTTransformer):
         parent = self.get_metadata(ParentNodeProvider, node)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             return parent, parent.attr.value
-        call = self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Arg) else None
-        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value == "getattr":
-            if len(call.args) >= 2 and call.args[0].value is node and isinstance(call.args[1].value, cst.SimpleString):
-                return call.args[1].value, str(call.args[1].value.evaluated_value)
+        call = (
+            self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Arg) else None
+        )
+        if m.matches(call, _GETATTR_LITERAL) and call.args[0].value is node:  # type: ignore[union-attr]
+            name = cst.ensure_type(call.args[1].value, cst.SimpleString)  # type: ignore[union-attr]
+            return name, str(name.evaluated_value)
         return None
 
-    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.Attribute:
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.Attribute:
         attr = self.replace.get(original_node)
         return updated_node if attr is None else updated_node.with_changes(attr=attr)
 
-    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.BaseExpression:
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
         return self.replace.get(original_node, updated_node)  # type: ignore[return-value]
 
     def _line(self, node: cst.CSTNode) -> int:

@@ -61,7 +61,9 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec) -> dict[str, F
     return results
 
 
-def _first_pass(ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None) -> _FirstPass:
+def _first_pass(
+    ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None
+) -> _FirstPass:
     if words is not None and not _mentions(ctx, text, stage, words):
         return _FirstPass()
     job = FileJob(ctx, stage)
@@ -69,13 +71,15 @@ def _first_pass(ctx: FileContext, text: str, stage: StageIndex, words: set[str] 
         original = cst.parse_module(text.removeprefix(_BOM))
     except cst.ParserSyntaxError as error:
         message = error.message.splitlines()[0]
-        return _FirstPass(result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}"))
+        return _FirstPass(
+            result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}")
+        )
     try:
         tree = remove_definitions(original, job)
         if _CLASS_WITH_BASES.search(text):
             tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
-    except Exception as error:  # a codemod bug is this file's failure, not the run's
+    except Exception as error:  # noqa: BLE001 (a codemod bug fails this file, not the run)
         return _FirstPass(result=_crash(ctx, error))
     if outcome.blocked:
         result = FileResult(ctx.path, "unchanged", text, tuple(job.findings))
@@ -98,18 +102,20 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             tree = remove_unused_imports(done.original, tree, job)
         if gone_named:
             _visit(tree, GoneImportReporter(job))
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001
         return _crash(ctx, error)
     findings = tuple(job.findings)
     if ctx.module in stage.gone:
         return FileResult(ctx.path, "deleted", None, findings)
-    code = (_BOM if text.startswith(_BOM) else "") + tree.code
-    if code == text:
+    if tree.code == done.original.code:  # nothing edited (even where LibCST can't round-trip)
         return FileResult(ctx.path, "unchanged", text, findings)
+    code = (_BOM if text.startswith(_BOM) else "") + tree.code
     try:
         cst.parse_module(code.removeprefix(_BOM))
     except cst.ParserSyntaxError as error:
-        return FileResult(ctx.path, "failed", None, findings, f"{ctx.path}:{error.raw_line}: edit does not parse")
+        return FileResult(
+            ctx.path, "failed", None, findings, f"{ctx.path}:{error.raw_line}: edit does not parse"
+        )
     return FileResult(ctx.path, "changed", code, findings)
 
 
@@ -118,7 +124,9 @@ def _visit(tree: cst.Module, visitor: cst.CSTVisitor | cst.CSTTransformer) -> cs
     return MetadataWrapper(tree, unsafe_skip_copy=True).visit(visitor)
 
 
-def _learned(stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]) -> StageIndex:
+def _learned(
+    stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]
+) -> StageIndex:
     """The stage plus what the first pass found: modules that go, names files renamed."""
     by_module = {ctx.module: ctx for ctx in files}
     gone, paths, renames = set(), {}, {}

@@ -17,8 +17,8 @@ import libcst as cst
 from libcst.metadata import ClassScope, CodeRange, Scope
 
 from codemods._context import FileJob
-from codemods._sequences import append_items
-from codemods._names import bound_name, dotted_expr, import_from_module, relative_form
+from codemods._import_nodes import alias_node, import_line, merge_candidate, names_of, top_anchor
+from codemods._names import bound_name
 from codemods.spec import Rename
 
 Small = cst.Import | cst.ImportFrom
@@ -66,7 +66,9 @@ class Placer:
         """Record that `local` is bound (equivalently) at `anchor`."""
         self._bound.append((scope, local, self._block(anchor), lineno))
 
-    def is_bound_before(self, scope: Scope, local: str, anchor: cst.CSTNode | None, lineno: int) -> bool:
+    def is_bound_before(
+        self, scope: Scope, local: str, anchor: cst.CSTNode | None, lineno: int
+    ) -> bool:
         """Whether an equivalent binding of `local` precedes `lineno` where it is visible:
         in the same block or the scope's own body, or the own body of an enclosing scope."""
         block = self._block(anchor) if anchor is not None else self.module
@@ -74,10 +76,14 @@ class Placer:
         while True:
             own = _own_body(current, self.module)
             blocks = (block, own) if current is scope else (own,)
-            if any(s is current and name == local and line < lineno and b in blocks
-                   for s, name, b, line in self._bound):  # fmt: skip
+            if any(
+                s is current and name == local and line < lineno and b in blocks
+                for s, name, b, line in self._bound
+            ):
                 return True
-            if current is current.globals or (current is not scope and local in current.assignments):
+            if current is current.globals or (
+                current is not scope and local in current.assignments
+            ):
                 return False
             current = current.parent
             while isinstance(current, ClassScope):
@@ -89,24 +95,33 @@ class Placer:
             return
         if self.is_bound_before(need.scope, need.local, need.anchor, need.lineno):
             return
-        anchor = need.anchor if need.anchor is not None else self._top_anchor()
+        anchor = need.anchor if need.anchor is not None else top_anchor(self.module)
         block = self._block(anchor) if anchor is not None else self.module
-        alias = _alias(rename.new_name, need.local)
-        existing = self._candidate(block, rename.new_module, anchor)
+        alias = alias_node(rename.new_name, need.local)
+        existing = merge_candidate(
+            block, self.parents.get(anchor), rename.new_module, self.job.file
+        )
         if existing is not None:
-            if (rename.new_name, need.local) not in _names_of(existing, self.result.appends):
+            if (rename.new_name, need.local) not in names_of(existing, self.result.appends):
                 self.result.appends.setdefault(existing, []).append(alias)
         else:
             key = (id(block), rename.new_module)
-            pending = self._added.setdefault(key, _Pending(rename.new_module, need.relative, anchor))
-            if all((a.name.value, bound_name(a)) != (rename.new_name, need.local) for a in pending.aliases):
+            pending = self._added.setdefault(
+                key, _Pending(rename.new_module, need.relative, anchor)
+            )
+            if all(
+                (a.name.value, bound_name(a)) != (rename.new_name, need.local)
+                for a in pending.aliases
+            ):
                 pending.aliases.append(alias)
-        self.bind(need.scope, need.local, anchor if anchor is not None else self.module, need.lineno)
+        self.bind(
+            need.scope, need.local, anchor if anchor is not None else self.module, need.lineno
+        )
 
     def finish(self) -> Placement:
         """The placement, with the statements this rewrite adds built."""
         for pending in self._added.values():
-            line = _import_line(pending.module, pending.aliases, pending.relative, self.job)
+            line = import_line(pending.module, pending.aliases, pending.relative, self.job)
             if pending.anchor is None:
                 self.result.prepend.append(line)
             else:
@@ -119,80 +134,7 @@ class Placer:
             node = self.parents[node]
         return node
 
-    def _candidate(self, block: cst.CSTNode, module: str, anchor: cst.CSTNode | None) -> cst.ImportFrom | None:
-        body = list(getattr(block, "body", ()))
-        line = self.parents.get(anchor) if anchor is not None else None
-        index = next((i for i, stmt in enumerate(body) if stmt is line), None)
-        if index is None:
-            return None
-        for order in (range(index - 1, -1, -1), range(index + 1, len(body))):
-            for position in order:
-                stmt = body[position]
-                if not _is_import_line(stmt):
-                    break
-                for small in stmt.body:
-                    if (
-                        isinstance(small, cst.ImportFrom)
-                        and not isinstance(small.names, cst.ImportStar)
-                        and import_from_module(small, self.job.file) == module
-                    ):
-                        return small
-        return None
-
-    def _top_anchor(self) -> Small | None:
-        anchor = None
-        for index, stmt in enumerate(self.module.body):
-            if index == 0 and _is_docstring(stmt):
-                anchor = stmt.body[0]
-                continue
-            if not _is_import_line(stmt):
-                break
-            anchor = stmt.body[-1]
-        return anchor
-
 
 def _own_body(scope: Scope, module: cst.Module) -> cst.CSTNode:
     node = getattr(scope, "node", None)
     return node.body if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else module
-
-
-def _is_import_line(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(small, (cst.Import, cst.ImportFrom)) for small in stmt.body
-    )
-
-
-def _is_docstring(stmt: cst.CSTNode) -> bool:
-    return (
-        isinstance(stmt, cst.SimpleStatementLine)
-        and isinstance(stmt.body[0], cst.Expr)
-        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
-def _names_of(statement: cst.ImportFrom, appends: Mapping) -> set[tuple[str, str]]:
-    names = statement.names
-    aliases = [*(names if not isinstance(names, cst.ImportStar) else ()), *appends.get(statement, [])]
-    return {(cst.ensure_type(a.name, cst.Name).value, bound_name(a)) for a in aliases}
-
-
-def _alias(name: str, local: str) -> cst.ImportAlias:
-    asname = cst.AsName(name=cst.Name(local)) if local != name else None
-    return cst.ImportAlias(name=cst.Name(name), asname=asname)
-
-
-def _import_line(
-    module: str, aliases: list[cst.ImportAlias], relative: bool, job: FileJob
-) -> cst.SimpleStatementLine:
-    form = relative_form(module, job.file) if relative else None
-    names = append_items([], aliases)
-    if form is None:
-        statement = cst.ImportFrom(module=dotted_expr(module), names=names)
-    else:
-        dots, rest = form
-        statement = cst.ImportFrom(
-            module=dotted_expr(rest) if rest else None,
-            names=names,
-            relative=[cst.Dot() for _ in range(dots)],
-        )
-    return cst.SimpleStatementLine(body=[statement])

@@ -22,7 +22,7 @@ from libcst.metadata import (
 )
 
 from codemods._context import FileJob
-from codemods._names import imported_names, import_from_module, split
+from codemods._names import import_from_module, imported_names, split
 from codemods.spec import Rename
 
 Line = cst.SimpleStatementLine | cst.SimpleStatementSuite
@@ -111,9 +111,7 @@ class SiteCollector(cst.CSTVisitor):
                 context = self.get_metadata(ExpressionContextProvider, node, None)
                 stored = context in (ExpressionContext.STORE, ExpressionContext.DEL)
                 lineno = self.get_metadata(PositionProvider, node).start.line
-                self.sites.attr_sites.append(
-                    AttrSite(rename, node, scope, imports, lineno, stored)
-                )
+                self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, stored))
                 return False
         return True
 

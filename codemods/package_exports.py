@@ -37,7 +37,9 @@ class GoneImportReporter(cst.CSTVisitor):
             return
         gone = self.job.stage.gone
         if isinstance(node.names, cst.ImportStar):
-            return  # reported by import_rewrite
+            if module in gone:
+                self._report(node, f"star import from removed module {module}")
+            return
         for alias in node.names:
             name = cst.ensure_type(alias.name, cst.Name).value
             if f"{module}.{name}" in gone:

@@ -21,7 +21,7 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from codemods._context import FileJob
 from codemods._names import imported_names
-from codemods.dynamic_imports import dotted_target, restring
+from codemods._strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
 _SUFFIXES = ("mocker.patch", "monkeypatch.setattr", "monkeypatch.delattr")
@@ -39,12 +39,19 @@ class StringTargetRewriter(cst.CSTTransformer):
         if kind is None or not updated_node.args:
             return updated_node
         args = list(updated_node.args)
-        if kind == "object" and len(args) >= 2 and args[0].keyword is None and args[1].keyword is None:
+        if (
+            kind == "object"
+            and len(args) >= 2
+            and args[0].keyword is None
+            and args[1].keyword is None
+        ):
             return self._patch_object(original_node, updated_node, args)
         if kind == "multiple":
             return self._patch_multiple(original_node, updated_node, args)
         if kind == "dotted":
-            index = next((i for i, a in enumerate(args) if a.keyword and a.keyword.value == "target"), 0)
+            index = next(
+                (i for i, a in enumerate(args) if a.keyword and a.keyword.value == "target"), 0
+            )
             string = args[index].value
             if isinstance(string, cst.SimpleString) and isinstance(string.evaluated_value, str):
                 new = dotted_target(string.evaluated_value, self.job, self._line(original_node))
@@ -53,18 +60,24 @@ class StringTargetRewriter(cst.CSTTransformer):
                     return updated_node.with_changes(args=args)
         return updated_node
 
-    def leave_SimpleString(self, original_node: cst.SimpleString, updated_node: cst.SimpleString) -> cst.SimpleString:
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
         value = updated_node.evaluated_value
         if isinstance(value, str) and "/" in value.replace("\\", "/"):
             text = value.replace("\\", "/")
             for module, path in self.job.stage.gone_paths.items():
                 if text.endswith(path):
-                    self.job.report(self._line(original_node), f"reads removed file by path: {module}")
+                    self.job.report(
+                        self._line(original_node), f"reads removed file by path: {module}"
+                    )
         return updated_node
 
     def _kind(self, call: cst.Call) -> str | None:
         dotted = get_full_name_for_node(call.func) or ""
-        names = imported_names(self.get_metadata(QualifiedNameProvider, call.func, set()), self.job.file)
+        names = imported_names(
+            self.get_metadata(QualifiedNameProvider, call.func, set()), self.job.file
+        )
         for name in {dotted, *names}:
             base, _, last = name.rpartition(".")
             if name in _PATCH or name.endswith(_SUFFIXES):
@@ -78,7 +91,9 @@ class StringTargetRewriter(cst.CSTTransformer):
     def _patch_object(self, original: cst.Call, call: cst.Call, args: list[cst.Arg]) -> cst.Call:
         stage = self.job.stage
         attribute = args[1].value
-        modules = imported_names(self.get_metadata(QualifiedNameProvider, original.args[0].value, set()), self.job.file)
+        modules = imported_names(
+            self.get_metadata(QualifiedNameProvider, original.args[0].value, set()), self.job.file
+        )
         if not isinstance(attribute, cst.SimpleString) or len(modules) != 1:
             return call
         (module,) = modules
@@ -91,7 +106,9 @@ class StringTargetRewriter(cst.CSTTransformer):
             return call
         if local is not None or stage.binds_after(module, rename.new_name):  # type: ignore[union-attr]
             new_name = local or rename.new_name  # type: ignore[union-attr]
-            return call.with_changes(args=[args[0], args[1].with_changes(value=restring(attribute, new_name)), *args[2:]])
+            return call.with_changes(
+                args=[args[0], args[1].with_changes(value=restring(attribute, new_name)), *args[2:]]
+            )
         target = restring(attribute, f"{rename.new_module}.{rename.new_name}")  # type: ignore[union-attr]
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "object":
@@ -108,11 +125,17 @@ class StringTargetRewriter(cst.CSTTransformer):
             rename = self.job.stage.rename(module, arg.keyword.value) if arg.keyword else None  # type: ignore[arg-type]
             if rename is None:
                 if arg.keyword is not None and module in self.job.stage.gone:
-                    self.job.report(self._line(original), f"cannot decide where {module}.{arg.keyword.value} lives")
+                    self.job.report(
+                        self._line(original),
+                        f"cannot decide where {module}.{arg.keyword.value} lives",
+                    )
                 continue
             if not self.job.stage.binds_after(module, rename.new_name):  # type: ignore[arg-type]
-                self.job.report(self._line(original), f"patch.multiple of {module}.{rename.old_name}: "
-                                f"patch {rename.new_module}.{rename.new_name} instead")  # fmt: skip
+                self.job.report(
+                    self._line(original),
+                    f"patch.multiple of {module}.{rename.old_name}: "
+                    f"patch {rename.new_module}.{rename.new_name} instead",
+                )
                 continue
             args[index] = arg.with_changes(keyword=cst.Name(rename.new_name))
             changed = True

@@ -61,9 +61,17 @@ def collapse(node: cst.Try) -> cst.FlattenSentinel[cst.BaseStatement]:
     return cst.FlattenSentinel(body)
 
 
+def _aliases(node: cst.BaseSmallStatement) -> list[cst.ImportAlias]:
+    """The names an import binds ([] for anything else, and for a star import)."""
+    if not isinstance(node, (cst.Import, cst.ImportFrom)) or isinstance(node.names, cst.ImportStar):
+        return []
+    return list(node.names)
+
+
 def _only_rebinds(handler: cst.ExceptHandler, names: set[str]) -> bool:
     if handler.type is not None and not m.matches(
-        handler.type, _IMPORT_FAILURES | m.Tuple(elements=[m.ZeroOrMore(m.Element(_IMPORT_FAILURES))])
+        handler.type,
+        _IMPORT_FAILURES | m.Tuple(elements=[m.ZeroOrMore(m.Element(_IMPORT_FAILURES))]),
     ):
         return False
     suite = handler.body
@@ -74,9 +82,9 @@ def _only_rebinds(handler: cst.ExceptHandler, names: set[str]) -> bool:
         for small in stmt.body:
             if isinstance(small, cst.Pass):
                 continue
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
-                if all(bound_name(alias) in names for alias in small.names):
-                    continue
+            aliases = _aliases(small)
+            if aliases and all(bound_name(alias) in names for alias in aliases):
+                continue
             if isinstance(small, cst.Assign) and all(
                 isinstance(target.target, cst.Name) and target.target.value in names
                 for target in small.targets

@@ -20,7 +20,7 @@ from codemods._blocks import BlockPruner
 from codemods._context import FileJob
 from codemods._names import bound_name, import_from_module
 from codemods._sequences import remove_items
-from codemods.dunder_all import _entry
+from codemods.dunder_all import exported_names
 
 Key = tuple[str, str, str]  # (scope path, source, local name)
 _ROUNDS = 4
@@ -32,9 +32,10 @@ def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -
         wrapper = MetadataWrapper(after, unsafe_skip_copy=True)
         aliases, _, _ = _usage(wrapper, job)
         candidates = {
-            alias: key for alias, (key, used, top) in aliases.items()
+            alias: key
+            for alias, (key, used, top) in aliases.items()
             if not used and not _protected(key, top, wrapper.module, job)
-        }  # fmt: skip
+        }
         if not candidates:
             break
         if previous is None:
@@ -42,9 +43,10 @@ def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -
             previous = (counts[0], counts[1])
         used_before, all_before = previous
         doomed = {
-            alias for alias, key in candidates.items()
+            alias
+            for alias, key in candidates.items()
             if _from_gone(key[1], job) or used_before[key] > 0 or all_before[key] == 0
-        }  # fmt: skip
+        }
         if not doomed:
             break
         after = wrapper.module.visit(_AliasRemover(doomed))
@@ -62,7 +64,10 @@ def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Count
                 continue
             node = assignment.node
             for alias in getattr(node, "names", ()):
-                if isinstance(alias, cst.ImportAlias) and assignment.as_name in (alias.name, _as(alias)):
+                if isinstance(alias, cst.ImportAlias) and assignment.as_name in (
+                    alias.name,
+                    _as(alias),
+                ):
                     refs[alias] = refs.get(alias, 0) + len(assignment.references)
                     owner[alias] = (scope, node)
     result, used_counts, all_counts = {}, Counter(), Counter()
@@ -84,27 +89,16 @@ def _protected(key: Key, top: bool, module: cst.Module, job: FileJob) -> bool:
     source, local = key[1], key[2]
     if source.startswith("__future__:"):
         return True
-    if top and (job.file.is_package or local in job.stage.exports.get(job.file.module, ())):
+    stage, module_name = job.stage, job.file.module
+    kept = stage.exports.get(module_name, frozenset()) | stage.public.get(module_name, frozenset())
+    if top and (job.file.is_package or local in kept):
         return True
-    return top and local in _dunder_all(module)
+    return top and local in exported_names(module)
 
 
-def _dunder_all(module: cst.Module) -> set[str]:
-    names: set[str] = set()
-    for stmt in module.body:
-        if not isinstance(stmt, cst.SimpleStatementLine):
-            continue
-        for small in stmt.body:
-            target = getattr(small, "target", None) or next(
-                (t.target for t in getattr(small, "targets", ())), None
-            )
-            value = getattr(small, "value", None)
-            if isinstance(target, cst.Name) and target.value == "__all__" and isinstance(value, (cst.List, cst.Tuple)):
-                names.update(n for n in map(_entry, value.elements) if n)
-    return names
-
-
-def _identity(node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob) -> tuple[str, str]:
+def _identity(
+    node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob
+) -> tuple[str, str]:
     """(source, local name), with a renamed import read as the import it is rewritten to,
     so that a rewritten import inherits the used/unused state of the one it replaces."""
     name = cst.Module([]).code_for_node(alias.name)

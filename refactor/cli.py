@@ -26,6 +26,8 @@ COMMANDS = {
     "demo": ("demo", "run audit, plan and apply --all on a temporary git copy of the bundled fixture"),
     "status": ("status", "show each stage branch's state: missing, up to date, stale, carrying others' commits"),
     "restack": ("restack", "regenerate stale stages on their new parents, keeping commits the tool did not make"),
+    "init": ("init", "audit a repository and write a commented starting plan, proposing the canonical"),
+    "guard": ("guard", "configure Ruff so removed modules and names cannot come back"),
 }
 
 
@@ -106,8 +108,30 @@ def _restack(parser: argparse.ArgumentParser) -> None:
     which.add_argument("--abort", action="store_true", help="drop a stopped restack; branches stay as they were")
 
 
+def _init(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--family", action="append", required=True, metavar="PATTERN",
+                        help="name pattern of the family's members (repeatable; * ? [] wildcards)")
+    parser.add_argument("--canonical", metavar="MODULE:NAME", help="the class that stays (default: proposed)")
+    parser.add_argument("--name", help="plan name (default: from the first pattern); the file is plans/NAME.toml")
+    parser.add_argument("--root", metavar="DIR", help="repository root (default: the current directory)")
+    parser.add_argument("--packages", metavar="A,B", help="packages to scan for definitions (default: every "
+                        "top-level package but tests)")
+    parser.add_argument("--exclude", action="append", metavar="PATTERN",
+                        help="names matching the family that are not members (repeatable)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing plan file")
+    parser.add_argument("--output", "-o", metavar="FILE", help="where to write it (default: ROOT/plans/NAME.toml)")
+    parser.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+
+
+def _guard(parser: argparse.ArgumentParser) -> None:
+    _plan_argument(parser)
+    parser.add_argument("--print", dest="print_only", action="store_true",
+                        help="show the configuration changes as a diff instead of writing them")
+
+
 _ARGUMENTS = {"audit": _audit, "check": _check, "plan": _plan, "apply": _apply, "verify": _verify, "demo": _demo,
-              "status": _status, "restack": _restack}
+              "status": _status, "restack": _restack,
+              "init": _init, "guard": _guard}
 
 
 def _interrupt_on_sigterm() -> None:

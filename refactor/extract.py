@@ -27,6 +27,26 @@ _IMPORT_LINE = re.compile(
 )
 _DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _PATCH_FUNCS = ("patch", "setattr")
+# words that make a line worth an expression walk (besides `<imported name>.`)
+_EXPRESSION_WORDS = (r"patch|setattr|getattr|import_module|__import__|__all__|\.py\b"
+                     r"""|['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
+    """Every statement in `body`, depth first, without walking expressions (cheap)."""
+    stack = list(reversed(body))
+    while stack:
+        stmt = stack.pop()
+        yield stmt
+        if not into_scopes and isinstance(stmt, _NESTED_SCOPES):
+            continue
+        children = []
+        for field in ("body", "orelse", "finalbody"):
+            children.extend(getattr(stmt, field, ()))
+        for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
+            children.extend(holder.body)
+        stack.extend(reversed([c for c in children if isinstance(c, ast.stmt)]))
 
 
 def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
@@ -81,7 +101,7 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
     """Parse `text` with ast and collect every fact. Raises SyntaxError when ast rejects it."""
     tree = ast.parse(text, filename=path, type_comments=False)
     collector = _Collector(module, is_package)
-    collector.collect(tree)
+    collector.collect(tree, text)
     return FileFacts(
         path=path,
         module=module,
@@ -125,8 +145,8 @@ class _Collector(ast.NodeVisitor):
         self._module_vars: list[StringRef] = []
 
     # -- driving -------------------------------------------------------------------------
-    def collect(self, tree: ast.Module) -> None:
-        for node in ast.walk(tree):
+    def collect(self, tree: ast.Module, text: str) -> None:
+        for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 self._import_names.update((a.asname or a.name).split(".")[0] for a in node.names)
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
@@ -134,9 +154,46 @@ class _Collector(ast.NodeVisitor):
                 self._import_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
             elif isinstance(node, ast.ImportFrom):
                 self._import_names.update(a.asname or a.name for a in node.names if a.name != "*")
+        self._index_lines(text)
         for index, stmt in enumerate(tree.body):
             self._top_statement(stmt, first=index == 0)
             self.visit(stmt)
+
+    # -- speed: expressions are only walked where a line could hold a reference ------------
+    def _index_lines(self, text: str) -> None:
+        """Mark the lines that could hold a fact found inside expressions (an attribute access through an
+        imported name, a patch/import_module/getattr call, a path or dotted string, `__all__`)."""
+        names = "|".join(re.escape(n) for n in sorted(self._import_names, key=len, reverse=True))
+        parts = [_EXPRESSION_WORDS] + ([rf"\b(?:{names})\s*\."] if names else [])
+        pattern = re.compile("|".join(parts))
+        total, self._hits = 0, [0]
+        for line in text.splitlines():
+            total += 1 if pattern.search(line) else 0
+            self._hits.append(total)
+
+    def _interesting(self, node: ast.AST) -> bool:
+        first = getattr(node, "lineno", None)
+        if first is None:
+            return True
+        last = min(getattr(node, "end_lineno", None) or first, len(self._hits) - 1)
+        return self._hits[last] - self._hits[min(first, len(self._hits)) - 1] > 0
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if not isinstance(node, ast.stmt):
+            super().generic_visit(node)
+            return
+        interesting = self._interesting(node)
+        for _, value in ast.iter_fields(node):
+            for item in (value if isinstance(value, list) else [value]):
+                if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case)):
+                    self.visit(item)
+                elif isinstance(item, ast.AST) and interesting:
+                    self.visit(item)
+
+    def _scan(self, *nodes: ast.AST | None) -> None:
+        for node in nodes:
+            if node is not None and self._interesting(node):
+                self.visit(node)
 
     @property
     def scope(self) -> str:
@@ -181,11 +238,10 @@ class _Collector(ast.NodeVisitor):
             self.functions.append(FunctionFact(node.name, node.lineno, node.end_lineno or node.lineno,
                                                tuple(_returned(node))))
             self._bind(node.name, node.lineno, "function")
-        for decorator in node.decorator_list:
-            self.visit(decorator)
-        self.visit(node.args)
-        if node.returns:
-            self.visit(node.returns)
+        self._scan(*node.decorator_list, node.returns)
+        if node.args.args or node.args.kwonlyargs or node.args.posonlyargs:
+            self._scan(*node.args.defaults, *node.args.kw_defaults,
+                       *(a.annotation for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)))
         self._scope.append(node.name)
         for stmt in node.body:
             self.visit(stmt)
@@ -197,15 +253,14 @@ class _Collector(ast.NodeVisitor):
         if self.at_module_level:
             self.classes.append(_class_fact(node))
             self._bind(node.name, node.lineno, "class")
-        for expr in (*node.decorator_list, *node.bases, *(k.value for k in node.keywords)):
-            self.visit(expr)
+        self._scan(*node.decorator_list, *node.bases, *(k.value for k in node.keywords))
         self._class_depth += 1
         for stmt in node.body:
             self.visit(stmt)
         self._class_depth -= 1
 
     def visit_If(self, node: ast.If) -> None:
-        self.visit(node.test)
+        self._scan(node.test)
         checking = _is_type_checking(node.test)
         self._conditional += 1
         self._type_checking += checking
@@ -237,7 +292,7 @@ class _Collector(ast.NodeVisitor):
 
     def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
         for item in node.items:
-            self.visit(item)
+            self._scan(item.context_expr, item.optional_vars)
         self._conditional += 1
         for stmt in node.body:
             self.visit(stmt)
@@ -434,9 +489,9 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
 
 def _returned(node: ast.AST) -> list[str]:
     out = []
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Return) and inner.value is not None:
-            value = inner.value.func if isinstance(inner.value, ast.Call) else inner.value
+    for stmt in _statements(getattr(node, "body", []), into_scopes=False):
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            value = stmt.value.func if isinstance(stmt.value, ast.Call) else stmt.value
             name = dotted(value)
             if name:
                 out.append(name)
@@ -506,11 +561,11 @@ def _class_fact(node: ast.ClassDef) -> ClassFact:
 
 def _new_behaviour(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str | None, bool]:
     raises = any(isinstance(s, ast.Raise) for s in func.body)
-    for inner in ast.walk(func):
-        if isinstance(inner, ast.Return) and isinstance(inner.value, ast.Call):
-            callee = dotted(inner.value.func) or ""
-            if callee.endswith("__new__") and inner.value.args:
-                target = dotted(inner.value.args[0])
+    for stmt in _statements(func.body, into_scopes=False):
+        if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call):
+            callee = dotted(stmt.value.func) or ""
+            if callee.endswith("__new__") and stmt.value.args:
+                target = dotted(stmt.value.args[0])
                 if target and target != "cls":
                     return target, raises
             elif callee and not callee.startswith(("super", "cls", "object")):
@@ -520,11 +575,11 @@ def _new_behaviour(func: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str | 
 
 def _composed(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     out = []
-    for inner in ast.walk(init):
-        if isinstance(inner, (ast.Assign, ast.AnnAssign)) and isinstance(inner.value, ast.Call):
-            targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+    for stmt in _statements(init.body, into_scopes=False):
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and isinstance(stmt.value, ast.Call):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if any(isinstance(t, ast.Attribute) and dotted(t.value) == "self" for t in targets):
-                callee = dotted(inner.value.func)
+                callee = dotted(stmt.value.func)
                 if callee:
                     out.append(callee)
     return out

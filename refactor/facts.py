@@ -133,6 +133,31 @@ class FileFacts:
             values["all_names"] = tuple((name, line) for name, line in values["all_names"])
         return cls(**values)
 
+    def to_tuple(self) -> tuple:
+        """A flat, fast form for the cache and for worker processes (primitives, tuples, lists only)."""
+        out = []
+        for spec in _FIELDS:
+            value = getattr(self, spec.name)
+            if spec.name in _NESTED:
+                names = _NESTED_FIELDS[spec.name]
+                value = [tuple(getattr(item, n) for n in names) for item in value]
+            out.append(value)
+        return tuple(out)
+
+    @classmethod
+    def from_tuple(cls, data: tuple | list) -> FileFacts:
+        values = {}
+        for spec, value in zip(_FIELDS, data):
+            if spec.name in _NESTED:
+                item_type = _NESTED[spec.name]
+                value = tuple(item_type(*(tuple(v) if isinstance(v, list) else v for v in item)) for item in value)
+            elif spec.name == "all_names" and value is not None:
+                value = tuple((name, line) for name, line in value)
+            elif isinstance(value, list):
+                value = tuple(value)
+            values[spec.name] = value
+        return cls(**values)
+
     def class_named(self, name: str) -> ClassFact | None:
         return next((c for c in self.classes if c.name == name), None)
 
@@ -157,3 +182,6 @@ _NESTED: dict[str, type] = {
     "attributes": AttributeRef,
     "strings": StringRef,
 }
+
+_FIELDS = dataclasses.fields(FileFacts)
+_NESTED_FIELDS = {key: tuple(f.name for f in dataclasses.fields(item)) for key, item in _NESTED.items()}

@@ -130,6 +130,7 @@ class _Inventory:
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
         self.warnings: list[str] = []
+        self.known: set[str] = {plan.canonical.name} | {k.name for k, _ in plan.mapping}   # family names so far
 
     # -- finding the files -------------------------------------------------------------------
     def _load(self) -> dict[str, FileFacts]:
@@ -145,17 +146,32 @@ class _Inventory:
                 return parsed
             parsed.update(self.project.parse(todo))
             self._find_members(parsed)
-            needles |= {name for _, name in self.members}
-            needles |= {name for facts in parsed.values() for name in self._aliases_in(facts)}
+            self.known |= {name for _, name in self.members}
+            while True:   # aliases of aliases, within what is parsed, until nothing new turns up
+                found = {name for facts in parsed.values() for name in self._aliases_in(facts)} - self.known
+                if not found:
+                    break
+                self.known |= found
+            needles |= self.known
 
     def _aliases_in(self, facts: FileFacts) -> set[str]:
         names = set()
         for binding in facts.bindings:
-            if binding.kind in ("assign", "import"):
+            if binding.kind in ("assign", "import") and self._may_alias(facts, binding.name):
                 symbol = self.project.resolve(facts.module, binding.name)
                 if (symbol.module, symbol.name) in self.members:
                     names.add(binding.name)
         return names
+
+    def _may_alias(self, facts: FileFacts, name: str) -> bool:
+        """Whether a binding's source names a known family name (so resolving it is worth the parsing)."""
+        if self.match.member_name(name) or name in self.known:
+            return True
+        assign = facts.assign_named(name)
+        if assign is not None:
+            return assign.value == "ref" and (assign.target or "").rpartition(".")[2] in self.known
+        imp = self.project.import_for(facts, name)
+        return imp is not None and (imp.name in self.known or (imp.name is None and imp.asname == name))
 
     def _find_members(self, parsed: dict[str, FileFacts]) -> None:
         for facts in parsed.values():
@@ -211,6 +227,9 @@ class _Inventory:
             if facts.error:
                 continue
             for name in dict.fromkeys(b.name for b in facts.bindings):
+                binding = self.project.binding(facts.module, name)
+                if binding.kind in ("assign", "import") and not self._may_alias(facts, name):
+                    continue
                 row = self._row(facts, name)
                 if row is not None:
                     rows.append(row)

@@ -35,8 +35,11 @@ class ModuleInfo:
         return tuple(n for n in self.use_lines(name) if not first <= n <= last and n not in self.all_lines)
 
 
-def describe_modules(project: Project, modules: Iterable[str], names: Iterable[str] = ()) -> dict[str, ModuleInfo]:
-    """ModuleInfo for each existing module; `uses` counts the given names' word occurrences per line."""
+def describe_modules(project: Project, modules: Iterable[str], names: Iterable[str] = (),
+                     origins_for: Iterable[str] = ()) -> dict[str, ModuleInfo]:
+    """ModuleInfo for each existing module; `uses` counts the given names' word occurrences per line;
+    `origins` (where imported names really live) only for `origins_for`, the modules that may be deleted."""
+    origins_for = set(origins_for)
     names = sorted(set(names))
     word = re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
     out = {}
@@ -45,7 +48,7 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
         if facts is None or facts.error:
             continue
         origins = []
-        for binding in facts.bindings:
+        for binding in facts.bindings if module in origins_for else ():
             if binding.kind == "import":
                 symbol = project.resolve(module, binding.name)
                 if symbol.kind not in ("missing", "external"):

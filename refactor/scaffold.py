@@ -33,7 +33,8 @@ class Candidate:
     def describe(self) -> str:
         what = f"{self.substance} member{'s' if self.substance != 1 else ''} of its own" if self.substance \
             else "adds nothing of its own"
-        return f"{self.ref} ({self.sites} import site{'s' if self.sites != 1 else ''} resolve to it; {what})"
+        sites = f"{self.sites} import site resolves" if self.sites == 1 else f"{self.sites} import sites resolve"
+        return f"{self.ref} ({sites} to it; {what})"
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ def default_name(family: Sequence[str]) -> str:
 
 
 def decisions(inventory: Inventory) -> list[Definition]:
-    """Members the plan must decide: not aliases (those follow their target) and not settled."""
-    return [d for d in inventory.definitions if d.status == "needs decision" and d.kind != "alias"]
+    """Members the plan must decide: unsettled, and not aliases of a member (those follow their target)."""
+    return [d for d in inventory.definitions
+            if d.status == "needs decision" and (d.kind != "alias" or d.resolves_to == "?")]
 
 
 def what_it_is(row: Definition) -> str:
@@ -118,8 +120,8 @@ def _header(draft: Draft, inventory: Inventory) -> list[str]:
     modules = len(inventory.modules())
     lines = [
         f"# Plan for the {patterns} family, drafted by `refactor init` from an audit of this repository.",
-        f"# {inventory.names} definitions in {modules} module{'s' if modules != 1 else ''}; "
-        f"{inventory.distinct} distinct class object{'s' if inventory.distinct != 1 else ''} (the goal is 1).",
+        (f"# {inventory.names} definitions in {modules} module{'s' if modules != 1 else ''}; "
+         f"{inventory.distinct} distinct class object{'s' if inventory.distinct != 1 else ''} (the goal is 1)."),
         "#",
     ]
     if draft.proposed and draft.candidates:
@@ -134,9 +136,9 @@ def _header(draft: Draft, inventory: Inventory) -> list[str]:
     n = len(decisions(inventory))
     lines += ["#", "# Next steps:"]
     if n:
+        members = f"{n} member{'s' if n != 1 else ''}"
         lines += [
-            f"#   1. Decide the {n} member{'s' if n != 1 else ''} under [map]: uncomment each line and name what "
-            "replaces it,",
+            f"#   1. Decide the {members} under [map]: uncomment each line and name what replaces it,",
             "#      or add the member to plan.keep to keep it on purpose. Until then its stage is blocked.",
         ]
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
+import marshal
 import os
 import re
 import sqlite3
@@ -28,7 +28,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 5
+_SCHEMA = 7
 _PARALLEL_THRESHOLD = 64
 
 
@@ -166,8 +166,8 @@ def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileF
         return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
 
 
-def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[dict]:
-    return [extract_file(*item).to_json() for item in batch]
+def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[tuple]:
+    return [extract_file(*item).to_tuple() for item in batch]
 
 
 class FactCache:
@@ -183,7 +183,7 @@ class FactCache:
             if not ignore.exists():
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
             self._db = sqlite3.connect(folder / f"facts-{__version__}-s{_SCHEMA}.sqlite3", timeout=5)
-            self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB)")
         except (OSError, sqlite3.Error):
             self._db = None
 
@@ -197,8 +197,8 @@ class FactCache:
                 rows = self._db.execute(
                     f"SELECT key, value FROM facts WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 for key, value in rows:
-                    out[key] = FileFacts.from_json(json.loads(value))
-        except (sqlite3.Error, ValueError, TypeError, KeyError):
+                    out[key] = FileFacts.from_tuple(marshal.loads(value))
+        except (sqlite3.Error, ValueError, TypeError, KeyError, EOFError):
             return out
         return out
 
@@ -208,7 +208,7 @@ class FactCache:
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?)",
-                                     [(k, json.dumps(v.to_json(), separators=(",", ":"))) for k, v in items.items()])
+                                     [(k, marshal.dumps(v.to_tuple())) for k, v in items.items()])
         except sqlite3.Error:
             pass
 
@@ -240,13 +240,21 @@ class Reader:
         source = self.files[path]
         return f"{'F' if full else 'L'}:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
 
-    def search(self, needles: Iterable[str], paths: Iterable[str]) -> list[str]:
-        """Paths whose bytes contain any needle (a cheap prefilter before parsing)."""
+    def search(self, needles: Iterable[str], paths: Iterable[str],
+               pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
+        """Paths whose bytes contain any needle, or both words of any pair (a cheap prefilter before parsing)."""
         words = sorted({n.encode() for n in needles if n}, key=len, reverse=True)
-        if not words:
-            return []
-        pattern = re.compile(b"|".join(re.escape(w) for w in words))
-        return [p for p in paths if pattern.search(self.data(p))]
+        pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
+        pattern = re.compile(b"|".join(re.escape(w) for w in words)) if words else None
+        firsts = re.compile(b"|".join(re.escape(a) for a in {a for a, _ in pairs})) if pairs else None
+        out = []
+        for path in paths:
+            data = self.data(path)
+            if pattern is not None and pattern.search(data):
+                out.append(path)
+            elif firsts is not None and firsts.search(data) and any(a in data and b in data for a, b in pairs):
+                out.append(path)
+        return out
 
     def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:
         paths = list(paths)
@@ -273,6 +281,6 @@ class Reader:
         with ProcessPoolExecutor(max_workers=self.jobs) as pool:
             for result in pool.map(_extract_batch, batches):
                 for data in result:
-                    facts = FileFacts.from_json(data)
+                    facts = FileFacts.from_tuple(data)
                     out[facts.path] = facts
         return out

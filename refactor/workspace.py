@@ -25,7 +25,7 @@ class Workspace:
     _graph: ImportGraph | None = field(default=None, repr=False)
     _stage_plan: StagePlan | None = field(default=None, repr=False)
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
-    extra_needles: frozenset[str] = frozenset()   # words of removed names, so leftovers are still found
+    extra_needles: frozenset[str] = frozenset()   # removed names and (dotted) modules, so leftovers are found
 
     @classmethod
     def open(cls, plan_path: str | Path, *, cache: bool = True, root: Path | None = None) -> Workspace:
@@ -47,29 +47,36 @@ class Workspace:
             self._inventory = take_inventory(self.project, self.plan)
         return self._inventory
 
-    def needles(self) -> set[str]:
-        """Words whose presence makes a file worth parsing for sites: family names and module names."""
+    def site_files(self) -> list[str]:
+        """Files worth parsing for sites: those that name a family member anywhere, or name one of the
+        family's modules (its package's name and its own both appear), or sit in one of those packages."""
         inventory = self.inventory
-        words = {d.name for d in inventory.definitions}
-        for module in inventory.modules():
-            words.add(module.rpartition(".")[2])
-        return {w for w in words | self.extra_needles if w}
+        words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
+        modules = set(inventory.modules()) | {n for n in self.extra_needles if "." in n}
+        pairs = set()
+        for module in modules:
+            package, _, name = module.rpartition(".")
+            pairs.add((package.rpartition(".")[2] or name, name))
+        packages = {m.rpartition(".")[0] for m in modules}
+        paths = [f.path for f in self.project.files]
+        found = set(self.project.reader.search(words, paths, pairs))
+        found |= {f.path for f in self.project.files if f.module.rpartition(".")[0] in packages or f.module in packages}
+        return sorted(found)
 
     @property
     def graph(self) -> ImportGraph:
         if self._graph is None:
-            paths = self.project.reader.search(self.needles(), [f.path for f in self.project.files])
-            self._graph = build_graph(self.project, paths)
+            self._graph = build_graph(self.project, self.site_files())
         return self._graph
 
     @property
     def modules(self) -> dict[str, ModuleInfo]:
         if self._modules is None:
             inventory = self.inventory
-            looked_in = {s.module for s in self.graph.sites} & set(self.project.by_module)
-            wanted = set(inventory.modules()) | looked_in
             names = {d.name for d in inventory.definitions}
-            self._modules = describe_modules(self.project, wanted, names)
+            looked_in = {s.module for s in self.graph.sites if s.name in names} & set(self.project.by_module)
+            wanted = set(inventory.modules()) | looked_in
+            self._modules = describe_modules(self.project, wanted, names, origins_for=inventory.redundant_modules())
         return self._modules
 
     @property

@@ -23,12 +23,54 @@ def deleting(*names: str, removable: bool = False) -> EditSpec:
 
 def legacy(before: str, after: str | None, *names: str, noop: str | None = None) -> Case:
     # the no-op twin: the same text in a module that loses nothing
-    return Case(before=before, after=after, spec=deleting(*names), module="app.legacy",
-                noop=noop)  # fmt: skip
+    return Case(before=before, after=after, spec=deleting(*names), module="app.legacy", noop=noop)
 
 
 CASES = [
-    pytest.param(legacy("""
+    pytest.param(
+        legacy(
+            """
+        from .settings import Settings
+
+        # --- legacy names --------------------------------------------------
+
+        # AppSettings was the 0.x name
+        AppSettings = Settings
+
+        VALUE = 1
+        __all__ = ["VALUE"]
+        __all__ += ["AppSettings"]
+    """,
+            """
+        # --- legacy names --------------------------------------------------
+
+        VALUE = 1
+        __all__ = ["VALUE"]
+        __all__ += []
+    """,
+            "AppSettings",
+        ),
+        id="section-comment-stays-own-comment-goes",
+    ),
+    pytest.param(
+        legacy(
+            """
+        try:
+            AppSettings = load()
+        except Exception:
+            log("no settings")
+        VALUE = 1
+    """,
+            """
+        VALUE = 1
+    """,
+            "AppSettings",
+        ),
+        id="try-emptied-goes-with-handlers",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import ENV_PREFIX, Settings
 
         # kept for 0.x callers
@@ -36,12 +78,20 @@ CASES = [
         Config = Settings
 
         LEGACY_PREFIX = ENV_PREFIX
-    """, """
+    """,
+            """
         from .settings import ENV_PREFIX
 
         LEGACY_PREFIX = ENV_PREFIX
-    """, "AppSettings", "Config"), id="aliases-with-their-comment"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+            "Config",
+        ),
+        id="aliases-with-their-comment",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
 
 
@@ -54,11 +104,19 @@ CASES = [
 
         def keep() -> int:
             return 1
-    """, """
+    """,
+            """
         def keep() -> int:
             return 1
-    """, "LegacySettings", "RuntimeSettings"), id="wrapper-class-and-type-call"),
-    pytest.param(legacy("""
+    """,
+            "LegacySettings",
+            "RuntimeSettings",
+        ),
+        id="wrapper-class-and-type-call",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
 
         AppSettings: type[Settings] = Settings
@@ -72,11 +130,19 @@ CASES = [
         class BaseSettings(Settings):
             pass
         VALUE = 1
-    """, """
+    """,
+            """
         VALUE = 1
-    """, "AppSettings", "make_settings", "BaseSettings"),
-        id="annotated-assignment-function-decorated-class"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+            "make_settings",
+            "BaseSettings",
+        ),
+        id="annotated-assignment-function-decorated-class",
+    ),
+    pytest.param(
+        legacy(
+            """
         from typing import TYPE_CHECKING
 
         if TYPE_CHECKING:
@@ -86,10 +152,18 @@ CASES = [
         except ImportError:
             Config = None
         VALUE = 1
-    """, """
+    """,
+            """
         VALUE = 1
-    """, "BaseSettings", "Config"), id="under-type-checking-and-try"),
-    pytest.param(legacy("""
+    """,
+            "BaseSettings",
+            "Config",
+        ),
+        id="under-type-checking-and-try",
+    ),
+    pytest.param(
+        legacy(
+            """
         import sys
 
         if sys.version_info >= (3, 11):
@@ -97,15 +171,22 @@ CASES = [
         else:
             AppSettings = dict
             OTHER = 2
-    """, """
+    """,
+            """
         import sys
 
         if sys.version_info >= (3, 11):
             pass
         else:
             OTHER = 2
-    """, "AppSettings"), id="if-else-keeps-non-empty-branch"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+        ),
+        id="if-else-keeps-non-empty-branch",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
         AppSettings = Settings
         __all__ = [
@@ -115,29 +196,52 @@ CASES = [
         ]
         Config = Settings
         def parse_bool(v): return bool(v)
-    """, """
+    """,
+            """
         __all__ = [
             "parse_bool",
         ]
         def parse_bool(v): return bool(v)
-    """, "AppSettings", "Config"), id="dunder-all-entries-keep-layout"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+            "Config",
+        ),
+        id="dunder-all-entries-keep-layout",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
         AppSettings = Config = Settings
         __all__ = ("AppSettings", "Config", "VALUE")
         VALUE = 1
-    """, """
+    """,
+            """
         __all__ = ("VALUE",)
         VALUE = 1
-    """, "AppSettings", "Config"), id="chained-assignment-and-tuple-all"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+            "Config",
+        ),
+        id="chained-assignment-and-tuple-all",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
         AppSettings = Other = Settings
-    """, """
+    """,
+            """
         from .settings import Settings
         Other = Settings
-    """, "AppSettings"), id="chained-assignment-keeps-other-target"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+        ),
+        id="chained-assignment-keeps-other-target",
+    ),
+    pytest.param(
+        legacy(
+            """
         from .settings import Settings
 
         AppSettings = Settings
@@ -145,36 +249,55 @@ CASES = [
 
         def build() -> AppSettings:
             return AppSettings()
-    """, """
+    """,
+            """
         from .settings import Settings
 
 
         def build() -> Settings:
             return Settings()
-    """, "AppSettings"), id="remaining-uses-follow-the-rename"),
-    pytest.param(legacy("""
+    """,
+            "AppSettings",
+        ),
+        id="remaining-uses-follow-the-rename",
+    ),
+    pytest.param(
+        legacy(
+            """
         \"\"\"Legacy names.\"\"\"
         from __future__ import annotations
 
         from app.settings import Settings as BaseSettings
 
         def build(x: BaseSettings) -> None: ...
-    """, """
+    """,
+            """
         \"\"\"Legacy names.\"\"\"
         from __future__ import annotations
 
         from app.settings import Settings
 
         def build(x: Settings) -> None: ...
-    """, "BaseSettings"), id="aliasing-import-loses-only-its-alias"),
-    pytest.param(legacy("""
+    """,
+            "BaseSettings",
+        ),
+        id="aliasing-import-loses-only-its-alias",
+    ),
+    pytest.param(
+        legacy(
+            """
         class Holder:
             AppSettings = 1
 
         def f():
             AppSettings = 2
             return AppSettings
-    """, None, "AppSettings"), id="nested-definitions-are-not-module-definitions"),
+    """,
+            None,
+            "AppSettings",
+        ),
+        id="nested-definitions-are-not-module-definitions",
+    ),
 ]
 
 

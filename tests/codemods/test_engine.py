@@ -12,6 +12,10 @@ from codemods import EditSpec, FileContext, Rename, apply_edits
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "settings_app" / "src"
 CANON = "confapp.config.settings"
+PUBLIC = (
+    ("confapp.config", ("ConfigBuilder", "Settings", "SettingsError", "load_settings")),
+    ("confapp", ("Settings", "SettingsError", "load_settings")),
+)
 FIXTURE_SPEC = EditSpec(
     renames=tuple(
         Rename(module, name, CANON, "Settings")
@@ -34,10 +38,8 @@ FIXTURE_SPEC = EditSpec(
         ("confapp.core.settings", ("CoreSettings",)),
     ),
     removable_modules=("confapp.config.compat",),
-    exports_after=(
-        ("confapp.config", ("ConfigBuilder", "Settings", "SettingsError", "load_settings")),
-        ("confapp", ("Settings", "SettingsError", "load_settings")),
-    ),
+    exports_after=PUBLIC,
+    public_after=PUBLIC,
 )
 
 
@@ -96,7 +98,9 @@ def test_results_are_keyed_by_path_for_every_file() -> None:
     }
     results = apply_edits(files, SPEC)
     assert {path: r.status for path, r in results.items()} == {
-        "a.py": "changed", "b.py": "unchanged", "pkg/__init__.py": "unchanged",
+        "a.py": "changed",
+        "b.py": "unchanged",
+        "pkg/__init__.py": "unchanged",
     }
 
 
@@ -123,7 +127,9 @@ def test_fixture_stage_parses_compiles_and_is_idempotent() -> None:
         outputs[ctx] = result.new_text
     again = apply_edits(outputs, FIXTURE_SPEC)
     assert {path for path, r in again.items() if r.status != "unchanged"} == set()
-    old_imports = re.compile(r"import .*\b(AppSettings|LegacySettings|RuntimeSettings|CoreSettings)\b")
+    old_imports = re.compile(
+        r"import .*\b(AppSettings|LegacySettings|RuntimeSettings|CoreSettings)\b"
+    )
     for text in outputs.values():
         assert not old_imports.search(text)
 

@@ -7,50 +7,70 @@ from codemod_cases import LEGACY, SPEC, Case, check
 
 from codemods import EditSpec, Rename
 
-EXPORTING = EditSpec(renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),
-                     exports_after=(("app", ("Settings",)),))  # fmt: skip
+EXPORTING = EditSpec(
+    renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),
+    public_after=(("app", ("Settings",)),),
+)
+# binds the name at runtime (so a patch string may point there), but does not offer it
+RUNTIME_ONLY = EditSpec(
+    renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),
+    exports_after=(("app", ("Settings",)),),
+)
 KEEP = EditSpec(renames=(LEGACY,), keep_local_names=True)
 TWO = EditSpec(renames=(LEGACY, Rename("app.legacy", "Config", "app.settings", "Settings")))
 
 FROM_IMPORTS = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
 
             settings = AppSettings()
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             settings = Settings()
-        """), id="from-import"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="from-import",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings as Conf
 
             def build() -> Conf:
                 return Conf.from_env()
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             def build() -> Settings:
                 return Settings.from_env()
-        """), id="from-import-as-alias-renames-uses"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="from-import-as-alias-renames-uses",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings, parse_bool  # legacy helpers
 
             parse_bool(AppSettings)
         """,
-        after="""
+            after="""
             from app.legacy import parse_bool  # legacy helpers
             from app.settings import Settings
 
             parse_bool(Settings)
-        """), id="multi-name-split"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="multi-name-split",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import (
                 LEGACY_NAMES,  # old variable names
                 AppSettings,
@@ -59,7 +79,7 @@ FROM_IMPORTS = [
 
             print(LEGACY_NAMES, AppSettings, parse_bool)
         """,
-        after="""
+            after="""
             from app.legacy import (
                 LEGACY_NAMES,  # old variable names
                 parse_bool,
@@ -67,103 +87,143 @@ FROM_IMPORTS = [
             from app.settings import Settings
 
             print(LEGACY_NAMES, Settings, parse_bool)
-        """), id="parenthesised-multi-line"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="parenthesised-multi-line",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import (
                 parse_bool,
                 AppSettings,
             )
         """,
-        after="""
+            after="""
             from app.legacy import (
                 parse_bool,
             )
             from app.settings import Settings
-        """), id="parenthesised-last-name"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="parenthesised-last-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .legacy import AppSettings
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from .settings import Settings
 
             x = Settings
-        """), id="relative-sibling"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="relative-sibling",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from ..legacy import AppSettings
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from ..settings import Settings
 
             x = Settings
-        """, module="app.web.views"), id="relative-parent"),
-    pytest.param(Case(
-        before="""
+        """,
+            module="app.web.views",
+        ),
+        id="relative-parent",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .legacy import AppSettings
 
             __all__ = ["AppSettings"]
         """,
-        after="""
+            after="""
             from .settings import Settings
 
             __all__ = ["Settings"]
-        """, module="app", is_package=True), id="relative-from-package-init"),
-    pytest.param(Case(
-        before="""
+        """,
+            module="app",
+            is_package=True,
+        ),
+        id="relative-from-package-init",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
             from app.settings import load_settings, ENV_PREFIX
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from app.settings import load_settings, ENV_PREFIX, Settings
 
             x = Settings
-        """), id="merge-into-existing-import"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="merge-into-existing-import",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.settings import Settings
             from app.legacy import AppSettings
 
             assert AppSettings is Settings
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             assert Settings is Settings
-        """), id="never-import-twice"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="never-import-twice",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings, Config
 
             x = AppSettings, Config
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             x = Settings, Settings
-        """, spec=TWO), id="two-aliases-one-target"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=TWO,
+        ),
+        id="two-aliases-one-target",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
 
             def f(s: "AppSettings") -> "list[AppSettings]":
                 return [s]
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             def f(s: "Settings") -> "list[Settings]":
                 return [s]
-        """), id="string-annotations"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="string-annotations",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
 
             __all__ = [
@@ -171,67 +231,111 @@ FROM_IMPORTS = [
                 "other",
             ]
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             __all__ = [
                 "Settings",  # the settings class
                 "other",
             ]
-        """), id="dunder-all-renamed"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="dunder-all-renamed",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
             from app.settings import Settings
 
             __all__ = ("AppSettings", "Settings")
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             __all__ = ("Settings",)
-        """), id="dunder-all-duplicate-dropped"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="dunder-all-duplicate-dropped",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import AppSettings
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from app.settings import Settings as AppSettings
 
             x = AppSettings
-        """, spec=KEEP), id="keep-local-names"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=KEEP,
+        ),
+        id="keep-local-names",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app import AppSettings
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from app import Settings
 
             x = Settings
-        """, spec=EXPORTING, noop="""
+        """,
+            spec=EXPORTING,
+            noop="""
             from elsewhere import AppSettings
 
             x = AppSettings
-        """), id="target-module-that-re-exports"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="target-module-that-re-exports",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app import AppSettings
+
+            x = AppSettings
+        """,
+            after="""
+            from app.settings import Settings
+
+            x = Settings
+        """,
+            spec=RUNTIME_ONLY,
+            noop="""
+            from elsewhere import AppSettings
+
+            x = AppSettings
+        """,
+        ),
+        id="runtime-binding-alone-is-not-a-target",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .legacy import AppSettings
 
             class Settings(AppSettings):
                 pass
         """,
-        after=None,
-        module="app.other",
-        findings=("would shadow Settings",)), id="shadowing-module-level-class"),
+            after=None,
+            module="app.other",
+            findings=("would shadow Settings",),
+        ),
+        id="shadowing-module-level-class",
+    ),
 ]
 
 LAZY_AND_GUARDED = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             import os
 
 
@@ -241,7 +345,7 @@ LAZY_AND_GUARDED = [
 
                 return AppSettings.from_env(os.environ)
         """,
-        after="""
+            after="""
             import os
 
 
@@ -250,9 +354,13 @@ LAZY_AND_GUARDED = [
                 from app.settings import Settings
 
                 return Settings.from_env(os.environ)
-        """), id="lazy-import-stays-in-function"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="lazy-import-stays-in-function",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from typing import TYPE_CHECKING
 
             if TYPE_CHECKING:
@@ -260,16 +368,20 @@ LAZY_AND_GUARDED = [
 
             def f(s: "AppSettings") -> None: ...
         """,
-        after="""
+            after="""
             from typing import TYPE_CHECKING
 
             if TYPE_CHECKING:
                 from app.settings import Settings
 
             def f(s: "Settings") -> None: ...
-        """), id="type-checking-block"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="type-checking-block",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from typing import TYPE_CHECKING
             from app.settings import Settings
 
@@ -278,13 +390,17 @@ LAZY_AND_GUARDED = [
 
             def f(s: "AppSettings") -> Settings: ...
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             def f(s: "Settings") -> Settings: ...
-        """), id="type-checking-block-made-redundant"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="type-checking-block-made-redundant",
+    ),
+    pytest.param(
+        Case(
+            before="""
             try:
                 from app.legacy import AppSettings
             except ImportError:  # old installs
@@ -292,25 +408,34 @@ LAZY_AND_GUARDED = [
 
             x = AppSettings
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             x = Settings
-        """), id="try-except-none-fallback-collapses"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="try-except-none-fallback-collapses",
+    ),
+    pytest.param(
+        Case(
+            before="""
             try:
                 from app.legacy import AppSettings
             except ImportError:
                 from app.legacy_v1 import AppSettings
         """,
-        after="""
+            after="""
             from app.settings import Settings
-        """, spec=EditSpec(renames=(LEGACY, Rename("app.legacy_v1", "AppSettings",
-                                                   "app.settings", "Settings")))),  # fmt: skip
-        id="try-except-identical-branches-collapse"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EditSpec(
+                renames=(LEGACY, Rename("app.legacy_v1", "AppSettings", "app.settings", "Settings"))
+            ),
+        ),
+        id="try-except-identical-branches-collapse",
+    ),
+    pytest.param(
+        Case(
+            before="""
             try:
                 from app.legacy import AppSettings
                 import yaml
@@ -319,199 +444,397 @@ LAZY_AND_GUARDED = [
 
             x = AppSettings
         """,
-        after=None,
-        findings=("cannot rename AppSettings: also bound at line 5",)), id="try-except-other-imports-kept"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            findings=("cannot rename AppSettings: also bound at line 5",),
+        ),
+        id="try-except-other-imports-kept",
+    ),
+    pytest.param(
+        Case(
+            before="""
             try:
                 from app.legacy import AppSettings
             finally:
                 cleanup()
         """,
-        after="""
+            after="""
             try:
                 from app.settings import Settings
             finally:
                 cleanup()
-        """), id="try-finally-not-collapsed"),
+        """,
+        ),
+        id="try-finally-not-collapsed",
+    ),
 ]
 
 MODULE_ATTRIBUTES = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             import app.legacy
 
             x = app.legacy.AppSettings()
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             x = Settings()
-        """), id="import-dotted-module"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="import-dotted-module",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy as legacy_mod
 
             x = legacy_mod.AppSettings.from_env()
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             x = Settings.from_env()
-        """), id="import-module-as"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="import-module-as",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app import legacy
 
             x = legacy.AppSettings
             y = legacy.parse_bool
         """,
-        after="""
+            after="""
             from app import legacy
             from app.settings import Settings
 
             x = Settings
             y = legacy.parse_bool
-        """), id="from-package-import-module-still-used"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="from-package-import-module-still-used",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from . import legacy
 
             def f():
                 return legacy.AppSettings
         """,
-        after="""
+            after="""
             from .settings import Settings
 
             def f():
                 return Settings
-        """), id="relative-module-import"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="relative-module-import",
+    ),
+    pytest.param(
+        Case(
+            before="""
             def f():
                 import app.legacy
 
                 return app.legacy.AppSettings
         """,
-        after="""
+            after="""
             def f():
                 from app.settings import Settings
 
                 return Settings
-        """), id="module-import-inside-function"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="module-import-inside-function",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app import legacy
 
             x = legacy.AppSettings
         """,
-        after="""
+            after="""
             from app import legacy
 
             x = legacy.Settings
-        """, spec=EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings",)),))),
-        id="module-still-binds-new-name"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EditSpec(renames=(LEGACY,), public_after=(("app.legacy", ("Settings",)),)),
+        ),
+        id="module-still-binds-new-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app import legacy
 
             legacy.AppSettings = object
         """,
-        after=None,
-        findings=("assigns to app.legacy.AppSettings; left as is",)), id="store-is-reported"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            findings=("assigns to app.legacy.AppSettings; left as is",),
+        ),
+        id="store-is-reported",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy
 
             def f(Settings):
                 return app.legacy.AppSettings, Settings
         """,
-        after=None,
-        findings=("would shadow Settings",)), id="shadowing-parameter"),
+            after=None,
+            findings=("would shadow Settings",),
+        ),
+        id="shadowing-parameter",
+    ),
 ]
 
 OTHER = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             from app.legacy import *
 
             x = AppSettings
         """,
-        after=None,
-        findings=("app.legacy no longer provides AppSettings (used here through *)",)),
-        id="star-import-reported"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            findings=("app.legacy no longer provides AppSettings (used here through *)",),
+        ),
+        id="star-import-reported",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .iface import SettingsBase, Other
 
             class Settings(Other, SettingsBase):
                 pass
         """,
-        after="""
+            after="""
             from .iface import Other
 
             class Settings(Other):
                 pass
-        """, module="app.settings",
-        spec=EditSpec(renames=(Rename("app.iface", "SettingsBase", "app.settings", "Settings"),)),
-        noop="""
+        """,
+            module="app.settings",
+            spec=EditSpec(
+                renames=(Rename("app.iface", "SettingsBase", "app.settings", "Settings"),)
+            ),
+            noop="""
             from .other_iface import SettingsBase, Other
 
             class Settings(Other, SettingsBase):
                 pass
-        """), id="canonical-drops-replaced-base"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="canonical-drops-replaced-base",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app.settings import Settings
             from app.legacy import AppSettings
 
             class Plugin(Settings, AppSettings):
                 pass
         """,
-        after="""
+            after="""
             from app.settings import Settings
 
             class Plugin(Settings):
                 pass
-        """), id="duplicate-base-dropped"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="duplicate-base-dropped",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .settings import Settings
 
             def f():
                 from .legacy import AppSettings
                 return AppSettings
         """,
-        after="""
+            after="""
             from .settings import Settings
 
             def f():
                 return Settings
-        """), id="function-import-already-bound-at-module-level"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="function-import-already-bound-at-module-level",
+    ),
+    pytest.param(
+        Case(
+            before="""
             Settings = 1
 
             def f():
                 from .legacy import AppSettings
                 return AppSettings, Settings
         """,
-        after=None,
-        findings=("would shadow Settings",)), id="shadowing-captures-outer-name"),
+            after=None,
+            findings=("would shadow Settings",),
+        ),
+        id="shadowing-captures-outer-name",
+    ),
 ]
 
 
-@pytest.mark.parametrize("case", FROM_IMPORTS + LAZY_AND_GUARDED + MODULE_ATTRIBUTES + OTHER)
+MORE = [
+    pytest.param(
+        Case(
+            before="""
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING: from app.legacy import AppSettings
+            def f(s: "AppSettings") -> None: ...
+        """,
+            after="""
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING: from app.settings import Settings
+            def f(s: "Settings") -> None: ...
+        """,
+        ),
+        id="one-line-type-checking-suite",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from .legacy import AppSettings
+
+
+            class Settings:
+                pass
+
+
+            def make() -> AppSettings:
+                return AppSettings()
+        """,
+            after="""
+            class Settings:
+                pass
+
+
+            def make() -> Settings:
+                return Settings()
+        """,
+            module="app.settings",
+            noop="""
+            from .legacy import Other
+
+
+            class Settings:
+                pass
+        """,
+        ),
+        id="canonical-module-importing-its-alias",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy
+            import app.other
+
+            x = app.legacy.AppSettings, app.other.thing
+        """,
+            after="""
+            from app.settings import Settings
+            import app.other
+
+            x = Settings, app.other.thing
+        """,
+        ),
+        id="dotted-import-sibling-still-used",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app.legacy import *
+
+            x = AppSettings
+        """,
+            after=None,
+            spec=EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",)),
+            findings=("star import from removed module app.legacy",),
+        ),
+        id="star-import-of-removed-module",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app.legacy import *
+
+            x = AppSettings
+        """,
+            after=None,
+            spec=EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("AppSettings",)),)),
+        ),
+        id="star-import-still-providing-is-left-alone",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app.legacy import AppSettings as Conf
+
+            x = Conf
+        """,
+            after="""
+            from app.settings import Settings as Conf
+
+            x = Conf
+        """,
+            spec=KEEP,
+        ),
+        id="keep-local-names-keeps-alias",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app.legacy import AppSettings
+            from app.other import helper
+
+            def f():
+                from app.settings import load
+
+                return AppSettings, helper, load
+        """,
+            after="""
+            from app.settings import Settings
+            from app.other import helper
+
+            def f():
+                from app.settings import load
+
+                return Settings, helper, load
+        """,
+        ),
+        id="function-level-import-of-target-is-not-merged-into",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", FROM_IMPORTS + LAZY_AND_GUARDED + MODULE_ATTRIBUTES + OTHER + MORE)
 def test_import_sites(case: Case) -> None:
     check(case)
 
 
 def test_unrelated_module_is_untouched_byte_for_byte() -> None:
-    check(Case(before="""
+    check(
+        Case(
+            before="""
         import os   # spacing kept
         from app.other import AppSettings as  X
         print( X , os )
-    """, after=None))
+    """,
+            after=None,
+        )
+    )
 
 
 def test_same_spec_twice_is_idempotent_on_every_case() -> None:

@@ -12,7 +12,8 @@ EMPTY = [
     pytest.param("", id="empty"),
     pytest.param('"""Only a docstring."""\n', id="docstring"),
     pytest.param("# comment only\n\n", id="comments"),
-    pytest.param("""
+    pytest.param(
+        """
         \"\"\"Doc.\"\"\"
         from __future__ import annotations
 
@@ -36,7 +37,9 @@ EMPTY = [
         __all__ += ["Other"]
         pass
         ...
-    """, id="imports-logger-all-pass"),
+    """,
+        id="imports-logger-all-pass",
+    ),
 ]
 
 SUBSTANCE = [

@@ -37,108 +37,158 @@ PLACE = "PLACE: the new import goes next to the site it replaces"
 SHADOW = "SHADOW: LibCST writes `baz: baz` in a class body that binds `baz`; we report and skip"
 
 
-def case(before: str, after: str, old: str, new: str, *, exports: tuple = (), why: str = ""):  # type: ignore[no-untyped-def]
-    return (textwrap.dedent(before).strip() + "\n", textwrap.dedent(after).strip() + "\n",
-            old, new, exports, why)  # fmt: skip
+def case(before: str, after: str, old: str, new: str, *, public: tuple = (), why: str = ""):  # type: ignore[no-untyped-def]
+    return (
+        textwrap.dedent(before).strip() + "\n",
+        textwrap.dedent(after).strip() + "\n",
+        old,
+        new,
+        public,
+        why,
+    )
 
 
 CASES = {
-    "rename_name": case("""
+    "rename_name": case(
+        """
         from foo import bar
 
         def test() -> None:
             bar(5)
-    """, """
+    """,
+        """
         from baz import qux
 
         def test() -> None:
             qux(5)
-    """, "foo.bar", "baz.qux"),
-    "rename_name_asname": case("""
+    """,
+        "foo.bar",
+        "baz.qux",
+    ),
+    "rename_name_asname": case(
+        """
         from foo import bar as bla
 
         def test() -> None:
             bla(5)
-    """, """
+    """,
+        """
         from baz import qux
 
         def test() -> None:
             qux(5)
-    """, "foo.bar", "baz.qux"),
-    "rename_repeated_name_with_asname": case("""
+    """,
+        "foo.bar",
+        "baz.qux",
+    ),
+    "rename_repeated_name_with_asname": case(
+        """
         from foo import foo as bla
 
         def test() -> None:
             bla.bla(5)
-    """, """
+    """,
+        """
         from baz import qux
 
         def test() -> None:
             qux.bla(5)
-    """, "foo.foo", "baz.qux"),
-    "rename_attr": case("""
+    """,
+        "foo.foo",
+        "baz.qux",
+    ),
+    "rename_attr": case(
+        """
         import a.b
 
         def test() -> None:
             a.b.c(5)
-    """, """
+    """,
+        """
         from d.e import f
 
         def test() -> None:
             f(5)
-    """, "a.b.c", "d.e.f", why=ATTR),
-    "rename_attr_asname": case("""
+    """,
+        "a.b.c",
+        "d.e.f",
+        why=ATTR,
+    ),
+    "rename_attr_asname": case(
+        """
         import foo as bar
 
         def test() -> None:
             bar.qux(5)
-    """, """
+    """,
+        """
         from baz import quux
 
         def test() -> None:
             quux(5)
-    """, "foo.qux", "baz.quux", why=ATTR),
-    "rename_module_import_from": case("""
+    """,
+        "foo.qux",
+        "baz.quux",
+        why=ATTR,
+    ),
+    "rename_module_import_from": case(
+        """
         from a import b
 
         class Foo(b.C):
             pass
-    """, """
+    """,
+        """
         from c import b
 
         class Foo(b.C):
             pass
-    """, "a.b", "c.b"),
-    "rename_class": case("""
+    """,
+        "a.b",
+        "c.b",
+    ),
+    "rename_class": case(
+        """
         from a.b import some_class
 
         class Foo(some_class):
             pass
-    """, """
+    """,
+        """
         from c.b import some_class
 
         class Foo(some_class):
             pass
-    """, "a.b.some_class", "c.b.some_class"),
-    "rename_importfrom_same_module": case("""
+    """,
+        "a.b.some_class",
+        "c.b.some_class",
+    ),
+    "rename_importfrom_same_module": case(
+        """
         from a.b import Class_1, Class_2
 
         class Foo(Class_1):
             pass
-    """, """
+    """,
+        """
         from a.b import Class_3, Class_2
 
         class Foo(Class_3):
             pass
-    """, "a.b.Class_1", "a.b.Class_3"),
-    "rename_importfrom_same_module_2": case("""
+    """,
+        "a.b.Class_1",
+        "a.b.Class_3",
+    ),
+    "rename_importfrom_same_module_2": case(
+        """
         from a.b import module_1, module_2
 
         class Foo(module_1.Class_1):
             pass
         class Fooo(module_2.Class_2):
             pass
-    """, """
+    """,
+        """
         from a.b import module_2
         from a.b.module_3 import Class_3
 
@@ -146,88 +196,131 @@ CASES = {
             pass
         class Fooo(module_2.Class_2):
             pass
-    """, "a.b.module_1.Class_1", "a.b.module_3.Class_3"),
-    "import_same_module": case("""
+    """,
+        "a.b.module_1.Class_1",
+        "a.b.module_3.Class_3",
+    ),
+    "import_same_module": case(
+        """
         import logging
         logging.warn(1)
-    """, """
+    """,
+        """
         import logging
         logging.warning(1)
-    """, "logging.warn", "logging.warning", exports=(("logging", ("warning",)),)),
-    "import_same_dotted_module": case("""
+    """,
+        "logging.warn",
+        "logging.warning",
+        public=(("logging", ("warning",)),),
+    ),
+    "import_same_dotted_module": case(
+        """
         import a.b
         a.b.warn(1)
-    """, """
+    """,
+        """
         import a.b
         a.b.warning(1)
-    """, "a.b.warn", "a.b.warning", exports=(("a.b", ("warning",)),)),
-    "module_does_not_change": case("""
+    """,
+        "a.b.warn",
+        "a.b.warning",
+        public=(("a.b", ("warning",)),),
+    ),
+    "module_does_not_change": case(
+        """
         from a import b
 
         class Foo(b):
             pass
-    """, """
+    """,
+        """
         from a import c
 
         class Foo(c):
             pass
-    """, "a.b", "a.c"),
-    "other_imports_untouched": case("""
+    """,
+        "a.b",
+        "a.c",
+    ),
+    "other_imports_untouched": case(
+        """
         import a, b, c
 
         class Foo(a.z):
             bar: b.bar
             baz: c.baz
-    """, """
+    """,
+        """
         import b, c
         from d import z
 
         class Foo(z):
             bar: b.bar
             baz: c.baz
-    """, "a.z", "d.z", why=ATTR),
-    "comma_import": case("""
+    """,
+        "a.z",
+        "d.z",
+        why=ATTR,
+    ),
+    "comma_import": case(
+        """
         import a, b, c
 
         class Foo(a.z):
             bar: b.bar
             baz: c.baz
-    """, """
+    """,
+        """
         import a, b, c
 
         class Foo(a.z):
             bar: b.bar
             baz: c.baz
-    """, "c.baz", "d.baz", why=SHADOW),
-    "other_import_froms_untouched": case("""
+    """,
+        "c.baz",
+        "d.baz",
+        why=SHADOW,
+    ),
+    "other_import_froms_untouched": case(
+        """
         from a import b, c, d
 
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, """
+    """,
+        """
         from a import c, d
         from f import b
 
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, "a.b", "f.b"),
-    "comma_import_from": case("""
+    """,
+        "a.b",
+        "f.b",
+    ),
+    "comma_import_from": case(
+        """
         from a import b, c, d
 
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, """
+    """,
+        """
         from a import b, c
         from f import d
 
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, "a.d", "f.d"),
-    "comma_import_from_parens": case("""
+    """,
+        "a.d",
+        "f.d",
+    ),
+    "comma_import_from_parens": case(
+        """
         from a import (
             b,
             c,
@@ -238,7 +331,8 @@ CASES = {
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, """
+    """,
+        """
         from a import (
             b,
             c,
@@ -249,15 +343,21 @@ CASES = {
         class Foo(b):
             bar: c.bar
             baz: d.baz
-    """, "a.d", "f.d", why=PLACE),
-    "no_removal_of_import_in_use": case("""
+    """,
+        "a.d",
+        "f.d",
+        why=PLACE,
+    ),
+    "no_removal_of_import_in_use": case(
+        """
         import a
 
         class Foo(a.b):
             pass
         class Foo2(a.c):
             pass
-    """, """
+    """,
+        """
         import a
         from z import b
 
@@ -265,15 +365,21 @@ CASES = {
             pass
         class Foo2(a.c):
             pass
-    """, "a.b", "z.b", why=ATTR),
-    "no_removal_of_dotted_import_in_use": case("""
+    """,
+        "a.b",
+        "z.b",
+        why=ATTR,
+    ),
+    "no_removal_of_dotted_import_in_use": case(
+        """
         import a.b
 
         class Foo(a.b.c):
             pass
         class Foo2(a.b.d):
             pass
-    """, """
+    """,
+        """
         import a.b
         from z.b import c
 
@@ -281,128 +387,193 @@ CASES = {
             pass
         class Foo2(a.b.d):
             pass
-    """, "a.b.c", "z.b.c", why=ATTR),
-    "no_removal_of_import_from_in_use": case("""
+    """,
+        "a.b.c",
+        "z.b.c",
+        why=ATTR,
+    ),
+    "no_removal_of_import_from_in_use": case(
+        """
         from a import b
 
         class Foo(b.some_class):
             bar: b.some_other_class
-    """, """
+    """,
+        """
         from a import b
         from blah import some_class
 
         class Foo(some_class):
             bar: b.some_other_class
-    """, "a.b.some_class", "blah.some_class"),
-    "other_unused_imports_untouched": case("""
+    """,
+        "a.b.some_class",
+        "blah.some_class",
+    ),
+    "other_unused_imports_untouched": case(
+        """
         import a
         import b
 
         class Foo(a.obj):
             pass
-    """, """
+    """,
+        """
         from c import obj
         import b
 
         class Foo(obj):
             pass
-    """, "a.obj", "c.obj", why=ATTR),
-    "complex_module_rename": case("""
+    """,
+        "a.obj",
+        "c.obj",
+        why=ATTR,
+    ),
+    "complex_module_rename": case(
+        """
         from a.b.c import d
 
         class Foo(d.e.f):
             pass
-    """, """
+    """,
+        """
         from g.h.i import j
 
         class Foo(j):
             pass
-    """, "a.b.c.d.e.f", "g.h.i.j"),
-    "complex_module_rename_with_asname": case("""
+    """,
+        "a.b.c.d.e.f",
+        "g.h.i.j",
+    ),
+    "complex_module_rename_with_asname": case(
+        """
         from a.b.c import d as ddd
 
         class Foo(ddd.e.f):
             pass
-    """, """
+    """,
+        """
         from g.h.i import j
 
         class Foo(j):
             pass
-    """, "a.b.c.d.e.f", "g.h.i.j"),
-    "names_with_repeated_substrings": case("""
+    """,
+        "a.b.c.d.e.f",
+        "g.h.i.j",
+    ),
+    "names_with_repeated_substrings": case(
+        """
         from aa import aaaa
 
         class Foo(aaaa.Bar):
             pass
-    """, """
+    """,
+        """
         from b import c
 
         class Foo(c.Bar):
             pass
-    """, "aa.aaaa", "b.c"),
-    "repeated_name": case("""
+    """,
+        "aa.aaaa",
+        "b.c",
+    ),
+    "repeated_name": case(
+        """
         from foo import foo
 
         def bar():
             foo(5)
-    """, """
+    """,
+        """
         from qux import qux
 
         def bar():
             qux(5)
-    """, "foo.foo", "qux.qux"),
-    "rename_multiple_occurrences": case("""
+    """,
+        "foo.foo",
+        "qux.qux",
+    ),
+    "rename_multiple_occurrences": case(
+        """
         from a import b
 
         class Foo(b.some_class):
             pass
         class Foobar(b.some_class):
             pass
-    """, """
+    """,
+        """
         from c.d import some_class
 
         class Foo(some_class):
             pass
         class Foobar(some_class):
             pass
-    """, "a.b.some_class", "c.d.some_class"),
-    "no_change_because_no_match_was_found": case("""
+    """,
+        "a.b.some_class",
+        "c.d.some_class",
+    ),
+    "no_change_because_no_match_was_found": case(
+        """
         from foo import bar
         bar(42)
-    """, """
+    """,
+        """
         from foo import bar
         bar(42)
-    """, "baz.bar", "qux.bar"),
-    "import_parent_module": case("""
+    """,
+        "baz.bar",
+        "qux.bar",
+    ),
+    "import_parent_module": case(
+        """
         import a
         a.b.c(a.b.c.d)
-    """, """
+    """,
+        """
         from z import c
         c(c.d)
-    """, "a.b.c", "z.c", why=PLACE + " (LibCST's output has a blank line after it)"),
-    "import_parent_module_2": case("""
+    """,
+        "a.b.c",
+        "z.c",
+        why=PLACE + " (LibCST's output has a blank line after it)",
+    ),
+    "import_parent_module_2": case(
+        """
         import a.b
         a.b.c.d(a.b.c.d.x)
-    """, """
+    """,
+        """
         from z import c
         c(c.x)
-    """, "a.b.c.d", "z.c", why=PLACE + " (LibCST's output has a blank line after it)"),
-    "import_parent_module_asname": case("""
+    """,
+        "a.b.c.d",
+        "z.c",
+        why=PLACE + " (LibCST's output has a blank line after it)",
+    ),
+    "import_parent_module_asname": case(
+        """
         import a.b as alias
         alias.c(alias.c.d)
-    """, """
+    """,
+        """
         from z import c
         c(c.d)
-    """, "a.b.c", "z.c", why=ATTR),
+    """,
+        "a.b.c",
+        "z.c",
+        why=ATTR,
+    ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rename_parity(name: str) -> None:
-    before, after, old, new, exports, _why = CASES[name]
+    before, after, old, new, public, _why = CASES[name]
     old_module, _, old_name = old.rpartition(".")
     new_module, _, new_name = new.rpartition(".")
-    spec = EditSpec(renames=(Rename(old_module, old_name, new_module, new_name),), exports_after=exports)
+    spec = EditSpec(
+        renames=(Rename(old_module, old_name, new_module, new_name),), public_after=public
+    )
     result = run(before, spec, module="consumer")
     assert result.error is None
     assert result.new_text == after

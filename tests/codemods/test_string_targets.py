@@ -5,184 +5,250 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check, run, src
 
-from codemods import EditSpec, Rename
+from codemods import EditSpec
 
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 EXPORTED = EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings",)),))
 
 PATCHES = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             from unittest import mock
 
             @mock.patch("app.legacy.AppSettings")
             def test(m): ...
         """,
-        after="""
+            after="""
             from unittest import mock
 
             @mock.patch("app.settings.Settings")
             def test(m): ...
-        """), id="mock-patch-decorator"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="mock-patch-decorator",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from unittest.mock import patch
 
             with patch(target='app.legacy.AppSettings.from_env') as m:
                 pass
         """,
-        after="""
+            after="""
             from unittest.mock import patch
 
             with patch(target='app.settings.Settings.from_env') as m:
                 pass
-        """), id="patch-target-keyword-single-quotes-attribute-path"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="patch-target-keyword-single-quotes-attribute-path",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import unittest.mock
 
             unittest.mock.patch("app.legacy.AppSettings")
         """,
-        after="""
+            after="""
             import unittest.mock
 
             unittest.mock.patch("app.legacy.Settings")
-        """, spec=EXPORTED), id="module-still-binds-new-name-is-patched-there"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EXPORTED,
+        ),
+        id="module-still-binds-new-name-is-patched-there",
+    ),
+    pytest.param(
+        Case(
+            before="""
             def test(mocker, monkeypatch):
                 mocker.patch("app.legacy.AppSettings")
                 monkeypatch.setattr("app.legacy.AppSettings", None)
                 monkeypatch.delattr("app.legacy.AppSettings")
         """,
-        after="""
+            after="""
             def test(mocker, monkeypatch):
                 mocker.patch("app.settings.Settings")
                 monkeypatch.setattr("app.settings.Settings", None)
                 monkeypatch.delattr("app.settings.Settings")
-        """), id="pytest-mock-and-monkeypatch"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="pytest-mock-and-monkeypatch",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from unittest import mock
             from app import legacy
 
             mock.patch.object(legacy, "AppSettings", autospec=True)
         """,
-        after="""
+            after="""
             from unittest import mock
 
             mock.patch("app.settings.Settings", autospec=True)
-        """), id="patch-object-of-module-becomes-dotted"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="patch-object-of-module-becomes-dotted",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from app import legacy
 
             def test(mocker, monkeypatch):
                 mocker.patch.object(legacy, "AppSettings")
                 monkeypatch.setattr(legacy, "AppSettings", None)
         """,
-        after="""
+            after="""
             from app import legacy
 
             def test(mocker, monkeypatch):
                 mocker.patch.object(legacy, "Settings")
                 monkeypatch.setattr(legacy, "Settings", None)
-        """, spec=EXPORTED), id="patch-object-renames-attribute-when-still-bound"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EXPORTED,
+        ),
+        id="patch-object-renames-attribute-when-still-bound",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from unittest import mock
 
             mock.patch.multiple("app.legacy", AppSettings=None, other=1)
         """,
-        after="""
+            after="""
             from unittest import mock
 
             mock.patch.multiple("app.legacy", Settings=None, other=1)
-        """, spec=EXPORTED), id="patch-multiple"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EXPORTED,
+        ),
+        id="patch-multiple",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from unittest import mock
 
             mock.patch("app.legacy.parse_bool")
             mock.patch("app.legacy")
         """,
-        after=None, spec=GONE,
-        findings=("cannot decide where app.legacy.parse_bool lives",
-                  "cannot decide where app.legacy lives")), id="patch-of-removed-module-other-name"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            spec=GONE,
+            findings=(
+                "cannot decide where app.legacy.parse_bool lives",
+                "cannot decide where app.legacy lives",
+            ),
+        ),
+        id="patch-of-removed-module-other-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from unittest import mock
 
             mock.patch("app.api.AppSettings")
         """,
-        after="""
+            after="""
             from unittest import mock
 
             mock.patch("app.api.Settings")
-        """, others={"app.api": "from app.legacy import AppSettings\n"},
-        noop="""
+        """,
+            others={"app.api": "from app.legacy import AppSettings\n"},
+            noop="""
             from unittest import mock
 
             mock.patch("app.other.AppSettings")
-        """), id="patch-where-looked-up-follows-that-files-rename"),
+        """,
+        ),
+        id="patch-where-looked-up-follows-that-files-rename",
+    ),
 ]
 
 DYNAMIC = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             import importlib
 
             def load():
                 legacy = importlib.import_module("app.legacy")
                 return legacy.AppSettings, getattr(legacy, "AppSettings")
         """,
-        after="""
+            after="""
             import importlib
 
             def load():
                 legacy = importlib.import_module("app.settings")
                 return legacy.Settings, getattr(legacy, "Settings")
-        """, spec=GONE), id="import-module-switches-module"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=GONE,
+        ),
+        id="import-module-switches-module",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from importlib import import_module
 
             cls = import_module("app.legacy").AppSettings
         """,
-        after="""
+            after="""
             from importlib import import_module
 
             cls = import_module("app.settings").Settings
-        """, spec=GONE), id="import-module-inline"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=GONE,
+        ),
+        id="import-module-inline",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import importlib
 
             legacy = importlib.import_module("app.legacy")
             x = legacy.AppSettings, legacy.parse_bool
         """,
-        after=None, spec=GONE,
-        findings=("cannot switch import_module('app.legacy'): reads parse_bool",)),
-        id="import-module-other-names-reported"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            spec=GONE,
+            findings=("cannot switch import_module('app.legacy'): reads parse_bool",),
+        ),
+        id="import-module-other-names-reported",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import importlib
 
             legacy = importlib.import_module("app.legacy")
             register(legacy)
         """,
-        after=None, spec=GONE,
-        findings=("imports removed module app.legacy by name",)), id="import-module-escapes"),
-    pytest.param(Case(
-        before="""
+            after=None,
+            spec=GONE,
+            findings=("imports removed module app.legacy by name",),
+        ),
+        id="import-module-escapes",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy as legacy
 
             def lookup(name):
                 return getattr(legacy, name)
         """,
-        after=None, spec=GONE,
-        findings=("getattr on removed module app.legacy", "uses removed module app.legacy")),
-        id="getattr-with-computed-name"),
+            after=None,
+            spec=GONE,
+            findings=("getattr on removed module app.legacy", "uses removed module app.legacy"),
+        ),
+        id="getattr-with-computed-name",
+    ),
 ]
 
 

@@ -11,8 +11,9 @@ DELETE_ALIAS = EditSpec(renames=(LEGACY,), delete_definitions=(("app.legacy", ("
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 
 CASES = [
-    pytest.param(Case(
-        before="""
+    pytest.param(
+        Case(
+            before="""
             from __future__ import annotations
 
             import os
@@ -23,7 +24,7 @@ CASES = [
             AppSettings = Settings
             HOME = os.environ
         """,
-        after="""
+            after="""
             from __future__ import annotations
 
             import os
@@ -31,17 +32,23 @@ CASES = [
             from . import plugins  # imported for its side effects: stays
 
             HOME = os.environ
-        """, spec=DELETE_ALIAS, module="app.legacy",
-        noop="""
+        """,
+            spec=DELETE_ALIAS,
+            module="app.legacy",
+            noop="""
             from __future__ import annotations
 
             import sys
             from .settings import Settings
 
             Alias = Settings
-        """), id="used-only-by-deleted-code"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="used-only-by-deleted-code",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy
             import app.legacy as again
             import json
@@ -49,59 +56,89 @@ CASES = [
             def f():
                 return app.legacy.AppSettings(), again.AppSettings, json
         """,
-        after="""
+            after="""
             from app.settings import Settings
             import json
 
             def f():
                 return Settings(), Settings, json
-        """), id="module-import-no-longer-used"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="module-import-no-longer-used",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .settings import Settings
 
             AppSettings = Settings
 
             __all__ = ["Settings"]
         """,
-        after="""
+            after="""
             from .settings import Settings
 
             __all__ = ["Settings"]
-        """, spec=DELETE_ALIAS, module="app.legacy"), id="listed-in-dunder-all-stays"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=DELETE_ALIAS,
+            module="app.legacy",
+        ),
+        id="listed-in-dunder-all-stays",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .settings import Settings
 
             AppSettings = Settings
         """,
-        after="""
+            after="""
             from .settings import Settings
-        """, spec=EditSpec(renames=(LEGACY,), delete_definitions=(("app.legacy", ("AppSettings",)),),
-                           exports_after=(("app.legacy", ("Settings",)),)),
-        module="app.legacy"), id="exported-after-stage-stays"),
-    pytest.param(Case(
-        before="""
+        """,
+            spec=EditSpec(
+                renames=(LEGACY,),
+                delete_definitions=(("app.legacy", ("AppSettings",)),),
+                exports_after=(("app.legacy", ("Settings",)),),
+            ),
+            module="app.legacy",
+        ),
+        id="exported-after-stage-stays",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .settings import Settings
             from .legacy import AppSettings
         """,
-        after="""
+            after="""
             from .settings import Settings
-        """, module="app", is_package=True), id="package-init-re-exports-stay"),
-    pytest.param(Case(
-        before="""
+        """,
+            module="app",
+            is_package=True,
+        ),
+        id="package-init-re-exports-stay",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy  # registers plugins
             from app.legacy import AppSettings
             x = AppSettings
         """,
-        after="""
+            after="""
             from app.settings import Settings
             x = Settings
-        """, spec=GONE, noop="""
+        """,
+            spec=GONE,
+            noop="""
             import app.other  # registers plugins
-        """), id="side-effect-import-of-removed-module-goes"),
-    pytest.param(Case(
-        before="""
+        """,
+        ),
+        id="side-effect-import-of-removed-module-goes",
+    ),
+    pytest.param(
+        Case(
+            before="""
             def f():
                 from typing import cast
                 from app.legacy import AppSettings
@@ -111,7 +148,7 @@ CASES = [
                 from typing import cast
                 return 1
         """,
-        after="""
+            after="""
             def f():
                 from typing import cast
                 from app.settings import Settings
@@ -120,7 +157,10 @@ CASES = [
             def g():
                 from typing import cast
                 return 1
-        """), id="per-scope-usage"),
+        """,
+        ),
+        id="per-scope-usage",
+    ),
 ]
 
 

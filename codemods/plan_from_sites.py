@@ -1,0 +1,105 @@
+"""Planning `from m import X [as Y]` sites (see `import_plan`).
+
+The new import goes where the old one was: the alias is renamed in place when the module
+the site reads from still binds the new name after the stage (a re-exporting package, or
+the new module itself), else the alias is dropped and the name is imported from
+`Rename.new_module` next to the statement. Uses of the old local name are renamed (unless
+`keep_local_names`), string annotations included. A fallback binding of the same name in
+a try/except that collapses is moot; any other binding of it blocks the file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import BaseAssignment, Scope
+
+from codemods._names import bound_name, renamed_use
+from codemods.import_placement import Need
+from codemods.import_sites import FromSite
+
+if TYPE_CHECKING:
+    from codemods.import_plan import ImportPlanner
+
+
+def plan_from_site(planner: ImportPlanner, site: FromSite) -> None:
+    rename, stage, file = site.rename, planner.job.stage, planner.job.file
+    local_target = file.module == rename.new_module
+    old_local = cst.ensure_type((site.alias.asname or site.alias).name, cst.Name).value
+    keep = stage.spec.keep_local_names and not local_target
+    local = old_local if keep else rename.new_name
+    module = rename.old_module
+    in_place = not local_target and (
+        module == rename.new_module or stage.offers_after(module, rename.new_name)
+    )
+    uses, rebinding = _rename_uses(planner, site, old_local, local)
+    if planner.shadow.conflict(rename, local, site.scope, uses, rebinding):
+        planner.block(site.lineno, local)
+    if in_place:
+        asname = cst.AsName(name=cst.Name(local)) if local != rename.new_name else None
+        new_alias = site.alias.with_changes(name=cst.Name(rename.new_name), asname=asname)
+        planner.bind_existing(site.scope, local, rename)
+        if planner.placer.is_bound_before(site.scope, local, site.statement, site.lineno) or any(
+            alias is not site.alias and edited is not None and bound_name(edited) == local
+            for alias in site.statement.names  # type: ignore[union-attr]
+            for edited in [planner.plan.alias_edits.get(alias, alias)]
+        ):
+            new_alias = None
+        planner.plan.alias_edits[site.alias] = new_alias
+        planner.placer.bind(site.scope, local, site.statement, site.lineno)
+    else:
+        planner.plan.alias_edits[site.alias] = None
+        planner.dropped.add(site.assignment)
+        planner.needs.append(
+            Need(
+                rename,
+                local,
+                site.scope,
+                site.statement,
+                site.lineno,
+                bool(site.statement.relative),
+            )
+        )
+    if site.scope is site.scope.globals and old_local != local:
+        planner.plan.all_renames[old_local] = local
+
+
+def _rename_uses(
+    planner: ImportPlanner, site: FromSite, old: str, new: str
+) -> tuple[list[tuple[cst.CSTNode, Scope]], set[BaseAssignment]]:
+    """The uses of the site's binding (renamed when the local name changes), and the
+    other bindings of the same name that the rewrite makes moot."""
+    if site.assignment is None:
+        return [], set()
+    uses, rebinding = [], {site.assignment}
+    for access in site.assignment.references:
+        uses.append((access.node, access.scope))
+        for other in access.referents:
+            if other in rebinding:
+                continue
+            if _rebinds(planner, other, site):
+                rebinding.add(other)
+                continue
+            planner.job.report(
+                site.lineno, f"cannot rename {old}: also bound at line {planner.line(other.node)}"
+            )
+            planner.plan.blocked = True
+        if old != new:
+            planner.plan.replace[access.node] = renamed_use(access.node, old, new)
+    for other in site.scope.assignments[old]:
+        if other not in rebinding and _rebinds(planner, other, site):
+            rebinding.add(other)
+    return uses, rebinding
+
+
+def _rebinds(planner: ImportPlanner, other: BaseAssignment, site: FromSite) -> bool:
+    """Another site, or a fallback binding in a try/except we collapse."""
+    if any(s.assignment is other for s in planner.sites.from_sites):
+        return True
+    node: cst.CSTNode | None = other.node
+    while node is not None:
+        if isinstance(node, cst.ExceptHandler):
+            return planner.parents.get(node) in planner.plan.collapse
+        node = planner.parents.get(node)
+    return False

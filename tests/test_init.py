@@ -1,0 +1,229 @@
+"""`refactor init`: a starting plan from an audit, through the real CLI on real files."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+from helpers import copy_fixture, run_cli, write_tree
+
+from refactor.planfile import load_plan
+from refactor.workspace import Workspace
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CANONICAL = "app.websocket_core.unified_manager:UnifiedWebSocketManager"
+COMMENTED_MAP = re.compile(r'^# ("[^"]+") = ("[^"]+")$', re.MULTILINE)
+
+ENGINES = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": """
+        class Engine:
+            def start(self):
+                return 1
+        """,
+    "pkg/other.py": """
+        class OtherEngine:
+            def start(self):
+                return 2
+
+            def stop(self):
+                return 0
+        """,
+    "pkg/old.py": """
+        from pkg.core import Engine
+
+        OldEngine = Engine
+
+
+        class ThinEngine(Engine):
+            pass
+        """,
+    "pkg/use.py": """
+        from pkg.core import Engine
+        from pkg.old import OldEngine
+        from pkg.other import OtherEngine
+
+
+        def go():
+            from pkg.core import Engine as E
+            return Engine, OldEngine, E, OtherEngine
+        """,
+    "tests/__init__.py": "",
+    "tests/test_engine.py": """
+        from pkg.core import Engine
+
+
+        class FakeEngine(Engine):
+            pass
+        """,
+}
+
+
+def stage_shape(workspace: Workspace) -> list:
+    return [(s.number, s.modules, s.delete_modules, [(d.ref, d.kind, d.status, d.replacement) for d in s.definitions])
+            for s in workspace.stage_plan.stages]
+
+
+@pytest.fixture
+def websocket_copy(tmp_path):
+    return copy_fixture("websocket_app", tmp_path) / "fixtures" / "websocket_app"
+
+
+def test_init_proposes_the_canonical_and_fills_in_to_the_bundled_stages(websocket_copy, tmp_path):
+    code, out = run_cli(["init", "--family", "*WebSocketManager*", "--name", "wsm",
+                         "--exclude", "WebSocketManagerMode", "--root", str(websocket_copy)])
+    assert code == 0, out
+    assert f"Canonical (proposed): {CANONICAL} (57 import sites" in out
+    assert "Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager (3 import sites" in out
+    written = websocket_copy / "plans" / "wsm.toml"
+    text = written.read_text(encoding="utf-8")
+    draft = load_plan(written)
+    assert (str(draft.canonical), draft.root, draft.packages) == (CANONICAL, websocket_copy.resolve(), ("app",))
+    assert (draft.exclude, draft.branch_prefix, draft.mapping) == (("WebSocketManagerMode",), "refactor/wsm", ())
+    assert draft.test_command == ("python", "-m", "pytest", "-q")
+    assert "# Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager" in text
+
+    # the decisions init leaves open are exactly the ones the bundled plan makes
+    bundled = load_plan(tmp_path / "plans" / "websocket_manager.toml")
+    offered = {key.strip('"'): value.strip('"') for key, value in COMMENTED_MAP.findall(text)}
+    assert set(offered) == {str(k) for k, _ in bundled.mapping}
+    assert set(offered.values()) == {CANONICAL}
+    for key, value in bundled.mapping:
+        text = re.sub(rf'^# "{re.escape(str(key))}" = .*$', f'"{key}" = "{value}"', text, flags=re.MULTILINE)
+    filled = written.with_name("wsm-filled.toml")
+    filled.write_text(text, encoding="utf-8")
+
+    mine, theirs = Workspace.open(filled, cache=False), Workspace.open(bundled.path, cache=False)
+    assert mine.plan.root == theirs.plan.root
+    assert len(mine.stage_plan.stages) == 9
+    assert stage_shape(mine) == stage_shape(theirs)
+
+
+def test_init_lists_every_member_with_kind_and_status(websocket_copy):
+    code, _ = run_cli(["init", "--family", "*WebSocketManager*", "--exclude", "WebSocketManagerMode",
+                       "--root", str(websocket_copy), "--name", "wsm"])
+    assert code == 0
+    text = (websocket_copy / "plans" / "wsm.toml").read_text(encoding="utf-8")
+    inventory = Workspace.open(websocket_copy / "plans" / "wsm.toml", cache=False).inventory
+    for row in inventory.definitions:
+        assert re.search(rf"^#   {re.escape(row.ref)} +{row.kind} ", text, re.MULTILINE), row.ref
+    assert re.search(r"^#   app\.websocket_core\.types:WebSocketManagerType +alias +nothing to decide: ", text,
+                     re.MULTILINE)
+    assert "# WebSocketManagerAdapter: adapter, needs a decision" in text
+    assert "# WebSocketManagerProtocol: protocol, needs a decision: typing.Protocol" in text
+    assert "# EnhancedWebSocketManager: wrapper with substance, needs a decision" in text
+    assert "# WebSocketManagerFactory: factory, needs a decision" in text
+
+
+def test_init_says_how_to_make_it_the_default_plan(websocket_copy, monkeypatch):
+    code, out = run_cli(["init", "--family", "*WebSocketManager*", "--root", str(websocket_copy), "--name", "wsm",
+                         "--exclude", "WebSocketManagerMode"])
+    assert code == 0
+    assert '[tool.refactor]\n  plans = ["plans/wsm.toml"]' in out
+    text = (websocket_copy / "plans" / "wsm.toml").read_text(encoding="utf-8")
+    assert '#        [tool.refactor]\n#        plans = ["plans/wsm.toml"]' in text
+    # the snippet, pasted into pyproject.toml, is what `refactor check` reads when no plan is named
+    pyproject = websocket_copy / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.refactor]\nplans = ["plans/wsm.toml"]\n')
+    monkeypatch.chdir(websocket_copy)
+    code, out = run_cli(["check", "--max", "11", "--no-cache"])
+    assert (code, out.split(":")[0]) == (0, "OK wsm")
+
+
+def test_init_refuses_to_overwrite_without_force(websocket_copy):
+    argv = ["init", "--family", "*WebSocketManager*", "--root", str(websocket_copy), "--name", "wsm"]
+    assert run_cli(argv)[0] == 0
+    written = websocket_copy / "plans" / "wsm.toml"
+    written.write_text("# edited by hand\n", encoding="utf-8")
+    code, out = run_cli(argv)
+    assert code == 2
+    assert out.strip() == "error: plans/wsm.toml already exists: pass --force to overwrite it"
+    assert written.read_text(encoding="utf-8") == "# edited by hand\n"
+    code, _ = run_cli([*argv, "--force"])
+    assert code == 0
+    assert load_plan(written).name == "wsm"
+
+
+def test_init_defaults_name_packages_and_skips_test_packages(tmp_path):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)])
+    assert code == 0, out
+    plan = load_plan(root / "plans" / "engine.toml")
+    assert (plan.name, plan.packages, plan.branch_prefix) == ("engine", ("pkg",), "refactor/engine")
+    text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
+    assert "FakeEngine" not in text   # tests/ is not scanned for definitions
+    assert "# exclude = []" in text
+
+
+def test_init_ranks_by_import_sites_and_offers_the_runner_up_a_decision(tmp_path):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)])
+    assert code == 0
+    assert "Canonical (proposed): pkg.core:Engine (5 import sites resolve to it; 1 member of its own)" in out
+    assert "Runner-up: pkg.other:OtherEngine (1 import site resolves to it; 2 members of its own)" in out
+    text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
+    assert "# OtherEngine: another implementation, needs a decision: implementation" in text
+    assert '# "pkg.other:OtherEngine" = "pkg.core:Engine"' in text
+    assert re.search(r"^#   pkg\.old:ThinEngine +wrapper +nothing to decide: subclass of Engine, adds nothing$",
+                     text, re.MULTILINE)
+    data = tomllib.loads(text)
+    assert data["map"] == {}
+
+
+def test_init_with_a_given_canonical(tmp_path):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root), "--canonical", "pkg.other:OtherEngine"])
+    assert code == 0, out
+    assert "Canonical (given): pkg.other:OtherEngine" in out
+    text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
+    assert "# Canonical (given): pkg.other:OtherEngine." in text
+    assert '# "pkg.core:Engine" = "pkg.other:OtherEngine"' in text
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--canonical", "pkg.core:Missing"],
+     "error: --canonical pkg.core:Missing: no class Missing defined in pkg/core.py"),
+    (["--canonical", "pkg.core"], "error: --canonical: expected 'module:Name', got 'pkg.core'"),
+    (["--packages", "nope"], "error: --packages: no package nope under"),
+    (["--name", "no spaces"], "error: --name 'no spaces': use letters, digits"),
+    (["--exclude", "a-b"], "error: --exclude 'a-b': not a name pattern"),
+], ids=["canonical-missing", "canonical-malformed", "unknown-package", "bad-name", "bad-pattern"])
+def test_init_bad_input_is_one_line_and_exit_2(tmp_path, argv, message):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root), *argv])
+    assert code == 2
+    assert out.startswith(message) and out.count("\n") == 1, out
+    assert not (root / "plans").exists()
+
+
+def test_init_family_matching_nothing(tmp_path):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    code, out = run_cli(["init", "--family", "*Gearbox*", "--root", str(root)])
+    assert code == 2
+    assert "no definition matches *Gearbox* in pkg under" in out
+
+
+def test_init_output_elsewhere_keeps_root_relative(tmp_path):
+    root = write_tree(tmp_path / "repo", ENGINES)
+    output = tmp_path / "elsewhere" / "engines.toml"
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root), "--output", str(output)])
+    assert code == 0, out
+    plan = load_plan(output)
+    assert plan.root == root.resolve()
+    assert 'root = "../repo"' in output.read_text(encoding="utf-8")
+    assert not (root / "plans").exists()
+
+
+def test_init_offers_a_decision_for_an_alias_of_something_missing(tmp_path):
+    ghost = {"pkg/ghost.py": 'from pkg.gone import GhostEngine\n\n__all__ = ["GhostEngine"]\n'}
+    root = write_tree(tmp_path / "repo", {**ENGINES, **ghost})
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)])
+    assert code == 0, out
+    text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
+    assert "# GhostEngine: alias of something unresolvable, needs a decision" in text
+    assert '# "pkg.ghost:GhostEngine" = "pkg.core:Engine"' in text
