@@ -90,3 +90,17 @@ class FileJob:
 def line_of(metadata: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> int:
     position = metadata.get(node)
     return position.start.line if position is not None else 1
+
+
+def trigger_words(spec: EditSpec) -> set[str]:
+    """Words without which a file cannot refer to anything the stage renames or removes."""
+    words = {r.old_name for r in spec.renames}
+    words |= {r.old_module.rpartition(".")[2] for r in spec.renames}
+    return words | {module.rpartition(".")[2] for module in spec.removable_modules}
+
+
+def mentions(ctx: FileContext, text: str, stage: StageIndex, words: set[str]) -> bool:
+    """Whether the file may concern the stage (else it is left unparsed)."""
+    if ctx.module in stage.deletions or ctx.module in stage.spec.removable_modules:
+        return True
+    return any(word in text for word in words)

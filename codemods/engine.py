@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods._context import FileJob, StageIndex
+from codemods._context import FileJob, StageIndex, mentions, trigger_words
 from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
 from codemods.import_rewrite import rewrite_imports
 from codemods.module_removal import has_substance
 from codemods.package_exports import GoneImportReporter
+from codemods.parametrize_dedupe import ParametrizeDeduper
 from codemods.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
@@ -48,14 +49,14 @@ class _FirstPass:
 
 def apply_edits(files: Mapping[FileContext, str], spec: EditSpec) -> dict[str, FileResult]:
     stage = StageIndex.build(spec)
-    words = _words(spec)
+    words = trigger_words(spec)
     first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
     stage = _learned(stage, files, first)
     words |= {name for _, name in stage.local_renames}
     results = {}
     for ctx, text in files.items():
         done = first[ctx]
-        if done.original is None and done.result is None and _mentions(ctx, text, stage, words):
+        if done.original is None and done.result is None and mentions(ctx, text, stage, words):
             done = _first_pass(ctx, text, stage, None)
         results[ctx.path] = done.result or _second_pass(ctx, text, done, stage)
     return results
@@ -64,21 +65,23 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec) -> dict[str, F
 def _first_pass(
     ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None
 ) -> _FirstPass:
-    if words is not None and not _mentions(ctx, text, stage, words):
+    if words is not None and not mentions(ctx, text, stage, words):
         return _FirstPass()
     job = FileJob(ctx, stage)
     try:
         original = cst.parse_module(text.removeprefix(_BOM))
     except cst.ParserSyntaxError as error:
         message = error.message.splitlines()[0]
-        return _FirstPass(
-            result=FileResult(ctx.path, "failed", error=f"{ctx.path}:{error.raw_line}: {message}")
-        )
+        return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
         tree = remove_definitions(original, job)
         if _CLASS_WITH_BASES.search(text):
             tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
+        if "parametrize" in text and not outcome.blocked:
+            outcome = dataclasses.replace(
+                outcome, module=outcome.module.visit(ParametrizeDeduper(job))
+            )
     except Exception as error:  # noqa: BLE001 (a codemod bug fails this file, not the run)
         return _FirstPass(result=_crash(ctx, error))
     if outcome.blocked:
@@ -113,9 +116,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
     try:
         cst.parse_module(code.removeprefix(_BOM))
     except cst.ParserSyntaxError as error:
-        return FileResult(
-            ctx.path, "failed", None, findings, f"{ctx.path}:{error.raw_line}: edit does not parse"
-        )
+        return _failed(ctx, findings, f"{error.raw_line}: edit does not parse")
     return FileResult(ctx.path, "changed", code, findings)
 
 
@@ -142,18 +143,10 @@ def _learned(
     return dataclasses.replace(stage, gone=frozenset(gone), gone_paths=paths, local_renames=renames)
 
 
-def _words(spec: EditSpec) -> set[str]:
-    words = {r.old_name for r in spec.renames}
-    words |= {r.old_module.rpartition(".")[2] for r in spec.renames}
-    return words | {module.rpartition(".")[2] for module in spec.removable_modules}
-
-
-def _mentions(ctx: FileContext, text: str, stage: StageIndex, words: set[str]) -> bool:
-    if ctx.module in stage.deletions or ctx.module in stage.spec.removable_modules:
-        return True
-    return any(word in text for word in words)
-
-
 def _crash(ctx: FileContext, error: Exception) -> FileResult:
-    reason = f"{type(error).__name__}: {error}".splitlines()[0]
-    return FileResult(ctx.path, "failed", error=f"{ctx.path}:1: internal error: {reason}")
+    return _failed(ctx, (), f"1: internal error: {type(error).__name__}: {error}")
+
+
+def _failed(ctx: FileContext, findings: tuple[Finding, ...], where_what: str) -> FileResult:
+    error = f"{ctx.path}:{where_what}".splitlines()[0]
+    return FileResult(ctx.path, "failed", None, tuple(findings), error)

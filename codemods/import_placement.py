@@ -10,15 +10,15 @@ type-only), or, for a module-level need without a site, after the leading import
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import ClassScope, CodeRange, Scope
+from libcst.metadata import BaseAssignment, ClassScope, CodeRange, Scope
 
 from codemods._context import FileJob
 from codemods._import_nodes import alias_node, import_line, merge_candidate, names_of, top_anchor
-from codemods._names import bound_name
+from codemods._names import bound_name, dotted_expr, import_from_module
 from codemods.spec import Rename
 
 Small = cst.Import | cst.ImportFrom
@@ -32,6 +32,8 @@ class Need:
     anchor: Small | None  # the import statement the new binding follows; None: module top
     lineno: int
     relative: bool
+    plain: bool = False  # `import new.module` (binds its top package), not `from ... import`
+    same: Callable[[BaseAssignment], bool] | None = None  # existing bindings that already do
 
 
 @dataclass
@@ -40,6 +42,7 @@ class _Pending:
     relative: bool
     anchor: Small | None
     aliases: list[cst.ImportAlias] = field(default_factory=list)
+    plain: bool = False
 
 
 @dataclass
@@ -97,8 +100,13 @@ class Placer:
             return
         anchor = need.anchor if need.anchor is not None else top_anchor(self.module)
         block = self._block(anchor) if anchor is not None else self.module
+        if need.plain:
+            pending = _Pending(rename.new_module, False, anchor, plain=True)
+            self._added.setdefault((id(block), "import " + rename.new_module), pending)
+            self.bind(need.scope, need.local, anchor or self.module, need.lineno)
+            return
         alias = alias_node(rename.new_name, need.local)
-        existing = merge_candidate(
+        existing = _same_module(anchor, rename.new_module, self.job) or merge_candidate(
             block, self.parents.get(anchor), rename.new_module, self.job.file
         )
         if existing is not None:
@@ -121,7 +129,11 @@ class Placer:
     def finish(self) -> Placement:
         """The placement, with the statements this rewrite adds built."""
         for pending in self._added.values():
-            line = import_line(pending.module, pending.aliases, pending.relative, self.job)
+            if pending.plain:
+                name = cst.ImportAlias(name=dotted_expr(pending.module))
+                line = cst.SimpleStatementLine(body=[cst.Import(names=[name])])
+            else:
+                line = import_line(pending.module, pending.aliases, pending.relative, self.job)
             if pending.anchor is None:
                 self.result.prepend.append(line)
             else:
@@ -138,3 +150,10 @@ class Placer:
 def _own_body(scope: Scope, module: cst.Module) -> cst.CSTNode:
     node = getattr(scope, "node", None)
     return node.body if isinstance(node, (cst.FunctionDef, cst.ClassDef)) else module
+
+
+def _same_module(anchor: cst.CSTNode | None, module: str, job: FileJob) -> cst.ImportFrom | None:
+    """The anchor itself, when it already imports from `module` (`from a.b import m1` + m3)."""
+    if isinstance(anchor, cst.ImportFrom) and not isinstance(anchor.names, cst.ImportStar):
+        return anchor if import_from_module(anchor, job.file) == module else None
+    return None

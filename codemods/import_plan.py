@@ -2,14 +2,14 @@
 
 The result is a `RewritePlan` of node-keyed edits that `import_rewrite.ImportRewriter`
 applies. Any site that would shadow another binding blocks the whole file. `from` imports
-are planned in `plan_from_sites`, names a module loses in `lost_names`, attribute uses
-through a module binding (`m.X`, `a.b.m.X`) here: `m.New` when `m` still binds the new
-name, else `New` imported next to the module import.
+are planned in `plan_from_sites`, attribute uses through a module binding (`m.X`) in
+`plan_attr_sites`, names a module loses in `lost_names`; placing the imports they need in
+`import_placement`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -17,11 +17,11 @@ from libcst.metadata import BaseAssignment, CodeRange, Scope
 
 from codemods._context import FileJob
 from codemods.import_placement import Need, Placement, Placer
-from codemods.import_sites import AttrSite, FileSites
+from codemods.import_sites import FileSites
 from codemods.lost_names import plan_lost_names
+from codemods.plan_attr_sites import plan_attr_site
 from codemods.plan_from_sites import plan_from_site
 from codemods.shadowing import ShadowCheck
-from codemods.spec import Rename
 from codemods.try_collapse import collapsible_try
 
 
@@ -64,49 +64,25 @@ class ImportPlanner:
         for site in self.sites.from_sites:
             plan_from_site(self, site)
         for attr in self.sites.attr_sites:
-            self._attr_site(attr)
+            plan_attr_site(self, attr)
         plan_lost_names(self)
         for need in sorted(self.needs, key=lambda n: n.lineno):
-            self.bind_existing(need.scope, need.local, need.rename)
+            same = need.same or (lambda a, r=need.rename: self.shadow.equivalent(a, r))
+            self.bind_existing(need.scope, need.local, same)
             self.placer.place(need)
         self.plan.placement = self.placer.finish()
         return self.plan
 
-    def _attr_site(self, site: AttrSite) -> None:
-        rename, stage, file = site.rename, self.job.stage, self.job.file
-        if site.stored:
-            self.job.report(
-                site.lineno, f"assigns to {rename.old_module}.{rename.old_name}; left as is"
-            )
-            return
-        if stage.offers_after(rename.old_module, rename.new_name):
-            if rename.new_name != rename.old_name:
-                self.plan.replace[site.node] = site.node.with_changes(
-                    attr=cst.Name(rename.new_name)
-                )
-            return
-        self.plan.replace[site.node] = cst.Name(rename.new_name)
-        binding = min(site.imports, key=lambda a: self.line(a.node))
-        if file.module == rename.new_module:
-            scope = site.scope.globals
-        else:
-            scope = binding.scope
-            anchor = binding.node
-            relative = isinstance(anchor, cst.ImportFrom) and bool(anchor.relative)
-            self.needs.append(
-                Need(rename, rename.new_name, scope, anchor, self.line(anchor), relative)
-            )
-        if self.shadow.conflict(rename, rename.new_name, scope, [(site.node, site.scope)]):
-            self.block(site.lineno, rename.new_name)
-
-    def bind_existing(self, scope: Scope, local: str, rename: Rename) -> None:
+    def bind_existing(
+        self, scope: Scope, local: str, same: Callable[[BaseAssignment], bool]
+    ) -> None:
         """Tell the placer about equivalent imports of `local` here and in enclosing scopes."""
         while True:
             for assignment in scope.assignments[local]:
                 node = assignment.node
                 is_import = isinstance(node, (cst.Import, cst.ImportFrom))
                 kept = is_import and assignment not in self.dropped
-                if kept and self.shadow.equivalent(assignment, rename):
+                if kept and same(assignment):
                     self.placer.bind(scope, local, node, self.line(node))
             if scope is scope.globals:
                 return

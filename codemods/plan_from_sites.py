@@ -39,7 +39,7 @@ def plan_from_site(planner: ImportPlanner, site: FromSite) -> None:
     if in_place:
         asname = cst.AsName(name=cst.Name(local)) if local != rename.new_name else None
         new_alias = site.alias.with_changes(name=cst.Name(rename.new_name), asname=asname)
-        planner.bind_existing(site.scope, local, rename)
+        planner.bind_existing(site.scope, local, lambda a: planner.shadow.equivalent(a, rename))
         if planner.placer.is_bound_before(site.scope, local, site.statement, site.lineno) or any(
             alias is not site.alias and edited is not None and bound_name(edited) == local
             for alias in site.statement.names  # type: ignore[union-attr]

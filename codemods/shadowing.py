@@ -10,7 +10,7 @@ renames some uses to it. That is safe only when:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 import libcst as cst
 from libcst.metadata import BaseAssignment, ImportAssignment, Scope
@@ -52,9 +52,14 @@ class ShadowCheck:
         scope: Scope,
         uses: Iterable[tuple[cst.CSTNode, Scope]],
         rebinding: Collection[BaseAssignment] = (),
+        same: Callable[[BaseAssignment], bool] | None = None,
     ) -> bool:
+        """Whether binding `local` in `scope` for `rename` would shadow something; `same`
+        overrides which existing bindings count as the very object being bound."""
+        is_same = same or (lambda assignment: self.equivalent(assignment, rename))
+
         def other(assignment: BaseAssignment) -> bool:
-            return assignment not in rebinding and not self.equivalent(assignment, rename)
+            return assignment not in rebinding and not is_same(assignment)
 
         if any(other(a) for a in scope.assignments[local]):
             return True

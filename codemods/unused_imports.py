@@ -2,10 +2,14 @@
 
 An import binding is removed when nothing uses it after the edits and either something
 used it before (the deleted or rewritten code did) or it is a binding the edits created.
-Imports the user left unused stay, and so do `__future__` imports, names listed in
-`__all__` or in the stage's `exports_after` for this module, and module-level imports of a
-package `__init__` (re-exports). The exception: an unused import of a module the stage
-deletes goes, since it would fail.
+A rewritten import counts as the import it replaces (so an unused `from old import X`
+stays unused as `from new import New`, it does not go). Imports the user left unused stay,
+and so do `__future__` imports, and module-level imports that export: names in `__all__`,
+in the stage's `exports_after` / `public_after` for this module, and everything a package
+`__init__` imports. An unused import from a module the stage deletes goes even if it was
+unused before, since it would fail (unless it exports: `package_exports` reports that).
+Removing one import can empty an `if TYPE_CHECKING:` block and free the `TYPE_CHECKING`
+import, so removal repeats (a few rounds) until nothing more goes.
 """
 
 from __future__ import annotations

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 # Where an import or reference sits. "module" = top level, else the enclosing def's name.
 MODULE_SCOPE = ""
 
 
-@dataclass(frozen=True)
-class ImportFact:
+class ImportFact(NamedTuple):
     line: int
     module: str            # absolute target module ("" when a relative import escapes the top package)
     name: str | None       # None for `import m`; "*" for star imports
@@ -28,8 +27,7 @@ class ImportFact:
     in_class: bool = False
 
 
-@dataclass(frozen=True)
-class ClassFact:
+class ClassFact(NamedTuple):
     name: str
     line: int
     end_line: int
@@ -44,8 +42,7 @@ class ClassFact:
     abstract: bool
 
 
-@dataclass(frozen=True)
-class AssignFact:
+class AssignFact(NamedTuple):
     name: str
     line: int
     end_line: int
@@ -55,16 +52,14 @@ class AssignFact:
     type_namespace_empty: bool = True
 
 
-@dataclass(frozen=True)
-class FunctionFact:
+class FunctionFact(NamedTuple):
     name: str
     line: int
     end_line: int
     returns: tuple[str, ...]        # dotted callees/names of return statements
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     """A name bound at module level (also inside module-level if/try blocks)."""
 
     name: str
@@ -75,23 +70,20 @@ class Binding:
     conditional: bool = False       # inside if/try/with at module level
 
 
-@dataclass(frozen=True)
-class TopStatement:
+class TopStatement(NamedTuple):
     line: int
     kind: str                       # import | docstring | all | logger | pass | class | def | assign | other
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class AttributeRef:
+class AttributeRef(NamedTuple):
     line: int
     base: str                       # local name bound by an import
     path: str                       # dotted attributes after the base
     scope: str = MODULE_SCOPE
 
 
-@dataclass(frozen=True)
-class StringRef:
+class StringRef(NamedTuple):
     line: int
     kind: str                       # patch | patch_object | patch_multiple | import_module | getattr | dotted | path
     #                                 | module_var (`base = importlib.import_module(value)`)
@@ -121,7 +113,11 @@ class FileFacts:
     parser: str = "ast"             # "ast" or "libcst" (syntax newer than the running Python)
 
     def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        out = {}
+        for spec in _FIELDS:
+            value = getattr(self, spec.name)
+            out[spec.name] = [item._asdict() for item in value] if spec.name in _NESTED else value
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileFacts:
@@ -139,8 +135,7 @@ class FileFacts:
         for spec in _FIELDS:
             value = getattr(self, spec.name)
             if spec.name in _NESTED:
-                names = _NESTED_FIELDS[spec.name]
-                value = [tuple(getattr(item, n) for n in names) for item in value]
+                value = [tuple(item) for item in value]
             out.append(value)
         return tuple(out)
 
@@ -149,8 +144,8 @@ class FileFacts:
         values = {}
         for spec, value in zip(_FIELDS, data):
             if spec.name in _NESTED:
-                item_type = _NESTED[spec.name]
-                value = tuple(item_type(*(tuple(v) if isinstance(v, list) else v for v in item)) for item in value)
+                make = _NESTED[spec.name]._make
+                value = tuple(make(item) for item in value)   # marshal keeps the inner tuples as tuples
             elif spec.name == "all_names" and value is not None:
                 value = tuple((name, line) for name, line in value)
             elif isinstance(value, list):
@@ -184,4 +179,3 @@ _NESTED: dict[str, type] = {
 }
 
 _FIELDS = dataclasses.fields(FileFacts)
-_NESTED_FIELDS = {key: tuple(f.name for f in dataclasses.fields(item)) for key, item in _NESTED.items()}

@@ -126,6 +126,11 @@ class _SiteFinder:
     def __init__(self, project: Project, facts: FileFacts) -> None:
         self.project, self.facts = project, facts
         self.all_names = {n for n, _ in facts.all_names or ()}
+        self._by_local: dict[str, list[ImportFact]] = {}
+        for imp in facts.imports:
+            if imp.asname:
+                self._by_local.setdefault(imp.asname, []).append(imp)
+        self._module_vars = {(v.base, v.scope): v.value for v in facts.strings if v.kind == "module_var" and v.value}
 
     def sites(self) -> list[Site]:
         out = []
@@ -187,10 +192,9 @@ class _SiteFinder:
 
     def _bound_module(self, local: str, scope: str) -> str | None:
         """The module a local name is bound to by an import in `scope` (or at module level)."""
-        for var in self.facts.strings:
-            if var.kind == "module_var" and var.base == local and var.scope == scope and var.value:
-                return var.value
-        candidates = [i for i in self.facts.imports if i.asname == local and i.scope in (scope, MODULE_SCOPE)]
+        if (local, scope) in self._module_vars:
+            return self._module_vars[(local, scope)]
+        candidates = [i for i in self._by_local.get(local, ()) if i.scope in (scope, MODULE_SCOPE)]
         candidates.sort(key=lambda i: i.scope != scope)
         for imp in candidates:
             if imp.name is None:

@@ -137,8 +137,11 @@ class _Inventory:
         needles = {f for p in self.plan.family for f in literal_fragments(p)}
         needles |= {self.plan.canonical.name} | {k.name for k, _ in self.plan.mapping}
         parsed: dict[str, FileFacts] = {}
+        searched: set[str] = set()
         while True:
-            todo = [p for p in self.project.reader.search(needles, self.package_paths) if p not in parsed]
+            fresh, searched = needles - searched, searched | needles
+            unparsed = [p for p in self.package_paths if p not in parsed]
+            todo = self.project.reader.search(fresh, unparsed) if fresh else []
             canonical = self.project.by_module.get(self.plan.canonical.module)
             if canonical and canonical.path not in parsed and canonical.path not in todo:
                 todo.append(canonical.path)

@@ -44,6 +44,7 @@ class Project:
         self._full: dict[str, FileFacts] = {}
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
+        self._indexes: dict[str, tuple] = {}
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
@@ -93,7 +94,7 @@ class Project:
         facts = self.facts_of(module)
         if facts is None:
             return None
-        candidates = [b for b in facts.bindings if b.name == name]
+        candidates = self._index(facts)[0].get(name, ())
         for prefer in (lambda b: not b.fallback and not b.type_checking, lambda b: not b.type_checking,
                        lambda b: True):
             chosen = [b for b in candidates if prefer(b)]
@@ -102,9 +103,24 @@ class Project:
         return None
 
     def import_for(self, facts: FileFacts, name: str) -> ImportFact | None:
-        matches = [i for i in facts.imports if i.scope == MODULE_SCOPE and not i.in_class and i.asname == name]
-        matches.sort(key=lambda i: (i.fallback, i.type_checking))
+        matches = self._index(facts)[1].get(name)
         return matches[0] if matches else None
+
+    def _index(self, facts: FileFacts) -> tuple[dict[str, list[Binding]], dict[str, list[ImportFact]]]:
+        """Per file: bindings by name, and module-level imports by the local name they bind (preferred first)."""
+        found = self._indexes.get(facts.path)
+        if found is None or found[0] is not facts:
+            bindings: dict[str, list[Binding]] = {}
+            for binding in facts.bindings:
+                bindings.setdefault(binding.name, []).append(binding)
+            imports: dict[str, list[ImportFact]] = {}
+            for imp in facts.imports:
+                if imp.scope == MODULE_SCOPE and not imp.in_class and imp.asname:
+                    imports.setdefault(imp.asname, []).append(imp)
+            for group in imports.values():
+                group.sort(key=lambda i: (i.fallback, i.type_checking))
+            found = self._indexes[facts.path] = (facts, bindings, imports)
+        return found[1], found[2]
 
     def resolve(self, module: str, name: str) -> Symbol:
         key = (module, name)

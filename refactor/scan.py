@@ -15,12 +15,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst
-
 from refactor import __version__
 from refactor.extract import facts_from_source, light_facts
 from refactor.facts import FileFacts
-from refactor.lowering import lower
 
 SKIP_DIRS = {
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "__pycache__", "build", "dist", "node_modules",
@@ -159,6 +156,9 @@ def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileF
         first_error = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:
         first_error = f"{path}:1: cannot parse: {exc}"
+    import libcst  # only for syntax newer than this interpreter: keep it off the common path
+
+    from refactor.lowering import lower
     try:
         lowered = lower(text)
         return facts_from_source(lowered, path, module, is_package, parser="libcst")
@@ -247,13 +247,14 @@ class Reader:
         pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
         pattern = re.compile(b"|".join(re.escape(w) for w in words)) if words else None
         firsts = re.compile(b"|".join(re.escape(a) for a in {a for a, _ in pairs})) if pairs else None
+        seconds = re.compile(b"|".join(re.escape(b) for b in {b for _, b in pairs})) if pairs else None
         out = []
         for path in paths:
             data = self.data(path)
             if pattern is not None and pattern.search(data):
                 out.append(path)
-            elif firsts is not None and firsts.search(data) and any(a in data and b in data for a, b in pairs):
-                out.append(path)
+            elif firsts is not None and firsts.search(data) and seconds.search(data):
+                out.append(path)   # over-approximates the pairs: a prefilter may, a parse decides
         return out
 
     def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:

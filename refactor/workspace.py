@@ -52,7 +52,7 @@ class Workspace:
         family's modules (its package's name and its own both appear), or sit in one of those packages."""
         inventory = self.inventory
         words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
-        modules = set(inventory.modules()) | {n for n in self.extra_needles if "." in n}
+        modules = set(inventory.redundant_modules()) | {n for n in self.extra_needles if "." in n}
         pairs = set()
         for module in modules:
             package, _, name = module.rpartition(".")

@@ -306,6 +306,44 @@ def test_definition_removal(case: Case) -> None:
     check(case)
 
 
+def test_deleted_name_without_a_rename_that_is_still_used_is_reported() -> None:
+    spec = EditSpec(delete_definitions=(("app.legacy", ("Helper",)),))
+    text = src("""
+        Helper = object
+
+        def make():
+            return Helper()
+    """)
+    result = run(text, spec, module="app.legacy")
+    assert [str(f) for f in result.findings] == [
+        "app/legacy.py:4: Helper is deleted here but still used"
+    ]
+
+
+def test_keep_local_names_keeps_a_deleted_alias_name_for_its_uses() -> None:
+    spec = EditSpec(
+        renames=TO_SETTINGS,
+        delete_definitions=(("app.legacy", ("AppSettings",)),),
+        keep_local_names=True,
+    )
+    text = src("""
+        from .base import Base
+
+        AppSettings = Base
+
+        def make():
+            return AppSettings()
+    """)
+    result = run(text, spec, module="app.legacy")
+    assert result.new_text == src("""
+        from .base import Base
+        from app.settings import Settings as AppSettings
+
+        def make():
+            return AppSettings()
+    """)
+
+
 COMPAT = src("""
     \"\"\"Compat shims.\"\"\"
     import logging

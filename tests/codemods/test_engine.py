@@ -139,3 +139,33 @@ def test_fixture_round_trips_byte_for_byte_with_an_empty_stage() -> None:
     files = fixture_files()
     results = apply_edits(files, EditSpec())
     assert all(results[ctx.path].new_text == text for ctx, text in files.items())
+
+
+def test_a_codemod_crash_is_that_file_failing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object) -> None:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr("codemods.engine.rewrite_imports", boom)
+    result = run("from app.legacy import AppSettings\n")
+    assert (result.status, result.error) == (
+        "failed",
+        "app/consumer.py:1: internal error: RuntimeError: boom",
+    )
+
+
+def test_an_edit_that_does_not_parse_is_a_failed_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import libcst
+
+    real = libcst.parse_module
+    calls = []
+
+    def parse(text: str) -> libcst.Module:
+        calls.append(text)
+        if len(calls) == 2:  # the safety net's re-parse of the output
+            return real("def broken(:\n")
+        return real(text)
+
+    monkeypatch.setattr("codemods.engine.cst.parse_module", parse)
+    result = run("from app.legacy import AppSettings\n")
+    assert result.status == "failed" and result.new_text is None
+    assert (result.error or "").endswith("edit does not parse")

@@ -477,9 +477,9 @@ MODULE_ATTRIBUTES = [
             x = app.legacy.AppSettings()
         """,
             after="""
-            from app.settings import Settings
+            import app.settings
 
-            x = Settings()
+            x = app.settings.Settings()
         """,
         ),
         id="import-dotted-module",
@@ -492,9 +492,9 @@ MODULE_ATTRIBUTES = [
             x = legacy_mod.AppSettings.from_env()
         """,
             after="""
-            from app.settings import Settings
+            from app import settings
 
-            x = Settings.from_env()
+            x = settings.Settings.from_env()
         """,
         ),
         id="import-module-as",
@@ -508,10 +508,9 @@ MODULE_ATTRIBUTES = [
             y = legacy.parse_bool
         """,
             after="""
-            from app import legacy
-            from app.settings import Settings
+            from app import legacy, settings
 
-            x = Settings
+            x = settings.Settings
             y = legacy.parse_bool
         """,
         ),
@@ -526,10 +525,10 @@ MODULE_ATTRIBUTES = [
                 return legacy.AppSettings
         """,
             after="""
-            from .settings import Settings
+            from . import settings
 
             def f():
-                return Settings
+                return settings.Settings
         """,
         ),
         id="relative-module-import",
@@ -544,9 +543,9 @@ MODULE_ATTRIBUTES = [
         """,
             after="""
             def f():
-                from app.settings import Settings
+                import app.settings
 
-                return Settings
+                return app.settings.Settings
         """,
         ),
         id="module-import-inside-function",
@@ -582,15 +581,32 @@ MODULE_ATTRIBUTES = [
     pytest.param(
         Case(
             before="""
-            import app.legacy
+            from app import legacy
 
-            def f(Settings):
-                return app.legacy.AppSettings, Settings
+            def f(settings):
+                return legacy.AppSettings(settings)
+        """,
+            after="""
+            from app import settings as app_settings
+
+            def f(settings):
+                return app_settings.Settings(settings)
+        """,
+        ),
+        id="module-name-taken-here-takes-another",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as lm
+
+            def f(settings, app_settings, settings_module):
+                return lm.AppSettings
         """,
             after=None,
-            findings=("would shadow Settings",),
+            findings=("would shadow settings",),
         ),
-        id="shadowing-parameter",
+        id="shadowing-parameters",
     ),
 ]
 
@@ -744,10 +760,10 @@ MORE = [
             x = app.legacy.AppSettings, app.other.thing
         """,
             after="""
-            from app.settings import Settings
+            import app.settings
             import app.other
 
-            x = Settings, app.other.thing
+            x = app.settings.Settings, app.other.thing
         """,
         ),
         id="dotted-import-sibling-still-used",
@@ -840,3 +856,25 @@ def test_unrelated_module_is_untouched_byte_for_byte() -> None:
 def test_same_spec_twice_is_idempotent_on_every_case() -> None:
     # each check() already runs the output again; this guards the spec used by most cases
     assert SPEC.renames == (LEGACY,)
+
+
+def test_parametrize_repeat_made_by_the_renames_goes() -> None:
+    check(
+        Case(
+            before="""
+            import pytest
+            from app.legacy import AppSettings
+            from app.settings import Settings
+
+            @pytest.mark.parametrize("cls", [Settings, dict, AppSettings, dict])
+            def test_cls(cls): ...
+        """,
+            after="""
+            import pytest
+            from app.settings import Settings
+
+            @pytest.mark.parametrize("cls", [Settings, dict, dict])
+            def test_cls(cls): ...
+        """,
+        )
+    )

@@ -5,12 +5,11 @@ our rewriter (`apply_edits` with one `Rename`). Where we agree, the expected tex
 LibCST's own. Where we deliberately differ, the expected text is ours and `why` says why;
 the recurring reasons:
 
-- ATTR: for `import a` + `a.obj`, RenameCommand rewrites the module import
-  (`import c` + `c.obj`); we import the name itself (`from c import obj` + `obj`) next to the
-  module import, and drop the module import once nothing else uses it. The brief for this
-  codemod asks for that: after the stage, sites read the canonical by name.
-- SHADOW: RenameCommand binds the new name even where the scope already binds it to
-  something else; we leave such a file unchanged and report "would shadow <name>".
+- LATE: a use through a module binding (`d.e.f`, `alias.c`) looks the name up when it runs
+  (what lets a test patch the module's attribute, and a module import sit in an import
+  cycle). RenameCommand sometimes turns it into a name imported at import time
+  (`from z import c` + `c(...)`); we keep reading it through the new module
+  (`import z` + `z.c(...)`, or `from g.h import i` + `i.j`).
 - PLACE: RenameCommand adds imports at the top of the module (its AddImportsVisitor); we
   put the new import right after the statement it replaces, so imports inside functions,
   `if TYPE_CHECKING:` and `try:` blocks stay where they were, and we keep the closing
@@ -32,9 +31,8 @@ from codemod_cases import run
 
 from codemods import EditSpec, Rename
 
-ATTR = "ATTR: we import the moved name rather than rewriting the module import"
+LATE = "LATE: a use through a module stays a use through a module (read when it runs)"
 PLACE = "PLACE: the new import goes next to the site it replaces"
-SHADOW = "SHADOW: LibCST writes `baz: baz` in a class body that binds `baz`; we report and skip"
 
 
 def case(before: str, after: str, old: str, new: str, *, public: tuple = (), why: str = ""):  # type: ignore[no-untyped-def]
@@ -105,14 +103,13 @@ CASES = {
             a.b.c(5)
     """,
         """
-        from d.e import f
+        import d.e
 
         def test() -> None:
-            f(5)
+            d.e.f(5)
     """,
         "a.b.c",
         "d.e.f",
-        why=ATTR,
     ),
     "rename_attr_asname": case(
         """
@@ -122,14 +119,13 @@ CASES = {
             bar.qux(5)
     """,
         """
-        from baz import quux
+        import baz
 
         def test() -> None:
-            quux(5)
+            baz.quux(5)
     """,
         "foo.qux",
         "baz.quux",
-        why=ATTR,
     ),
     "rename_module_import_from": case(
         """
@@ -189,16 +185,16 @@ CASES = {
             pass
     """,
         """
-        from a.b import module_2
-        from a.b.module_3 import Class_3
+        from a.b import module_2, module_3
 
-        class Foo(Class_3):
+        class Foo(module_3.Class_3):
             pass
         class Fooo(module_2.Class_2):
             pass
     """,
         "a.b.module_1.Class_1",
         "a.b.module_3.Class_3",
+        why=LATE,
     ),
     "import_same_module": case(
         """
@@ -252,15 +248,15 @@ CASES = {
     """,
         """
         import b, c
-        from d import z
+        import d
 
-        class Foo(z):
+        class Foo(d.z):
             bar: b.bar
             baz: c.baz
     """,
         "a.z",
         "d.z",
-        why=ATTR,
+        why=PLACE,
     ),
     "comma_import": case(
         """
@@ -271,15 +267,16 @@ CASES = {
             baz: c.baz
     """,
         """
-        import a, b, c
+        import a, b
+        import d
 
         class Foo(a.z):
             bar: b.bar
-            baz: c.baz
+            baz: d.baz
     """,
         "c.baz",
         "d.baz",
-        why=SHADOW,
+        why=PLACE,
     ),
     "other_import_froms_untouched": case(
         """
@@ -359,16 +356,16 @@ CASES = {
     """,
         """
         import a
-        from z import b
+        import z
 
-        class Foo(b):
+        class Foo(z.b):
             pass
         class Foo2(a.c):
             pass
     """,
         "a.b",
         "z.b",
-        why=ATTR,
+        why=PLACE,
     ),
     "no_removal_of_dotted_import_in_use": case(
         """
@@ -381,16 +378,16 @@ CASES = {
     """,
         """
         import a.b
-        from z.b import c
+        import z.b
 
-        class Foo(c):
+        class Foo(z.b.c):
             pass
         class Foo2(a.b.d):
             pass
     """,
         "a.b.c",
         "z.b.c",
-        why=ATTR,
+        why=PLACE,
     ),
     "no_removal_of_import_from_in_use": case(
         """
@@ -401,13 +398,14 @@ CASES = {
     """,
         """
         from a import b
-        from blah import some_class
+        import blah
 
-        class Foo(some_class):
+        class Foo(blah.some_class):
             bar: b.some_other_class
     """,
         "a.b.some_class",
         "blah.some_class",
+        why=LATE,
     ),
     "other_unused_imports_untouched": case(
         """
@@ -418,15 +416,14 @@ CASES = {
             pass
     """,
         """
-        from c import obj
+        import c
         import b
 
-        class Foo(obj):
+        class Foo(c.obj):
             pass
     """,
         "a.obj",
         "c.obj",
-        why=ATTR,
     ),
     "complex_module_rename": case(
         """
@@ -436,13 +433,14 @@ CASES = {
             pass
     """,
         """
-        from g.h.i import j
+        from g.h import i
 
-        class Foo(j):
+        class Foo(i.j):
             pass
     """,
         "a.b.c.d.e.f",
         "g.h.i.j",
+        why=LATE,
     ),
     "complex_module_rename_with_asname": case(
         """
@@ -452,13 +450,14 @@ CASES = {
             pass
     """,
         """
-        from g.h.i import j
+        from g.h import i
 
-        class Foo(j):
+        class Foo(i.j):
             pass
     """,
         "a.b.c.d.e.f",
         "g.h.i.j",
+        why=LATE,
     ),
     "names_with_repeated_substrings": case(
         """
@@ -502,15 +501,16 @@ CASES = {
             pass
     """,
         """
-        from c.d import some_class
+        from c import d
 
-        class Foo(some_class):
+        class Foo(d.some_class):
             pass
-        class Foobar(some_class):
+        class Foobar(d.some_class):
             pass
     """,
         "a.b.some_class",
         "c.d.some_class",
+        why=LATE,
     ),
     "no_change_because_no_match_was_found": case(
         """
@@ -530,12 +530,12 @@ CASES = {
         a.b.c(a.b.c.d)
     """,
         """
-        from z import c
-        c(c.d)
+        import z
+        z.c(z.c.d)
     """,
         "a.b.c",
         "z.c",
-        why=PLACE + " (LibCST's output has a blank line after it)",
+        why=LATE,
     ),
     "import_parent_module_2": case(
         """
@@ -543,12 +543,12 @@ CASES = {
         a.b.c.d(a.b.c.d.x)
     """,
         """
-        from z import c
-        c(c.x)
+        import z
+        z.c(z.c.x)
     """,
         "a.b.c.d",
         "z.c",
-        why=PLACE + " (LibCST's output has a blank line after it)",
+        why=LATE,
     ),
     "import_parent_module_asname": case(
         """
@@ -556,12 +556,11 @@ CASES = {
         alias.c(alias.c.d)
     """,
         """
-        from z import c
-        c(c.d)
+        import z
+        z.c(z.c.d)
     """,
         "a.b.c",
         "z.c",
-        why=ATTR,
     ),
 }
 
@@ -577,5 +576,5 @@ def test_rename_parity(name: str) -> None:
     result = run(before, spec, module="consumer")
     assert result.error is None
     assert result.new_text == after
-    assert [f.reason for f in result.findings] == (["would shadow baz"] if _why == SHADOW else [])
+    assert result.findings == ()
     assert run(after, spec, module="consumer").status == "unchanged"

@@ -57,11 +57,12 @@ CASES = [
                 return app.legacy.AppSettings(), again.AppSettings, json
         """,
             after="""
-            from app.settings import Settings
+            import app.settings
+            from app import settings
             import json
 
             def f():
-                return Settings(), Settings, json
+                return app.settings.Settings(), settings.Settings, json
         """,
         ),
         id="module-import-no-longer-used",

@@ -1,0 +1,93 @@
+"""Planning attribute uses through a module binding: `m.X`, `w.X`, `a.b.m.X`.
+
+Such a use looks the name up when it runs, which is what lets a test patch `m.X`, and what
+lets a module import break an import cycle; the rewrite keeps it that way:
+  - `m.New` when `m` still offers the new name after the stage;
+  - `New` in the new module itself;
+  - `import a.b.m` + `a.b.m.X` becomes `import new.mod` + `new.mod.New` (as written);
+  - any other form (`import a.b.m as w`, `from a.b import m`) becomes
+    `from new import mod` + `mod.New`, under another local name (`pkg_mod`, `mod_module`)
+    when `mod` already means something else where it is needed.
+The new import goes next to the module import the site read through; the old one goes
+when nothing else uses it (`unused_imports`). Assigning to `m.X` is reported, not changed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import BaseAssignment
+
+from codemods._names import dotted_expr, split
+from codemods.import_placement import Need
+from codemods.import_sites import AttrSite
+from codemods.spec import Rename
+
+if TYPE_CHECKING:
+    from codemods.import_plan import ImportPlanner
+
+
+def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
+    rename, stage, file = site.rename, planner.job.stage, planner.job.file
+    if site.stored:
+        where = f"{rename.old_module}.{rename.old_name}"
+        planner.job.report(site.lineno, f"assigns to {where}; left as is")
+        return
+    if stage.offers_after(rename.old_module, rename.new_name):
+        if rename.new_name != rename.old_name:
+            attr = cst.Name(rename.new_name)
+            planner.plan.replace[site.node] = site.node.with_changes(attr=attr)
+        return
+    uses = [(site.node, site.scope)]
+    if file.module == rename.new_module:
+        planner.plan.replace[site.node] = cst.Name(rename.new_name)
+        if planner.shadow.conflict(rename, rename.new_name, site.scope.globals, uses):
+            planner.block(site.lineno, rename.new_name)
+        return
+    binding = min(site.imports, key=lambda a: planner.line(a.node))
+    anchor, lineno = binding.node, planner.line(binding.node)
+    package, last = split(rename.new_module)
+    if _plain(binding) or not package:
+        top = rename.new_module.split(".")[0]
+        if planner.shadow.conflict(rename, top, binding.scope, uses, same=_binds_package(top)):
+            planner.block(site.lineno, top)
+            return
+        planner.plan.replace[site.node] = dotted_expr(f"{rename.new_module}.{rename.new_name}")
+        same = _imports_module(rename.new_module)
+        planner.needs.append(Need(rename, top, binding.scope, anchor, lineno, False, True, same))
+        return
+    module_rename = Rename(rename.old_module, rename.old_name, package, last)
+    for local in (last, f"{package.rpartition('.')[2]}_{last}", f"{last}_module"):
+        if not planner.shadow.conflict(module_rename, local, binding.scope, uses):
+            break
+    else:
+        planner.block(site.lineno, last)
+        return
+    planner.plan.replace[site.node] = cst.Attribute(cst.Name(local), cst.Name(rename.new_name))
+    relative = isinstance(anchor, cst.ImportFrom) and bool(anchor.relative)
+    planner.needs.append(Need(module_rename, local, binding.scope, anchor, lineno, relative))
+
+
+def _plain(binding: BaseAssignment) -> bool:
+    """Whether the module binding is a plain `import a.b.m` (read as `a.b.m.X`)."""
+    node = binding.node
+    if not isinstance(node, cst.Import):
+        return False
+    return any(alias.asname is None and alias.name is binding.as_name for alias in node.names)
+
+
+def _imported(assignment: BaseAssignment) -> list[str]:
+    node = assignment.node
+    if not isinstance(node, cst.Import):
+        return []
+    return [get_full_name_for_node(a.name) or "" for a in node.names if a.asname is None]
+
+
+def _binds_package(top: str):  # type: ignore[no-untyped-def]
+    return lambda assignment: any(n.split(".")[0] == top for n in _imported(assignment))
+
+
+def _imports_module(module: str):  # type: ignore[no-untyped-def]
+    return lambda assignment: module in _imported(assignment)
