@@ -6,11 +6,11 @@ pass over all files); `FileJob` pairs it with one file and collects that file's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import libcst as cst
 from libcst.metadata import CodeRange
 
 from codemods.spec import EditSpec, FileContext, Finding, Rename
@@ -57,6 +57,8 @@ class StageIndex:
         """Whether `module.name` is, after the stage, the object `rename` points at."""
         if (module, name) == (rename.new_module, rename.new_name):
             return True
+        if (module, name, rename.new_module, rename.new_name) in self.spec.same_objects:
+            return True
         other = self.renames.get((module, name))
         return other is not None and (other.new_module, other.new_name) == (
             rename.new_module,
@@ -79,17 +81,26 @@ class FileJob:
     file: FileContext
     stage: StageIndex
     findings: list[Finding] = field(default_factory=list)
+    # lines of the tree being edited -> lines of the file as read (edits move lines)
+    original_line: Callable[[int], int] = field(default=lambda line: line)
 
     def report(self, where: CodeRange | int | None, reason: str) -> None:
         line = where if isinstance(where, int) else (where.start.line if where else 1)
-        finding = Finding(self.file.path, line, reason)
+        finding = Finding(self.file.path, self.original_line(line), reason)
         if finding not in self.findings:
             self.findings.append(finding)
 
 
-def line_of(metadata: Mapping[cst.CSTNode, CodeRange], node: cst.CSTNode) -> int:
-    position = metadata.get(node)
-    return position.start.line if position is not None else 1
+def line_map(edited: str, original: str) -> Callable[[int], int]:
+    """Map a line of `edited` to the line of `original` it came from (or stands in for)."""
+    if edited == original:
+        return lambda line: line
+    matcher = difflib.SequenceMatcher(None, original.splitlines(), edited.splitlines(), False)
+    table: dict[int, int] = {}
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for j in range(j1, j2):
+            table[j + 1] = i1 + min(j - j1, max(i2 - i1 - 1, 0)) + 1
+    return lambda line: table.get(line, line)
 
 
 def trigger_words(spec: EditSpec) -> set[str]:

@@ -4,7 +4,7 @@
 a removed module switches to the module the renames point at, and the attribute reads
 `v.X` / `getattr(v, "X")` are renamed, when every read name is renamed into one module.
 A module that stays but loses a read name gets the read renamed when it still binds the
-new name. Anything else (other names read, the module object passed on, `getattr` with a
+new name at runtime (`exports_after`, as for patch targets: the lookup happens at runtime). Anything else (other names read, the module object passed on, `getattr` with a
 computed name, a removed module imported for its side effects) is reported.
 """
 
@@ -85,7 +85,8 @@ class DynamicImportRewriter(cst.CSTTransformer):
             rename = renames[name]
             if rename is None or rename.new_name == name:
                 continue
-            if module not in stage.gone and not stage.offers_after(module, rename.new_name):
+            # a read by name happens at runtime: like a patch target, it follows runtime bindings
+            if module not in stage.gone and not stage.binds_after(module, rename.new_name):
                 self.job.report(self._line(node), f"{module}.{name} moves to {rename.new_module}")
                 continue
             if isinstance(node, cst.Attribute):

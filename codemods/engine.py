@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods._context import FileJob, StageIndex, mentions, trigger_words
+from codemods._context import FileJob, StageIndex, line_map, mentions, trigger_words
 from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
@@ -30,6 +30,7 @@ from codemods.module_removal import has_substance
 from codemods.package_exports import GoneImportReporter
 from codemods.parametrize_dedupe import ParametrizeDeduper
 from codemods.spec import EditSpec, FileContext, FileResult, Finding
+from codemods.star_imports import GoneStarReplacer
 from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
 
@@ -75,6 +76,7 @@ def _first_pass(
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
         tree = remove_definitions(original, job)
+        job.original_line = line_map(tree.code, original.code)
         if _CLASS_WITH_BASES.search(text):
             tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
@@ -93,7 +95,7 @@ def _first_pass(
 def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
     if done.original is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
-    job = FileJob(ctx, stage, list(done.findings))
+    job = FileJob(ctx, stage, list(done.findings), line_map(done.tree.code, done.original.code))
     gone_named = any(module.rpartition(".")[2] in text for module in stage.gone)
     tree = done.tree
     try:
@@ -101,9 +103,12 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             tree = _visit(tree, StringTargetRewriter(job))
         if "import_module" in text or (gone_named and "getattr" in text):
             tree = _visit(tree, DynamicImportRewriter(job))
+        if gone_named and "*" in text:
+            tree = _visit(tree, GoneStarReplacer(job))
         if gone_named or tree.code != done.original.code:
             tree = remove_unused_imports(done.original, tree, job)
         if gone_named:
+            job.original_line = line_map(tree.code, done.original.code)
             _visit(tree, GoneImportReporter(job))
     except Exception as error:  # noqa: BLE001
         return _crash(ctx, error)

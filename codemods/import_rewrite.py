@@ -1,11 +1,13 @@
 """Rewriting every import site of a renamed name to the canonical (see `import_plan`).
 
 `rewrite_imports(module, job)` finds the sites (`import_sites`), plans the edits
-(`import_plan`, `import_placement`, `shadowing`, `try_collapse`) and applies them here, in
-place: aliases are renamed or dropped, new imports go next to the site they replace (inside
-the same function, `if TYPE_CHECKING:` or `try:` block) or are merged into an import of the
-same module, uses are renamed, `__all__` follows. A file with a shadowing site is returned
-untouched (`RewriteOutcome.blocked`), with the finding on the job.
+(`import_plan` with `plan_from_sites`, `plan_attr_sites`, `lost_names`; `import_placement`,
+`shadowing`, `try_collapse`) and applies them here, in place: aliases are renamed or
+dropped, new imports go next to the site they replace (inside the same function,
+`if TYPE_CHECKING:` or `try:` block) or are merged into an import of the same module, uses
+are renamed (a use through a module stays one: `m.X` -> `mod.New`), `__all__` follows.
+A file with a shadowing site is returned untouched (`RewriteOutcome.blocked`), with the
+finding on the job.
 """
 
 from __future__ import annotations

@@ -51,6 +51,10 @@ class EditSpec:
     # only when it is a package or lists them in `__all__`). An import site keeps its module only when
     # the new name is listed here; a `mock.patch` string uses `exports_after` (where code looks it up).
     public_after: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (module, name, target module, target name): bindings known to be the very object a rename
+    # targets (a package re-exporting the canonical). Importing one of them where the target's name
+    # is already bound is not shadowing.
+    same_objects: tuple[tuple[str, str, str, str], ...] = ()
     # keep the old local name (`from new import New as Old`) instead of renaming the uses.
     keep_local_names: bool = False
 

@@ -28,6 +28,7 @@ class Evidence:
     tests_skipped: int
     failing_before_and_after: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
+    renamed_tests: tuple[str, ...] = ()
 
     @property
     def site_count(self) -> int:
@@ -48,6 +49,9 @@ class Evidence:
         if self.failing_before_and_after:
             lines.append("Failing on the base and still failing (not caused by this stage):")
             lines.extend(f"  - {t}" for t in self.failing_before_and_after)
+        if self.renamed_tests:
+            lines.append("Parametrized ids made of a removed name (the same tests still pass under new ids):")
+            lines.extend(f"  - {t}" for t in self.renamed_tests)
         if self.findings:
             lines.append("Reported, not rewritten:")
             lines.extend(f"  - {f}" for f in self.findings)

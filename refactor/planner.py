@@ -57,6 +57,7 @@ class Stage:
     depends_on: tuple[str, ...] = ()
     exports_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())   # runtime bindings: patch targets
     public_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())    # public re-exports: import sites
+    same_objects: tuple[tuple[str, str, str, str], ...] = field(default=())       # re-exports of the canonical
 
     @property
     def sites_by_kind(self) -> dict[str, int]:
@@ -76,6 +77,7 @@ class Stage:
             removable_modules=self.delete_modules,
             exports_after=self.exports_after,
             public_after=self.public_after,
+            same_objects=self.same_objects,
             keep_local_names=keep_local_names,
         )
 
@@ -133,6 +135,9 @@ class _Planner:
                           if d.reexport and d.status in ("replace", "mapped", "needs decision")}
         self.deleted = {m for m in self.redundant if self._emptied(m)}
         self.path_module = {info.path: m for m, info in modules.items()}
+        module, _, name = inventory.canonical.partition(":")
+        self.same_objects = tuple(sorted((d.module, d.name, module, name) for d in inventory.definitions
+                                         if d.status == "canonical re-export"))
 
     # -- ownership: which redundant module's stage must rewrite a site ------------------------------
     def _reexport_owner(self, row: Definition) -> str | None:
@@ -231,7 +236,7 @@ class _Planner:
             files=tuple(files), tests=tuple(tests), blocked=tuple(blocked),
             findings=tuple(f"{e.site.path}:{e.site.line}: {e.note}" for e in edits if e.replacement is None),
             distinct_before=distinct, distinct_after=distinct - removed, depends_on=tuple(depends),
-            exports_after=exports_after, public_after=public_after,
+            exports_after=exports_after, public_after=public_after, same_objects=self.same_objects,
         )
 
     def _edit(self, site: Site) -> SiteEdit:

@@ -224,7 +224,7 @@ class StageRunner:
             verification = verify_stage(stage, after, touched, fresh.baseline)
             if not verification.ok:
                 return self._failed_verification(number, branch, stage, verification, diff_path)
-            report, comparison, failure = self._test(number, stage, root, base)
+            report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
             if failure is not None:
                 return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
             evidence = Evidence(
@@ -234,7 +234,7 @@ class StageRunner:
                 sites=tuple(stage.sites_by_kind.items()), distinct_before=stage.distinct_before,
                 distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
                 tests_failed=report.failed, tests_skipped=report.skipped,
-                failing_before_and_after=comparison.still_failing,
+                failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
                 findings=tuple(stage.findings) + tuple(edits.findings),
             )
             paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
@@ -257,22 +257,26 @@ class StageRunner:
                             details=tuple(details), diff_path=str(diff_path), stage=stage)
 
     # -- tests -------------------------------------------------------------------------------------
-    def _test(self, number: int, stage: Stage, root: Path, base: str
+    def _test(self, number: int, stage: Stage, root: Path, base: str, earlier: tuple[Stage, ...] = ()
               ) -> tuple[TestReport | None, Comparison | None, StageOutcome | None]:
+        """Affected tests first (quick feedback), then the full command, both against the base's outcomes.
+        `earlier`: the stages before this one (their removed names may appear in parametrized ids)."""
         command = self.plan.test_command
         baseline = self.baseline(base)
+        removed = frozenset({d.name for s in (*earlier, stage) for d in s.definitions}
+                            | {r.old_name for s in (*earlier, stage) for r in s.renames})
         if is_pytest(command) and stage.tests and not self.options.strict:
             self.progress(f"stage {number}: running {len(stage.tests)} affected test file(s) first")
             quick = run_tests(command, root, only=list(stage.tests), timeout=self.options.test_timeout,
                               repo_root=self.plan.root)
-            early = compare(baseline, quick)
+            early = compare(baseline, quick, removed)
             if early.new_failures:
                 return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
                                                   reason="tests that passed on the base fail now",
                                                   details=early.new_failures, tests=quick, comparison=early)
         self.progress(f"stage {number}: running the full test command")
         report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root)
-        comparison = compare(baseline, report)
+        comparison = compare(baseline, report, removed)
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
                                                     reason="--strict: the test run is not all green",

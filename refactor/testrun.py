@@ -79,20 +79,40 @@ class Comparison:
     disappeared: tuple[str, ...]      # passed on the base, not run now
     still_failing: tuple[str, ...]    # failed on the base and now: reported, not held against the stage
     fixed: tuple[str, ...]            # failed on the base, pass now
+    renamed: tuple[str, ...] = ()     # parametrized ids made of a removed name; the same test still passes
 
     @property
     def ok(self) -> bool:
         return not self.new_failures and not self.disappeared
 
 
-def compare(base: TestReport, stage: TestReport) -> Comparison:
+def compare(base: TestReport, stage: TestReport, removed_names: frozenset[str] = frozenset()) -> Comparison:
+    """`removed_names`: names the stage removed. pytest builds parametrized ids from class names, so a
+    variant like `test_x[OldName]` cannot keep its id; it counts as renamed (not lost) when its test
+    function still passes under another id."""
     before, after = base.outcome_map(), stage.outcome_map()
     bad = (FAILED, ERROR)
+    passing_functions = {t.partition("[")[0] for t, o in after.items() if o == PASSED}
+    passing = {t for t, o in after.items() if o == PASSED}
+    gone, renamed = [], []
+    for test, outcome in before.items():
+        if outcome != PASSED or test in after:
+            continue
+        function, bracket, params = test.partition("[")
+        made_of_removed = any(n in params for n in removed_names)
+        # pytest numbers ids that became equal: `[Name]` turns into `[Name0]`, `[Name1]`
+        numbered = any(t.startswith(f"{function}[{params[:-1]}") and t[len(function) + len(params):-1].isdigit()
+                       for t in passing) if bracket else False
+        if bracket and function in passing_functions and (made_of_removed or numbered):
+            renamed.append(test)
+        else:
+            gone.append(test)
     return Comparison(
         new_failures=tuple(sorted(t for t, o in after.items() if o in bad and before.get(t) not in bad)),
-        disappeared=tuple(sorted(t for t, o in before.items() if o == PASSED and t not in after)),
+        disappeared=tuple(sorted(gone)),
         still_failing=tuple(sorted(t for t, o in after.items() if o in bad and before.get(t) in bad)),
         fixed=tuple(sorted(t for t, o in after.items() if o == PASSED and before.get(t) in bad)),
+        renamed=tuple(sorted(renamed)),
     )
 
 

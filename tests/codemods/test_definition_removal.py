@@ -336,7 +336,6 @@ def test_keep_local_names_keeps_a_deleted_alias_name_for_its_uses() -> None:
     """)
     result = run(text, spec, module="app.legacy")
     assert result.new_text == src("""
-        from .base import Base
         from app.settings import Settings as AppSettings
 
         def make():

@@ -169,3 +169,20 @@ def test_an_edit_that_does_not_parse_is_a_failed_result(monkeypatch: pytest.Monk
     result = run("from app.legacy import AppSettings\n")
     assert result.status == "failed" and result.new_text is None
     assert (result.error or "").endswith("edit does not parse")
+
+
+def test_findings_point_at_lines_of_the_file_as_read() -> None:
+    spec = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
+    text = src("""
+        from app.legacy import AppSettings, parse_bool
+        from unittest import mock
+
+        mock.patch("app.legacy.parse_bool")
+        parse_bool(AppSettings)
+    """)
+    result = run(text, spec)
+    assert result.new_text.count("\n") == text.count("\n") + 1  # the import was split
+    assert sorted(str(f) for f in result.findings) == [
+        "app/consumer.py:1: imports parse_bool from removed module app.legacy",
+        "app/consumer.py:4: cannot decide where app.legacy.parse_bool lives",
+    ]

@@ -17,6 +17,7 @@ import dataclasses
 import os
 
 import libcst as cst
+import pytest
 from codemod_cases import LEGACY, run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -33,6 +34,8 @@ from codemods.package_exports import GoneImportReporter
 from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
 
+# hypothesmith's programs may call literals (`1()`): valid syntax, a SyntaxWarning on compile
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
 FUZZ = settings(
     max_examples=int(os.environ.get("REFACTOR_FUZZ_EXAMPLES", "25")),
     derandomize=True,

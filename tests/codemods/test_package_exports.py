@@ -75,3 +75,50 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 def test_package_exports(case: Case) -> None:
     check(case)
+
+
+# -- a star import from a module the stage deletes ---------------------------------------------------
+
+def _star_spec():
+    from codemods.spec import EditSpec, Rename
+    return EditSpec(
+        renames=(Rename("pkg.aliases", "OldA", "pkg.core", "Engine"), Rename("pkg.aliases", "OldB", "pkg.core", "Engine")),
+        delete_definitions=(("pkg.aliases", ("OldA", "OldB")),),
+        removable_modules=("pkg.aliases",),
+    )
+
+
+def test_star_import_of_a_deleted_module_becomes_the_replacement_import():
+    from codemods.engine import apply_edits
+    from codemods.spec import FileContext
+    files = {
+        FileContext("pkg/__init__.py", "pkg", True): "from .other import thing\nfrom .aliases import *\n\n__all__ = ['thing']\n",
+        FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n",
+    }
+    results = apply_edits(files, _star_spec())
+    assert results["pkg/aliases.py"].status == "deleted"
+    assert results["pkg/__init__.py"].new_text == "from .other import thing\nfrom pkg.core import Engine\n\n__all__ = ['thing']\n"
+
+
+def test_star_import_is_dropped_when_the_replacement_is_already_imported():
+    from codemods.engine import apply_edits
+    from codemods.spec import FileContext
+    files = {
+        FileContext("pkg/__init__.py", "pkg", True): "from .core import Engine\nfrom .aliases import *  # compat\n",
+        FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n",
+    }
+    results = apply_edits(files, _star_spec())
+    assert results["pkg/__init__.py"].new_text == "from .core import Engine\n"
+
+
+def test_star_import_of_a_module_that_stays_is_untouched():
+    from codemods.engine import apply_edits
+    from codemods.spec import FileContext
+    source = "from .aliases import *\n"
+    files = {
+        FileContext("pkg/__init__.py", "pkg", True): source,
+        FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n\ndef keep():\n    return 1\n",
+    }
+    results = apply_edits(files, _star_spec())
+    assert results["pkg/__init__.py"].status == "unchanged"
+    assert results["pkg/__init__.py"].new_text == source
