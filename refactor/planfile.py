@@ -118,6 +118,8 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(path, "plan.canonical", "missing required key")
     canonical = parse_ref(table["canonical"], path=path, key="plan.canonical")
     family = _str_list(table, "family", path=path, required=True)
+    if not family:
+        raise PlanError(path, "plan.family", "is empty: name at least one pattern or class name")
     exclude = _str_list(table, "exclude", path=path, required=False)
     for pattern in family + exclude:
         _check_pattern(pattern, path=path, key="plan.family" if pattern in family else "plan.exclude")

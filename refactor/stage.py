@@ -20,7 +20,7 @@ from refactor.gitops import Git
 from refactor.planfile import Plan
 from refactor.planner import Stage, StagePlan
 from refactor.review import describe
-from refactor.testrun import BaselineStore, Comparison, TestReport, compare, is_pytest, run_tests
+from refactor.testrun import BaselineStore, Comparison, TestReport, check_command, compare, is_pytest, run_tests
 from refactor.verify import Verification, removal_needles, verify_stage
 from refactor.workspace import Workspace
 
@@ -124,6 +124,7 @@ class StageRunner:
 
     # -- one stage --------------------------------------------------------------------------------------
     def apply(self, number: int) -> StageOutcome:
+        check_command(self.plan.test_command, self.plan.root)
         base = self.base_commit()
         planned = self.base_plan(base)
         if not 1 <= number <= len(planned.stages):
@@ -203,6 +204,10 @@ class StageRunner:
             root = tree / self.rel
             workspace = Workspace.for_plan(self.plan, root=root)
             fresh = workspace.stage_plan
+            unreadable = workspace.unreadable()
+            if unreadable:
+                raise RepositoryError(f"{unreadable[0]} (the stage cannot see what this file imports; fix it, "
+                                      f"or move it out of the plan's packages)")
             stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
                 (s for s in fresh.stages if wanted & set(s.modules)), None)
             if stage is None:

@@ -131,13 +131,19 @@ def resolve_command(command: tuple[str, ...], repo_root: Path) -> tuple[str, ...
     return command
 
 
+def check_command(command: tuple[str, ...], repo_root: Path) -> None:
+    """Raise (exit 2) when the test command's program cannot be found: before any work is done."""
+    resolved = resolve_command(tuple(command), repo_root)
+    if not resolved or (shutil.which(resolved[0]) is None and not Path(resolved[0]).is_file()):
+        raise RefactorError(f"test command not found: {resolved[0] if resolved else '(empty)'} "
+                            f"(plan.test_command = {list(command)})")
+
+
 def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = None,
               timeout: float | None = None, repo_root: Path | None = None) -> TestReport:
     """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only)."""
+    check_command(tuple(command), repo_root or cwd)
     command = resolve_command(tuple(command), repo_root or cwd)
-    if not command or shutil.which(command[0], path=os.environ.get("PATH")) is None and not Path(command[0]).exists():
-        raise RefactorError(f"test command not found: {command[0] if command else '(empty)'} "
-                            f"(plan.test_command = {list(command)})")
     pytest = is_pytest(command)
     with tempfile.TemporaryDirectory(prefix="refactor-tests-") as folder:
         junit = Path(folder) / "junit.xml"

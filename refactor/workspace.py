@@ -63,6 +63,12 @@ class Workspace:
         found |= {f.path for f in self.project.files if f.module.rpartition(".")[0] in packages or f.module in packages}
         return sorted(found)
 
+    def unreadable(self) -> list[str]:
+        """`path:line: problem` for files the plan would need to read (they mention the family) but cannot."""
+        relevant = set(self.site_files())
+        return sorted(facts.error for path, facts in self.project.parsed.items()
+                      if facts.error and path in relevant)
+
     @property
     def graph(self) -> ImportGraph:
         if self._graph is None:

@@ -25,6 +25,10 @@ def run(args: Namespace, console: Console) -> int:
         if args.all:
             total = len(runner.base_plan(runner.base_commit()).stages)
             numbers = range(1, total + 1)
+            if not total:
+                status.stop()
+                console.print(f"nothing to apply: {plan.name} has no redundant module", highlight=False)
+                return exitcodes.OK
         else:
             numbers = [args.stage]
         for number in numbers:

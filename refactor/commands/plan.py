@@ -27,6 +27,10 @@ def run(args: Namespace, console: Console) -> int:
         else:
             console.out(text, end="", highlight=False)
         return exitcodes.OK
+    if not plan.stages and not args.json:
+        console.print(f"nothing to plan: {plan.name} has {plan.distinct} distinct definition(s) and no "
+                      f"redundant module (plan.family = {list(workspace.plan.family)})", highlight=False)
+        return exitcodes.OK
     if args.stage is not None and not any(s.number == args.stage for s in plan.stages):
         console.print(f"[bold red]error:[/] {workspace.plan.path}: no stage {args.stage} "
                       f"(the plan has {len(plan.stages)})", highlight=False)
