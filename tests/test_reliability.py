@@ -141,7 +141,11 @@ def test_a_failure_in_the_middle_of_all_keeps_earlier_stages_and_rerun_continues
         f"import importlib\n\ndef test_pin():\n    assert hasattr(importlib.import_module({module!r}), {name!r})\n")
     commit_all(repo, "pin a name of stage 3")
     (repo / "notes.txt").write_text("untracked notes\n")
+    readme = repo / "src/confapp/api.py"
+    readme.write_text(readme.read_text() + "# half-done work, stashed\n")
+    git(repo, "stash", "push", "--quiet", "-m", "the user's stash")
     before = snapshot(repo)
+    assert "the user's stash" in before["stashes"]
     code, out = run_cli(["apply", str(plan), "--all"], width=300)
     assert code == 1 and "test_pin" in out
     assert branches(repo) == [f"{PREFIX}01", f"{PREFIX}02"]
