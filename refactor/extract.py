@@ -225,6 +225,8 @@ class _Collector(ast.NodeVisitor):
             else:
                 kind = "assign"
             self.toplevel.append(TopStatement(line, kind, names))
+        elif type(stmt).__name__ == "TypeAlias":
+            self.toplevel.append(TopStatement(line, "assign", (stmt.name.id,)))
         elif isinstance(stmt, ast.Expr) and _is_all_mutation(stmt.value):
             self.toplevel.append(TopStatement(line, "all"))
         elif isinstance(stmt, (ast.If, ast.Try)) and _only_imports(stmt):
@@ -341,6 +343,14 @@ class _Collector(ast.NodeVisitor):
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._assignment(node, [node.target], node.value)
+
+    def visit_TypeAlias(self, node: ast.AST) -> None:
+        """`type X = ...` (Python 3.12+ parsed natively; older interpreters see it lowered to `X = ...`)."""
+        name = getattr(node, "name", None)
+        if self.at_module_level and isinstance(name, ast.Name):
+            self.assigns.append(AssignFact(name.id, node.lineno, node.end_lineno or node.lineno, "other", None))
+            self._bind(name.id, node.lineno, "assign")
+        self.generic_visit(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         if self.at_module_level and isinstance(node.target, ast.Name) and node.target.id == "__all__":
