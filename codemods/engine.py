@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -46,21 +47,84 @@ class _FirstPass:
     findings: list[Finding] = field(default_factory=list)
     renames: dict[str, str] = field(default_factory=dict)
     result: FileResult | None = None  # final already: failed or blocked
+    code: str | None = None           # the edited code, when the trees stayed in a worker process
+    substance: bool = True            # whether the edited module still has substance (worker form)
 
 
-def apply_edits(files: Mapping[FileContext, str], spec: EditSpec) -> dict[str, FileResult]:
+def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *, jobs: int = 1) -> dict[str, FileResult]:
+    """Edit every file for `spec`. With `jobs` > 1, files are parsed and edited in that many processes
+    (LibCST's scope analysis dominates; files are independent within a pass)."""
     stage = StageIndex.build(spec)
     words = trigger_words(spec)
-    first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
+    busy = [ctx for ctx, text in files.items() if mentions(ctx, text, stage, words)]
+    parallel = jobs > 1 and len(busy) >= _PARALLEL_FILES
+    if parallel:
+        first = _parallel_first(files, busy, spec, jobs)
+    else:
+        first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
     stage = _learned(stage, files, first)
     words |= {name for _, name in stage.local_renames}
+    late = [ctx for ctx in files if first[ctx].original is None and first[ctx].result is None
+            and first[ctx].code is None and mentions(ctx, files[ctx], stage, words)]
+    if parallel:
+        return _parallel_second(files, first, late, stage, jobs)
     results = {}
     for ctx, text in files.items():
         done = first[ctx]
-        if done.original is None and done.result is None and mentions(ctx, text, stage, words):
+        if ctx in late:
             done = _first_pass(ctx, text, stage, None)
         results[ctx.path] = done.result or _second_pass(ctx, text, done, stage)
     return results
+
+
+# -- parallel: trees stay in the workers; code text and small values cross ---------------------------
+_PARALLEL_FILES = 8
+
+
+def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec, jobs: int
+                    ) -> dict[FileContext, _FirstPass]:
+    first = {ctx: _FirstPass() for ctx in files}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for ctx, done in zip(busy, pool.map(_first_worker, [(c, files[c], spec) for c in busy], chunksize=1)):
+            first[ctx] = done
+    return first
+
+
+def _first_worker(item: tuple[FileContext, str, EditSpec]) -> _FirstPass:
+    ctx, text, spec = item
+    return _portable(_first_pass(ctx, text, StageIndex.build(spec), None))
+
+
+def _portable(done: _FirstPass) -> _FirstPass:
+    """A first pass without its trees (they do not cross processes): the edited code instead."""
+    if done.tree is None:
+        return done
+    return _FirstPass(findings=done.findings, renames=done.renames, result=done.result, code=done.tree.code,
+                      substance=has_substance(done.tree))
+
+
+def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass],
+                     late: list[FileContext], stage: StageIndex, jobs: int) -> dict[str, FileResult]:
+    learned = (stage.gone, dict(stage.gone_paths), dict(stage.local_renames))
+    work = [ctx for ctx in files if ctx in late or first[ctx].code is not None]
+    results = {ctx.path: first[ctx].result or FileResult(ctx.path, "unchanged", files[ctx])
+               for ctx in files if ctx not in work}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late) for ctx in work]
+        for ctx, result in zip(work, pool.map(_second_worker, items, chunksize=1)):
+            results[ctx.path] = result
+    return {ctx.path: results[ctx.path] for ctx in files}
+
+
+def _second_worker(item) -> FileResult:
+    ctx, text, done, spec, (gone, paths, renames), late = item
+    stage = dataclasses.replace(StageIndex.build(spec), gone=gone, gone_paths=paths, local_renames=renames)
+    if late:
+        done = _first_pass(ctx, text, stage, None)
+    elif done.code is not None:
+        original = cst.parse_module(text.removeprefix(_BOM))
+        done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result)
+    return done.result or _second_pass(ctx, text, done, stage)
 
 
 def _first_pass(
@@ -139,7 +203,9 @@ def _learned(
     for module in stage.spec.removable_modules:
         ctx = by_module.get(module)
         done = first.get(ctx) if ctx is not None else None
-        if done is None or (done.tree is not None and not has_substance(done.tree)):
+        emptied = done is not None and ((done.tree is not None and not has_substance(done.tree))
+                                        or (done.code is not None and not done.substance))
+        if done is None or emptied:
             gone.add(module)
             tail = "/__init__.py" if ctx is not None and ctx.is_package else ".py"
             paths[module] = module.replace(".", "/") + tail

@@ -74,7 +74,7 @@ def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
         originals.append((path, (_BOM + text) if data.startswith(b"\xef\xbb\xbf") else text))
         contexts[FileContext(path, source.module, source.is_package)] = text
     spec = stage.edit_spec(keep_local_names=workspace.plan.keep_local_names)
-    results = apply_edits(contexts, spec)
+    results = apply_edits(contexts, spec, jobs=workspace.project.reader.jobs)
     ordered = tuple(failures) + tuple(results[p] for p in sorted(results))
     return StageEdits(ordered, tuple(originals))
 

@@ -14,6 +14,9 @@ from refactor.stage import Options, StageOutcome, StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:
+    if getattr(args, "open_prs", False) and not getattr(args, "push", None):
+        console.print("[bold red]error:[/] --open-prs needs --push REMOTE", highlight=False)
+        return exitcodes.BAD_INPUT
     plan = load_plan(args.plan)
     options = Options(base=args.base, strict=args.strict, force=args.force,
                       reviews=Path(args.reviews).resolve() if args.reviews else None,

@@ -1,0 +1,276 @@
+"""No site is missed: the graph's sites on the bundled WebSocket fixture against a count made another way.
+
+The graph finds sites from `ast` facts. The count here reads the fixture's files lexically instead
+(`tokenize` to tell code, strings and comments apart, then regular expressions), per redundant module:
+
+- `import app.websocket_core.<mod> [as x]`                 one site (the module itself)
+- `from <app.websocket_core.<mod> | .<mod> | ..websocket_core.<mod>> import a, b as c, (...)`
+                                                           one site per imported name (`*` included)
+- `from <app.websocket_core | ..websocket_core> import <mod> [as x]`     one site (the module itself)
+- `<alias>.Name` through any of those module bindings     one site per (line, name)
+- `patch.object(<alias>, "Name")`, `getattr(<module var>, "Name")`, `setattr(...)`   one site each
+- a string literal "app.websocket_core.<mod>[.Name]" (mock.patch, import_module, any dotted string)
+- a path to the module's file: "app/websocket_core/<mod>.py" or `root / "app" / ... / "<mod>.py"`
+- `__all__` entries of a file naming a name that file imports from <mod>
+
+Both sides are compared as multisets of (path, line, name): the graph also records one site per
+imported name (not per statement) and identical uses on one line once, so the two agree exactly,
+including the sites inside the redundant modules themselves (`from .websocket_manager import ...` in
+canonical_imports.py counts for websocket_manager, in both). Where they do not, the test says which
+sites only one side found; the only expected difference is listed in KNOWN_MISSES with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from helpers import FIXTURES, PLANS
+
+from refactor.graph import SITE_KINDS
+from refactor.workspace import Workspace
+
+ROOT = FIXTURES / "websocket_app"
+PACKAGE = "app.websocket_core"
+
+# Sites the lexical count finds and the graph does not, each with why. A string annotation that
+# reads a name through a module alias (`-> "wsm.WebSocketManager"`) is a real reference: once the stage
+# removes `WebSocketManager` from websocket_manager, `typing.get_type_hints(AdminAPI.sandbox)` raises.
+# The graph has no site for it, so the stage neither rewrites it nor notices it afterwards.
+KNOWN_MISSES = {
+    f"{PACKAGE}.websocket_manager": Counter({("app/api/admin.py", 24, "WebSocketManager"): 1}),
+}
+
+Key = tuple[str, int, "str | None"]
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return Workspace.open(PLANS / "websocket_manager.toml", cache=False)
+
+
+# -- the independent, lexical count --------------------------------------------------------------------
+
+
+class Lexed:
+    """One file: its code with strings and comments blanked (same lines and columns), and its strings."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+        lines = [list(line) for line in text.splitlines(keepends=True)]
+        self.strings: list[tuple[int, str]] = []
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type not in (tokenize.STRING, tokenize.COMMENT):
+                continue
+            if token.type == tokenize.STRING:
+                try:
+                    value = ast.literal_eval(token.string)
+                except (ValueError, SyntaxError):   # f-strings: not a target
+                    value = None
+                if isinstance(value, str):
+                    self.strings.append((token.start[0], value))
+            (row, col), (end_row, end_col) = token.start, token.end
+            for r in range(row, end_row + 1):
+                first = col if r == row else 0
+                last = end_col if r == end_row else len(lines[r - 1])
+                for c in range(first, last):
+                    if lines[r - 1][c] != "\n":
+                        lines[r - 1][c] = " "
+        self.code = "".join("".join(line) for line in lines)
+
+    def line_of(self, offset: int) -> int:
+        return self.code.count("\n", 0, offset) + 1
+
+    @property
+    def package(self) -> str:
+        dotted = self.path[: -len(".py")].replace("/", ".")
+        return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted.rpartition(".")[0]
+
+    def absolute(self, written: str) -> str:
+        dots = len(written) - len(written.lstrip("."))
+        if not dots:
+            return written
+        parts = self.package.split(".")
+        return ".".join(parts[: len(parts) - (dots - 1)] + ([written[dots:]] if written[dots:] else []))
+
+
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n]*))", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.M)
+_NAMED_CALL = re.compile(r"""\b(patch\.object|setattr|getattr)\(\s*(\w+)\s*,\s*["'](\w+)["']""")
+_MODULE_VAR = re.compile(r"""\b(\w+)\s*=\s*(?:importlib\.)?import_module\(\s*["']([\w.]+)["']\s*\)""")
+_JOINED = re.compile(r"""(?:["'][\w.-]+["']\s*/\s*)+["'][\w.-]+\.py["']""")
+
+
+def _names(clause: str) -> list[tuple[str, str]]:
+    """`a, b as c` -> [(a, a), (b, c)]."""
+    out = []
+    for part in clause.replace("\\", " ").split(","):
+        words = part.split()
+        if words:
+            out.append((words[0], words[2] if len(words) == 3 and words[1] == "as" else words[0]))
+    return out
+
+
+def lexical_sites(file: Lexed, module: str) -> Counter[Key]:
+    """The sites of `file` that look into `module`, found without the tool's parser."""
+    found: Counter[Key] = Counter()
+    parent, _, short = module.rpartition(".")
+    bindings: list[tuple[str, str]] = []     # (local name, the module it is bound to)
+    imported: set[str] = set()               # local names bound from `module`
+    for match in _FROM.finditer(file.code):
+        source = file.absolute(match.group(1))
+        line = file.line_of(match.start(1))
+        for name, local in _names(match.group(2) or match.group(3)):
+            if source == module:
+                found[(file.path, line, name)] += 1
+                imported.add(local)
+            elif source == parent and name == short:
+                found[(file.path, line, None)] += 1
+                bindings.append((local, module))
+    for match in _IMPORT.finditer(file.code):
+        line = file.line_of(match.start(1))
+        for name, local in _names(match.group(1)):
+            if name == module:
+                found[(file.path, line, None)] += 1
+                bindings.append((local, module) if local != name else (name.split(".")[0], name.split(".")[0]))
+    # attribute uses through a module binding: `wsm.X`, `app.websocket_core.mod.X` (one per line and name)
+    uses = set()
+    for local, bound in bindings:
+        rest = module[len(bound):]
+        pattern = re.compile(rf"(?<![\w.]){re.escape(local + rest)}\.(\w+)")
+        uses |= {(file.path, file.line_of(m.start()), m.group(1)) for m in pattern.finditer(file.code)}
+        # the same through a string annotation, `-> "wsm.X"`
+        uses |= {(file.path, line, value.rpartition(".")[2]) for line, value in file.strings
+                 if re.fullmatch(rf"{re.escape(local + rest)}\.\w+", value)}
+    found.update(uses)
+    # patch.object(alias, "X") / setattr(alias, "X", v) / getattr(module_var, "X")
+    aliases = {local for local, bound in bindings if bound == module}
+    aliases |= {m.group(1) for m in _MODULE_VAR.finditer(file.text) if m.group(2) == module}
+    for match in _NAMED_CALL.finditer(file.text):
+        if match.group(2) in aliases:
+            found[(file.path, file.line_of(match.start()), match.group(3))] += 1
+    # string targets: "pkg.mod", "pkg.mod.Name" (mock.patch, import_module, dotted strings)
+    for line, value in file.strings:
+        if value == module or value.startswith(module + "."):
+            found[(file.path, line, value[len(module) + 1:].split(".")[0] or None)] += 1
+    # paths naming the module's file, written whole or joined with `/`
+    tail = module.replace(".", "/") + ".py"
+    for line, value in file.strings:
+        if "/" in value.replace("\\", "/") and value.replace("\\", "/").lstrip("./").endswith(tail):
+            found[(file.path, line, None)] += 1
+    for match in _JOINED.finditer(file.text):
+        if "/".join(re.findall(r"""["']([\w.-]+)["']""", match.group())).endswith(tail):
+            found[(file.path, file.line_of(match.start()), None)] += 1
+    # `__all__` entries naming what this file imports from the module
+    all_block = re.search(r"^__all__\s*[:=][^=]", file.text, re.M)
+    if all_block:
+        end = file.text.find("]", all_block.end())
+        lines = range(file.line_of(all_block.start()), file.line_of(end) + 1)
+        for line, value in file.strings:
+            if line in lines and value in imported:
+                found[(file.path, line, value)] += 1
+    return found
+
+
+@pytest.fixture(scope="module")
+def lexed() -> list[Lexed]:
+    files = sorted(p for p in ROOT.rglob("*.py") if ".refactor_cache" not in p.parts)
+    return [Lexed(p.relative_to(ROOT).as_posix(), p.read_text(encoding="utf-8")) for p in files]
+
+
+# -- the comparison --------------------------------------------------------------------------------------
+
+
+def _graph_sites(workspace: Workspace, module: str) -> Counter[Key]:
+    return Counter((s.path, s.line, None if s.name in (None, "*") and s.kind != "relative" or s.name is None
+                    else s.name) for s in workspace.graph.sites_of_module(module))
+
+
+def test_the_fixture_has_the_redundant_modules_the_plan_expects(workspace):
+    assert len(workspace.inventory.redundant_modules()) == 10
+
+
+@pytest.mark.parametrize("short", [
+    "canonical_import_patterns", "canonical_imports", "compat", "interfaces", "migration_adapter",
+    "protocols", "ssot_validation_enhancer", "types", "websocket_manager", "websocket_manager_factory",
+])
+def test_graph_sites_match_an_independent_count(workspace, lexed, short):
+    module = f"{PACKAGE}.{short}"
+    assert module in workspace.inventory.redundant_modules()
+    graph = Counter((s.path, s.line, s.name) for s in workspace.graph.sites_of_module(module))
+    counted = Counter()
+    for file in lexed:
+        counted.update(lexical_sites(file, module))
+    known = KNOWN_MISSES.get(module, Counter())
+    only_graph, only_counted = graph - counted, counted - graph
+    assert only_graph == Counter(), f"the graph has sites the lexical count does not: {sorted(only_graph)}"
+    assert only_counted == known, f"sites the graph misses: {sorted(only_counted - known)}"
+    assert sum(graph.values()) == sum(counted.values()) - sum(known.values()) > 0
+
+
+@pytest.mark.xfail(strict=True, reason="string annotation through a module alias ('-> \"wsm.WebSocketManager\"') "
+                                       "is not a graph site (see KNOWN_MISSES)")
+def test_string_annotation_through_a_module_alias_is_a_site(workspace):
+    sites = workspace.graph.sites_of_name(f"{PACKAGE}.websocket_manager", "WebSocketManager")
+    assert ("app/api/admin.py", 24) in {(s.path, s.line) for s in sites}
+
+
+def test_the_planner_rewrites_every_site_of_a_removed_name(workspace):
+    """Each graph site naming a removed definition of a stage's module, or any site into a module the
+    stage deletes, is an edit of that stage, unless its file was deleted by then (a site inside a
+    redundant module that is already gone needs no rewrite)."""
+    plan = workspace.stage_plan
+    gone: set[str] = set()
+    for stage in plan.stages:
+        gone |= {workspace.graph.path_of[m] for m in stage.delete_modules}
+        edited = {e.site for e in stage.edits}
+        for module in stage.modules:
+            removed = {d.name for d in stage.definitions if d.module == module}
+            for site in workspace.graph.sites_of_module(module):
+                if site.path in gone:
+                    continue
+                if module in stage.delete_modules or site.name in removed:
+                    assert site in edited, f"stage {stage.number} does not rewrite {site} ({site.text})"
+
+
+def test_every_site_kind_occurs_in_the_fixture(workspace):
+    kinds = {s.kind for s in workspace.graph.sites}
+    expected = {"import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
+                "all", "patch", "import_module", "getattr", "path"}
+    assert expected <= set(SITE_KINDS)
+    assert expected - kinds == set()
+
+
+def test_lexical_count_sees_every_form(lexed):
+    """The counter itself: each form it claims to read is found at least once in the fixture."""
+    found = Counter()
+    for file in lexed:
+        for short in ("websocket_manager", "canonical_imports", "types", "websocket_manager_factory"):
+            found.update(lexical_sites(file, f"{PACKAGE}.{short}"))
+    expected = {
+        ("app/api/admin.py", 7, None),                           # import ... as wsm
+        ("app/api/admin.py", 26, "WebSocketManager"),            # wsm.WebSocketManager
+        ("app/services/presence_service.py", 8, None),           # from ..websocket_core import websocket_manager
+        ("app/workers/heartbeat.py", 9, "get_websocket_manager"),   # from ..websocket_core.websocket_manager
+        ("app/websocket_core/canonical_imports.py", 8, "WebSocketManager"),   # from .websocket_manager
+        ("app/websocket_core/__init__.py", 9, "*"),              # from .canonical_imports import *
+        ("tests/test_websocket_manager_module.py", 8, "MANAGER_CHANNEL"),     # parenthesized, multi-line
+        ("tests/test_websocket_manager_module.py", 44, "WebSocketManager"),   # mock.patch("...")
+        ("tests/test_websocket_manager_module.py", 51, "WebSocketManager"),   # patch.object(alias, "...")
+        ("app/api/health.py", 10, None),                         # import_module("...")
+        ("app/api/health.py", 12, "WebSocketManager"),           # getattr(module, "...")
+        ("app/monitoring/metrics.py", 16, "CanonicalWebSocketManager"),       # app.websocket_core.x.Name
+        ("tests/test_types.py", 45, None),                       # root / "app" / ... / "types.py"
+    }
+    assert expected - set(found) == set()
+    # comments never count: `# noqa: ... CanonicalWebSocketManager` on the star import's line
+    assert ("app/websocket_core/__init__.py", 9, "CanonicalWebSocketManager") not in found
+
+
+def test_graph_paths_are_fixture_files(workspace):
+    assert all((ROOT / Path(s.path)).is_file() for s in workspace.graph.sites)
