@@ -95,7 +95,7 @@ credential api_key feed conversation agent invitation membership license voucher
 payout transfer statement budget expense vendor contract milestone sprint release deployment cluster
 node volume bucket blob mailbox inbox digest reminder calendar booking slot resource collection
 catalog variant bundle review rating survey response profile preference consent
-""".split()  # noqa: SIM905 - a word list reads better as text
+""".split()
 _IRREGULAR = {"policy": "policies", "currency": "currencies", "address": "addresses",
               "batch": "batches", "index": "indexes", "inbox": "inboxes", "query": "queries",
               "strategy": "strategies", "entity": "entities", "company": "companies",

@@ -148,7 +148,7 @@ def _first_pass(
             outcome = dataclasses.replace(
                 outcome, module=outcome.module.visit(ParametrizeDeduper(job))
             )
-    except Exception as error:  # noqa: BLE001 (a codemod bug fails this file, not the run)
+    except Exception as error:
         return _FirstPass(result=_crash(ctx, error))
     if outcome.blocked:
         result = FileResult(ctx.path, "unchanged", text, tuple(job.findings))
@@ -174,7 +174,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
         if gone_named:
             job.original_line = line_map(tree.code, done.original.code)
             _visit(tree, GoneImportReporter(job))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return _crash(ctx, error)
     findings = tuple(job.findings)
     if ctx.module in stage.gone:

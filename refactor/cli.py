@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.markup import escape
 
-from refactor import __version__, exitcodes
+from refactor import __version__
 from refactor.errors import RefactorError
 
 # command -> (module under refactor.commands, one-line help)
@@ -138,7 +138,7 @@ def _interrupt_on_sigterm() -> None:
     """SIGTERM unwinds like Ctrl-C, so worktrees are removed and no half-made branch is left."""
     import signal
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):
         raise KeyboardInterrupt
 
     try:

@@ -422,6 +422,12 @@ class _Collector(ast.NodeVisitor):
         if value is not None:
             self.strings.append(StringRef(node.lineno, kind, value, scope=self.scope))
 
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        joined = _joined_path(node)   # `root / "pkg" / "mod.py"`: the module's file, like "pkg/mod.py"
+        if joined is not None:
+            self.strings.append(StringRef(node.lineno, "path", joined, scope=self.scope))
+        self.generic_visit(node)
+
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
         if any(r.line == node.lineno and r.value == value for r in self.strings[-3:]):
@@ -431,6 +437,20 @@ class _Collector(ast.NodeVisitor):
                 self.strings.append(StringRef(node.lineno, "path", value.replace("\\", "/"), scope=self.scope))
             elif _DOTTED_STRING.match(value) and value.count(".") >= 2:
                 self.strings.append(StringRef(node.lineno, "dotted", value, scope=self.scope))
+
+
+def _joined_path(node: ast.BinOp) -> str | None:
+    """"pkg/mod.py" for `base / "pkg" / "mod.py"` (literal parts on the right of `/`, the last a .py file)."""
+    parts = []
+    expr: ast.AST = node
+    while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div) and _const_str(expr.right) is not None:
+        parts.append(_const_str(expr.right))
+        expr = expr.left
+    if _const_str(expr) is not None:
+        parts.append(_const_str(expr))
+    if len(parts) < 2 or not parts[0].endswith(".py") or any(" " in p for p in parts):
+        return None
+    return "/".join(reversed(parts)).replace("\\", "/")
 
 
 def _const_str(node: ast.AST | None) -> str | None:

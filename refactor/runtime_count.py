@@ -76,7 +76,7 @@ def count_runtime(plan: Plan, *, python: str | None = None, timeout: float = 300
     command = [python or sys.executable, "-c", _CHILD, json.dumps(args)]
     try:
         done = subprocess.run(command, cwd=plan.root, capture_output=True, text=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RefactorError(f"{plan.path}: --runtime: could not run the import check ({exc})") from None
     try:

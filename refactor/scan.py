@@ -25,7 +25,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 8
+_SCHEMA = 9
 _PARALLEL_THRESHOLD = 64
 
 

@@ -155,7 +155,7 @@ def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = N
         start = time.monotonic()
         try:
             done = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
-                                  stdin=subprocess.DEVNULL)
+                                  stdin=subprocess.DEVNULL, check=False)
         except FileNotFoundError:
             raise RefactorError(f"test command not found: {command[0]}") from None
         except subprocess.TimeoutExpired:

@@ -11,7 +11,7 @@ The graph finds sites from `ast` facts. The count here reads the fixture's files
 - `patch.object(<alias>, "Name")`, `getattr(<module var>, "Name")`, `setattr(...)`   one site each
 - a string literal "app.websocket_core.<mod>[.Name]" (mock.patch, import_module, any dotted string)
 - a path to the module's file: "app/websocket_core/<mod>.py" or `root / "app" / ... / "<mod>.py"`
-- `__all__` entries of a file naming a name that file imports from <mod>
+- `__all__` entries naming a name the file imports, as sites of the file's own module
 
 Both sides are compared as multisets of (path, line, name): the graph also records one site per
 imported name (not per statement) and identical uses on one line once, so the two agree exactly,
@@ -87,6 +87,11 @@ class Lexed:
         return self.code.count("\n", 0, offset) + 1
 
     @property
+    def module(self) -> str:
+        dotted = self.path[: -len(".py")].replace("/", ".")
+        return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted
+
+    @property
     def package(self) -> str:
         dotted = self.path[: -len(".py")].replace("/", ".")
         return dotted[: -len(".__init__")] if dotted.endswith(".__init__") else dotted.rpartition(".")[0]
@@ -102,8 +107,11 @@ class Lexed:
 _FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n]*))", re.M)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n]+)", re.M)
 _NAMED_CALL = re.compile(r"""\b(patch\.object|setattr|getattr)\(\s*(\w+)\s*,\s*["'](\w+)["']""")
-_MODULE_VAR = re.compile(r"""\b(\w+)\s*=\s*(?:importlib\.)?import_module\(\s*["']([\w.]+)["']\s*\)""")
+_CALL_TARGET = re.compile(r"""\b(?:patch|import_module|__import__)\(\s*["']([\w.]+)["']""")
+_MODULE_VAR = re.compile(r"""^[ \t]*(\w+)\s*=\s*(?:importlib\.)?import_module\(\s*["']([\w.]+)["']\s*\)""", re.M)
 _JOINED = re.compile(r"""(?:["'][\w.-]+["']\s*/\s*)+["'][\w.-]+\.py["']""")
+MODULES = {p.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+           for p in ROOT.rglob("*.py") if ".refactor_cache" not in p.parts}
 
 
 def _names(clause: str) -> list[tuple[str, str]]:
@@ -116,47 +124,73 @@ def _names(clause: str) -> list[tuple[str, str]]:
     return out
 
 
+def _block(file: Lexed, line: int) -> range:
+    """The lines a binding made at `line` is visible on: the whole file at module level, else from the
+    binding to the end of its indented block (a function-level `import ... as wsm`)."""
+    rows = file.code.splitlines()
+    indent = len(rows[line - 1]) - len(rows[line - 1].lstrip())
+    if indent == 0:
+        return range(1, len(rows) + 1)
+    end = line
+    while end < len(rows) and (not rows[end].strip() or len(rows[end]) - len(rows[end].lstrip()) >= indent):
+        end += 1
+    return range(line, end + 1)
+
+
 def lexical_sites(file: Lexed, module: str) -> Counter[Key]:
     """The sites of `file` that look into `module`, found without the tool's parser."""
     found: Counter[Key] = Counter()
     parent, _, short = module.rpartition(".")
-    bindings: list[tuple[str, str]] = []     # (local name, the module it is bound to)
-    imported: set[str] = set()               # local names bound from `module`
+    bindings: list[tuple[str, str, range]] = []   # (local name, the module it is bound to, where visible)
+    imported: set[str] = set()                      # local names this file binds by a from-import
     for match in _FROM.finditer(file.code):
         source = file.absolute(match.group(1))
         line = file.line_of(match.start(1))
         for name, local in _names(match.group(2) or match.group(3)):
-            if source == module:
+            imported.add(local)
+            if source == module and f"{module}.{name}" not in MODULES:
                 found[(file.path, line, name)] += 1
-                imported.add(local)
-            elif source == parent and name == short:
+            elif source == parent and name == short:   # a submodule: a site of the submodule itself
                 found[(file.path, line, None)] += 1
-                bindings.append((local, module))
+                bindings.append((local, module, _block(file, line)))
     for match in _IMPORT.finditer(file.code):
         line = file.line_of(match.start(1))
         for name, local in _names(match.group(1)):
             if name == module:
                 found[(file.path, line, None)] += 1
-                bindings.append((local, module) if local != name else (name.split(".")[0], name.split(".")[0]))
-    # attribute uses through a module binding: `wsm.X`, `app.websocket_core.mod.X` (one per line and name)
+                top = name.split(".")[0]   # plain `import a.b.m` binds `a`; uses read `a.b.m.X`
+                bindings.append((local, module, _block(file, line)) if local != name
+                                else (top, top, _block(file, line)))
+    for match in _MODULE_VAR.finditer(file.text):
+        if match.group(2) == module:               # module = importlib.import_module("...")
+            bindings.append((match.group(1), module, _block(file, file.line_of(match.start(1)))))
+    # attribute uses through a module binding: `wsm.X`, `app.websocket_core.mod.X` (one per line and name),
+    # outside import statements, and not into a submodule (`app.websocket_core.types.X` is a site of types)
+    expressions = file.code
+    for match in (*_FROM.finditer(file.code), *_IMPORT.finditer(file.code)):
+        expressions = expressions[: match.start()] + re.sub(r"[^\n]", " ", match.group()) + expressions[match.end():]
     uses = set()
-    for local, bound in bindings:
-        rest = module[len(bound):]
-        pattern = re.compile(rf"(?<![\w.]){re.escape(local + rest)}\.(\w+)")
-        uses |= {(file.path, file.line_of(m.start()), m.group(1)) for m in pattern.finditer(file.code)}
-        # the same through a string annotation, `-> "wsm.X"`
+    for local, bound, lines in bindings:
+        spelled = re.escape(local + module[len(bound):])
+        uses |= {(file.path, file.line_of(m.start()), m.group(1))
+                 for m in re.finditer(rf"(?<![\w.]){spelled}\.(\w+)", expressions)
+                 if file.line_of(m.start()) in lines and f"{module}.{m.group(1)}" not in MODULES}
+        # the same in a string annotation, `-> "wsm.X"`
         uses |= {(file.path, line, value.rpartition(".")[2]) for line, value in file.strings
-                 if re.fullmatch(rf"{re.escape(local + rest)}\.\w+", value)}
+                 if line in lines and re.fullmatch(rf"{spelled}\.\w+", value)}
     found.update(uses)
     # patch.object(alias, "X") / setattr(alias, "X", v) / getattr(module_var, "X")
-    aliases = {local for local, bound in bindings if bound == module}
-    aliases |= {m.group(1) for m in _MODULE_VAR.finditer(file.text) if m.group(2) == module}
     for match in _NAMED_CALL.finditer(file.text):
-        if match.group(2) in aliases:
-            found[(file.path, file.line_of(match.start()), match.group(3))] += 1
-    # string targets: "pkg.mod", "pkg.mod.Name" (mock.patch, import_module, dotted strings)
+        line = file.line_of(match.start())
+        if any(local == match.group(2) and bound == module and line in lines for local, bound, lines in bindings):
+            found[(file.path, line, match.group(3))] += 1
+    # string targets "pkg.mod" / "pkg.mod.Name": any mock.patch / import_module argument, and any other
+    # dotted string with at least two dots (one dot, like "app.websocket_core", is too ambiguous a string
+    # to be a reference: "os.path", "json.dumps"; the graph does not take those either)
+    call_targets = {(file.line_of(m.start()), m.group(1)) for m in _CALL_TARGET.finditer(file.text)}
     for line, value in file.strings:
-        if value == module or value.startswith(module + "."):
+        deepest = max((m for m in MODULES if value == m or value.startswith(m + ".")), key=len, default=None)
+        if deepest == module and ((line, value) in call_targets or value.count(".") >= 2):
             found[(file.path, line, value[len(module) + 1:].split(".")[0] or None)] += 1
     # paths naming the module's file, written whole or joined with `/`
     tail = module.replace(".", "/") + ".py"
@@ -166,9 +200,11 @@ def lexical_sites(file: Lexed, module: str) -> Counter[Key]:
     for match in _JOINED.finditer(file.text):
         if "/".join(re.findall(r"""["']([\w.-]+)["']""", match.group())).endswith(tail):
             found[(file.path, file.line_of(match.start()), None)] += 1
-    # `__all__` entries naming what this file imports from the module
+    # `__all__` entries naming an imported name: a site of the file's OWN module (the entry exports the
+    # file's binding; `from .types import MessageType` + "MessageType" in app/websocket_core/__init__.py's
+    # __all__ is a site of app.websocket_core, not of app.websocket_core.types)
     all_block = re.search(r"^__all__\s*[:=][^=]", file.text, re.M)
-    if all_block:
+    if all_block and file.module == module:
         end = file.text.find("]", all_block.end())
         lines = range(file.line_of(all_block.start()), file.line_of(end) + 1)
         for line, value in file.strings:
@@ -184,11 +220,6 @@ def lexed() -> list[Lexed]:
 
 
 # -- the comparison --------------------------------------------------------------------------------------
-
-
-def _graph_sites(workspace: Workspace, module: str) -> Counter[Key]:
-    return Counter((s.path, s.line, None if s.name in (None, "*") and s.kind != "relative" or s.name is None
-                    else s.name) for s in workspace.graph.sites_of_module(module))
 
 
 def test_the_fixture_has_the_redundant_modules_the_plan_expects(workspace):
