@@ -440,7 +440,7 @@ class _Collector(ast.NodeVisitor):
 
 
 def _joined_path(node: ast.BinOp) -> str | None:
-    """"pkg/mod.py" for `base / "pkg" / "mod.py"` (literal parts on the right of `/`, the last a .py file)."""
+    """`base / "pkg" / "mod.py"` -> "pkg/mod.py": the literal parts right of `/`, the last one a .py file."""
     parts = []
     expr: ast.AST = node
     while isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div) and _const_str(expr.right) is not None:

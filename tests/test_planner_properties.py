@@ -41,7 +41,9 @@ def scenarios(draw):
     modules = [f"pkg.{n}" for n in names]
     n = len(modules)
     pairs = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
-    edges = sorted(draw(st.sets(pairs, max_size=2 * n)))
+    edges = draw(st.sets(pairs, max_size=2 * n))
+    ring = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))   # a cycle, often
+    edges = sorted(edges | {(a, b) for a, b in zip(ring, ring[1:] + ring[:1]) if len(ring) > 1})
     users = draw(st.lists(st.integers(0, n - 1), max_size=3 * n))
     keeps = draw(st.lists(st.booleans(), min_size=n, max_size=n))
     classes = draw(st.lists(st.booleans(), min_size=n, max_size=n))
