@@ -25,7 +25,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 9
+_SCHEMA = 10
 _PARALLEL_THRESHOLD = 64
 
 
@@ -184,6 +184,7 @@ class FactCache:
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
             self._db = sqlite3.connect(folder / f"facts-{__version__}-s{_SCHEMA}.sqlite3", timeout=5)
             self._db.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value BLOB)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS searches (key TEXT PRIMARY KEY, value BLOB)")
         except (OSError, sqlite3.Error):
             self._db = None
 
@@ -201,6 +202,29 @@ class FactCache:
         except (sqlite3.Error, ValueError, TypeError, KeyError, EOFError):
             return out
         return out
+
+    def get_search(self, key: str) -> tuple[set[str], set[str]]:
+        """(content hashes that matched, content hashes searched) for one set of needles."""
+        if self._db is None:
+            return set(), set()
+        try:
+            row = self._db.execute("SELECT value FROM searches WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return set(), set()
+            matched, searched = marshal.loads(row[0])
+            return set(matched), set(searched)
+        except (sqlite3.Error, ValueError, TypeError, EOFError):
+            return set(), set()
+
+    def put_search(self, key: str, matched: set[str], searched: set[str]) -> None:
+        if self._db is None:
+            return
+        try:
+            with self._db:
+                self._db.execute("INSERT OR REPLACE INTO searches VALUES (?, ?)",
+                                 (key, marshal.dumps((sorted(matched), sorted(searched)))))
+        except sqlite3.Error:
+            pass
 
     def put_many(self, items: dict[str, FileFacts]) -> None:
         if self._db is None or not items:
@@ -235,27 +259,44 @@ class Reader:
         return self._data[path]
 
     def _key(self, path: str, full: bool) -> str:
-        if path not in self._digest:
-            self._digest[path] = hashlib.blake2b(self.data(path), digest_size=16).hexdigest()
         source = self.files[path]
-        return f"{'F' if full else 'L'}:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+        return f"{'F' if full else 'L'}:{self.digest(path)}:{source.module}:{int(source.is_package)}:{path}"
 
     def search(self, needles: Iterable[str], paths: Iterable[str],
                pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
         """Paths whose bytes contain any needle, or both words of any pair (a cheap prefilter before parsing)."""
-        words = sorted({n.encode() for n in needles if n}, key=len, reverse=True)
+        words = sorted({n.encode() for n in needles if n}, key=lambda w: (-len(w), w))   # a stable order
         pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
+        if not words and not pairs:
+            return []
+        key = hashlib.blake2b(repr((words, pairs)).encode(), digest_size=16).hexdigest()
+        matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
         pattern = re.compile(b"|".join(re.escape(w) for w in words)) if words else None
         firsts = re.compile(b"|".join(re.escape(a) for a in {a for a, _ in pairs})) if pairs else None
         seconds = re.compile(b"|".join(re.escape(b) for b in {b for _, b in pairs})) if pairs else None
-        out = []
+        out, fresh = [], False
         for path in paths:
+            digest = self.digest(path)
+            if digest in searched:
+                if digest in matched:
+                    out.append(path)
+                continue
             data = self.data(path)
-            if pattern is not None and pattern.search(data):
+            hit = bool(pattern is not None and pattern.search(data)) or bool(
+                firsts is not None and firsts.search(data) and seconds.search(data))  # pairs over-approximated
+            searched.add(digest)
+            fresh = True
+            if hit:
+                matched.add(digest)
                 out.append(path)
-            elif firsts is not None and firsts.search(data) and seconds.search(data):
-                out.append(path)   # over-approximates the pairs: a prefilter may, a parse decides
+        if fresh:
+            self._cache.put_search(key, matched, searched)
         return out
+
+    def digest(self, path: str) -> str:
+        if path not in self._digest:
+            self._digest[path] = hashlib.blake2b(self.data(path), digest_size=16).hexdigest()
+        return self._digest[path]
 
     def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:
         paths = list(paths)
