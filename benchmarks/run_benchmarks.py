@@ -136,8 +136,8 @@ def run(repo: Path, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure
             copy = Path(scratch) / "repo"
             shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".refactor_cache"))
             results.append(measure("libcst RenameCommand -j 2 (one name)",
-                                   [PYTHON, "-m", "libcst.tool", "codemod", "-j", "2", "--no-format",
-                                    "rename.RenameCommand", f"--old_name={old}", f"--new_name={new}", str(copy)],
+                                   [PYTHON, "-m", "libcst.tool", "codemod", "rename.RenameCommand", "-j", "2",
+                                    "--no-format", "--hide-progress", f"--old_name={old}", f"--new_name={new}", str(copy)],
                                    copy, timeout=libcst_timeout))
             if results[-1].timed_out:
                 results[-1].note = f"did not finish in {libcst_timeout:.0f}s"
