@@ -1,12 +1,14 @@
 """Finding every site of a file that refers to a renamed name (read-only, no edits).
 
 Kinds: `from m import X [as Y]` (absolute or relative, any scope); attribute uses through
-a module binding (`a.b.m.X`, `w.X`, `m.X`); `from m import *`; and, in a module that
-loses definitions, uses of a deleted name that now resolve to nothing ("orphans").
+a module binding (`a.b.m.X`, `w.X`, `m.X`), also as a whole string annotation (`-> "w.X"`);
+`from m import *`; and, in a module that loses definitions, uses of a deleted name that now
+resolve to nothing ("orphans").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -26,6 +28,7 @@ from codemods._names import import_from_module, imported_names, split
 from codemods.spec import Rename
 
 Line = cst.SimpleStatementLine | cst.SimpleStatementSuite
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
 @dataclass
@@ -43,14 +46,23 @@ class FromSite:
 
 @dataclass
 class AttrSite:
-    """`<module binding>.name` where (module, name) is renamed."""
+    """`<module binding>.name` where (module, name) is renamed, written as code or as a string
+    annotation that is exactly that (`-> "w.X"`)."""
 
     rename: Rename
-    node: cst.Attribute
+    node: cst.Attribute | cst.SimpleString
     scope: Scope
     imports: list[ImportAssignment]
     lineno: int
     stored: bool
+
+    @property
+    def expression(self) -> cst.Attribute:
+        """The use as code (a string annotation parsed)."""
+        if isinstance(self.node, cst.SimpleString):
+            parsed = cst.parse_expression(str(self.node.evaluated_value))
+            return cst.ensure_type(parsed, cst.Attribute)
+        return self.node
 
 
 @dataclass
@@ -115,6 +127,21 @@ class SiteCollector(cst.CSTVisitor):
                 return False
         return True
 
+    def visit_SimpleString(self, node: cst.SimpleString) -> bool:
+        value = node.evaluated_value
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if not isinstance(value, str) or not _DOTTED.fullmatch(value) or scope is None:
+            return False
+        imports = _annotation_bindings(scope, node, value)
+        qualified = {q for ref in imports for q in ref.get_qualified_names_for(value)}
+        for dotted in imported_names(qualified, self.job.file):
+            rename = self.job.stage.rename(*split(dotted))
+            if rename is not None:
+                lineno = self.get_metadata(PositionProvider, node).start.line
+                self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, False))
+                break
+        return False
+
 
 def unresolved_uses(scopes: set[Scope], name: str) -> list[tuple[cst.CSTNode, Scope]]:
     """Accesses of `name` that no assignment in the file provides."""
@@ -135,6 +162,19 @@ def _assignment_of(
         if isinstance(assignment, ImportAssignment) and assignment.node is node:
             return assignment
     return None
+
+
+def _annotation_bindings(
+    scope: Scope, node: cst.SimpleString, value: str
+) -> list[ImportAssignment]:
+    """The imports a string annotation (`"w.X"`, `"a.b.m.X"`) reads through. LibCST reads only
+    strings in type positions as code (annotations, `cast`, `TypeVar` bounds): others have none."""
+    parts = value.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        for access in scope.accesses[".".join(parts[:cut])]:
+            if access.node is node:
+                return [ref for ref in access.referents if isinstance(ref, ImportAssignment)]
+    return []
 
 
 def _module_bindings(scope: Scope, base: cst.BaseExpression) -> list[ImportAssignment]:

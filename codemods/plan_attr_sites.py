@@ -8,8 +8,10 @@ lets a module import break an import cycle; the rewrite keeps it that way:
   - any other form (`import a.b.m as w`, `from a.b import m`) becomes
     `from new import mod` + `mod.New`, under another local name (`pkg_mod`, `mod_module`)
     when `mod` already means something else where it is needed.
-The new import goes next to the module import the site read through; the old one goes
-when nothing else uses it (`unused_imports`). Assigning to `m.X` is reported, not changed.
+A string annotation that is exactly such a use (`-> "m.X"`) becomes the same text, in its
+own quotes. The new import goes next to the module import the site read through; the old
+one goes when nothing else uses it (`unused_imports`). Assigning to `m.X` is reported, not
+changed.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import BaseAssignment
 
 from codemods._names import dotted_expr, split
+from codemods._strings import restring
 from codemods.import_placement import Need
 from codemods.import_sites import AttrSite
 from codemods.spec import Rename
@@ -37,12 +40,11 @@ def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
         return
     if stage.offers_after(rename.old_module, rename.new_name):
         if rename.new_name != rename.old_name:
-            attr = cst.Name(rename.new_name)
-            planner.plan.replace[site.node] = site.node.with_changes(attr=attr)
+            _replace(planner, site, site.expression.with_changes(attr=cst.Name(rename.new_name)))
         return
     uses = [(site.node, site.scope)]
     if file.module == rename.new_module:
-        planner.plan.replace[site.node] = cst.Name(rename.new_name)
+        _replace(planner, site, cst.Name(rename.new_name))
         if planner.shadow.conflict(rename, rename.new_name, site.scope.globals, uses):
             planner.block(site.lineno, rename.new_name)
         return
@@ -54,7 +56,7 @@ def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
         if planner.shadow.conflict(rename, top, binding.scope, uses, same=_binds_package(top)):
             planner.block(site.lineno, top)
             return
-        planner.plan.replace[site.node] = dotted_expr(f"{rename.new_module}.{rename.new_name}")
+        _replace(planner, site, dotted_expr(f"{rename.new_module}.{rename.new_name}"))
         same = _imports_module(rename.new_module)
         planner.needs.append(Need(rename, top, binding.scope, anchor, lineno, False, True, same))
         return
@@ -65,9 +67,16 @@ def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
     else:
         planner.block(site.lineno, last)
         return
-    planner.plan.replace[site.node] = cst.Attribute(cst.Name(local), cst.Name(rename.new_name))
+    _replace(planner, site, cst.Attribute(cst.Name(local), cst.Name(rename.new_name)))
     relative = isinstance(anchor, cst.ImportFrom) and bool(anchor.relative)
     planner.needs.append(Need(module_rename, local, binding.scope, anchor, lineno, relative))
+
+
+def _replace(planner: ImportPlanner, site: AttrSite, new: cst.BaseExpression) -> None:
+    """`new` in the site's place; a string annotation stays one, in the same quotes."""
+    if isinstance(site.node, cst.SimpleString):
+        new = restring(site.node, cst.Module([]).code_for_node(new))
+    planner.plan.replace[site.node] = new
 
 
 def _plain(binding: BaseAssignment) -> bool:

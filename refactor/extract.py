@@ -430,13 +430,19 @@ class _Collector(ast.NodeVisitor):
 
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
+        if not isinstance(value, str):
+            return
         if any(r.line == node.lineno and r.value == value for r in self.strings[-3:]):
             return  # already recorded as the target of a patch/import_module call
-        if isinstance(value, str) and 3 < len(value) < 300:
+        if 3 < len(value) < 300:
             if value.endswith(".py") and " " not in value:
                 self.strings.append(StringRef(node.lineno, "path", value.replace("\\", "/"), scope=self.scope))
             elif _DOTTED_STRING.match(value) and value.count(".") >= 2:
                 self.strings.append(StringRef(node.lineno, "dotted", value, scope=self.scope))
+        base, _, rest = value.partition(".")
+        if base in self._import_names and _DOTTED_STRING.fullmatch(value):
+            # a string annotation through an imported name, `-> "wsm.Manager"`, reads like `wsm.Manager`
+            self.attributes.append(AttributeRef(node.lineno, base, rest, self.scope))
 
 
 def _joined_path(node: ast.BinOp) -> str | None:

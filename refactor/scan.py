@@ -25,7 +25,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 10
+_SCHEMA = 11
 _PARALLEL_THRESHOLD = 64
 
 

@@ -162,6 +162,24 @@ def test_attribute_references_go_through_import_aliases():
     ]
 
 
+def test_strings_through_import_aliases_are_attribute_references():
+    """A string that is a dotted name read through an imported name (a string annotation) is an
+    attribute reference, in the scope where it is evaluated; other strings are not."""
+    found = facts("""
+        import pkg.core as core
+        from pkg import sub
+
+        def f(engine: "core.Engine") -> "sub.mod.Thing":
+            x: "core.Motor" = None
+            return "local.attr", "core.Engine is slow", "core.", "core"
+        """)
+    assert sorted((a.line, a.base, a.path, a.scope) for a in found.attributes) == [
+        (4, "core", "Engine", ""),
+        (4, "sub", "mod.Thing", ""),
+        (5, "core", "Motor", "f"),
+    ]
+
+
 STRINGS = [
     pytest.param('mock.patch("pkg.core.Engine")\n', StringRef(1, "patch", "pkg.core.Engine"), id="mock-patch"),
     pytest.param('patch(target="pkg.core.Engine")\n', StringRef(1, "patch", "pkg.core.Engine"),

@@ -8,6 +8,7 @@ The graph finds sites from `ast` facts. The count here reads the fixture's files
                                                            one site per imported name (`*` included)
 - `from <app.websocket_core | ..websocket_core> import <mod> [as x]`     one site (the module itself)
 - `<alias>.Name` through any of those module bindings     one site per (line, name)
+  (also written as a whole string, a string annotation `-> "<alias>.Name"`)
 - `patch.object(<alias>, "Name")`, `getattr(<module var>, "Name")`, `setattr(...)`   one site each
 - a string literal "app.websocket_core.<mod>[.Name]" (mock.patch, import_module, any dotted string)
 - a path to the module's file: "app/websocket_core/<mod>.py" or `root / "app" / ... / "<mod>.py"`
@@ -17,7 +18,7 @@ Both sides are compared as multisets of (path, line, name): the graph also recor
 imported name (not per statement) and identical uses on one line once, so the two agree exactly,
 including the sites inside the redundant modules themselves (`from .websocket_manager import ...` in
 canonical_imports.py counts for websocket_manager, in both). Where they do not, the test says which
-sites only one side found; the only expected difference is listed in KNOWN_MISSES with its reason.
+sites only one side found; an expected difference would be listed in KNOWN_MISSES with its reason.
 """
 
 from __future__ import annotations
@@ -38,15 +39,10 @@ from refactor.workspace import Workspace
 ROOT = FIXTURES / "websocket_app"
 PACKAGE = "app.websocket_core"
 
-# Sites the lexical count finds and the graph does not, each with why. A string annotation that
-# reads a name through a module alias (`-> "wsm.WebSocketManager"`) is a real reference: once the stage
-# removes `WebSocketManager` from websocket_manager, `typing.get_type_hints(AdminAPI.sandbox)` raises.
-# The graph has no site for it, so the stage neither rewrites it nor notices it afterwards.
-KNOWN_MISSES = {
-    f"{PACKAGE}.websocket_manager": Counter({("app/api/admin.py", 24, "WebSocketManager"): 1}),
-}
-
 Key = tuple[str, int, "str | None"]
+
+# Sites the lexical count finds and the graph does not, each with why (none at present).
+KNOWN_MISSES: dict[str, Counter[Key]] = {}
 
 
 @pytest.fixture(scope="module")
@@ -249,11 +245,11 @@ def test_graph_sites_match_an_independent_count(workspace, lexed, module):
     assert len(workspace.graph.sites_of_module(module)) == sum(counted.values()) - sum(known.values()) > 0
 
 
-@pytest.mark.xfail(strict=True, reason="string annotation through a module alias ('-> \"wsm.WebSocketManager\"') "
-                                       "is not a graph site (see KNOWN_MISSES)")
 def test_string_annotation_through_a_module_alias_is_a_site(workspace):
+    """`-> "wsm.WebSocketManager"` is a real reference: once the stage removes `WebSocketManager` from
+    websocket_manager, `typing.get_type_hints(AdminAPI.sandbox)` raises unless the stage rewrites it."""
     sites = workspace.graph.sites_of_name(f"{PACKAGE}.websocket_manager", "WebSocketManager")
-    assert ("app/api/admin.py", 24) in {(s.path, s.line) for s in sites}
+    assert ("app/api/admin.py", 24, "attribute") in {(s.path, s.line, s.kind) for s in sites}
 
 
 def test_the_planner_rewrites_every_site_of_a_removed_name(workspace):
@@ -293,6 +289,7 @@ def test_lexical_count_sees_every_form(lexed):
     expected = {
         (manager, "app/api/admin.py", 7, None),                            # import ... as wsm
         (manager, "app/api/admin.py", 26, "WebSocketManager"),             # wsm.WebSocketManager
+        (manager, "app/api/admin.py", 24, "WebSocketManager"),             # -> "wsm.WebSocketManager"
         (manager, "app/events/handlers.py", 22, "get_websocket_manager"),  # through a function-level alias
         (manager, "app/services/presence_service.py", 8, None),            # from ..websocket_core import <mod>
         (manager, "app/workers/heartbeat.py", 9, "get_websocket_manager"),    # from ..websocket_core.<mod>

@@ -610,6 +610,131 @@ MODULE_ATTRIBUTES = [
     ),
 ]
 
+# a string annotation that is exactly a use through a module binding is rewritten like the use
+STRING_ANNOTATIONS = [
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as legacy_mod
+
+            def f(s: "legacy_mod.AppSettings") -> 'legacy_mod.AppSettings':
+                x: "legacy_mod.AppSettings" = s
+                return x
+        """,
+            after="""
+            from app import settings
+
+            def f(s: "settings.Settings") -> 'settings.Settings':
+                x: "settings.Settings" = s
+                return x
+        """,
+        ),
+        id="module-alias-string-annotations-keep-their-quotes",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as lm
+
+            def make() -> "lm.AppSettings":
+                return lm.AppSettings(lm.parse_bool("1"))
+        """,
+            after="""
+            import app.legacy as lm
+            from app import settings
+
+            def make() -> "settings.Settings":
+                return settings.Settings(lm.parse_bool("1"))
+        """,
+        ),
+        id="module-alias-string-annotation-beside-code-use",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy
+
+            def f() -> "app.legacy.AppSettings": ...
+        """,
+            after="""
+            import app.settings
+
+            def f() -> "app.settings.Settings": ...
+        """,
+        ),
+        id="dotted-module-string-annotation",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import app.legacy as lm
+
+            def f() -> "lm.AppSettings": ...
+        """,
+            after="""
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from app import settings
+
+            def f() -> "settings.Settings": ...
+        """,
+        ),
+        id="string-annotation-through-type-checking-import",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from typing import Optional, cast
+            from app import legacy
+
+            def f(s: Optional["legacy.AppSettings"]) -> None:
+                cast("legacy.AppSettings", s)
+        """,
+            after="""
+            from typing import Optional, cast
+            from app import settings
+
+            def f(s: Optional["settings.Settings"]) -> None:
+                cast("settings.Settings", s)
+        """,
+        ),
+        id="string-inside-annotation-and-cast",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app import legacy
+
+            def f() -> "legacy.AppSettings": ...
+        """,
+            after="""
+            from app import legacy
+
+            def f() -> "legacy.Settings": ...
+        """,
+            spec=EditSpec(renames=(LEGACY,), public_after=(("app.legacy", ("Settings",)),)),
+        ),
+        id="string-annotation-module-still-binds-new-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as lm
+
+            def f(s: "lm.Other") -> "lm.AppSettings.Inner | None":
+                print("lm.AppSettings")
+                return {"kind": "lm.AppSettings", "doc": "see lm.AppSettings"}.get(s)
+        """,
+            after=None,
+        ),
+        id="strings-that-are-not-the-annotation-of-the-use-are-kept",
+    ),
+]
+
 OTHER = [
     pytest.param(
         Case(
@@ -835,7 +960,9 @@ MORE = [
 ]
 
 
-@pytest.mark.parametrize("case", FROM_IMPORTS + LAZY_AND_GUARDED + MODULE_ATTRIBUTES + OTHER + MORE)
+@pytest.mark.parametrize(
+    "case", FROM_IMPORTS + LAZY_AND_GUARDED + MODULE_ATTRIBUTES + STRING_ANNOTATIONS + OTHER + MORE
+)
 def test_import_sites(case: Case) -> None:
     check(case)
 
