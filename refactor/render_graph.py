@@ -18,6 +18,13 @@ def _edges(plan: StagePlan, graph: ImportGraph) -> tuple[dict[str, int], set[tup
     return stage_of, edges, canonical
 
 
+def _role(module: str, stage_of: dict[str, int], canonical: str) -> str | None:
+    """What a node is in the picture: "canonical", "stage N", or nothing (another module)."""
+    if module == canonical:
+        return "canonical"
+    return f"stage {stage_of[module]}" if module in stage_of else None
+
+
 def _node_id(module: str) -> str:
     return "m_" + module.replace(".", "_")
 
@@ -27,12 +34,8 @@ def mermaid(plan: StagePlan, graph: ImportGraph) -> str:
     lines = ["flowchart LR"]
     modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
     for module in modules:
-        if module == canonical:
-            label = f"{module}<br/>canonical"
-        elif module in stage_of:
-            label = f"{module}<br/>stage {stage_of[module]}"
-        else:
-            label = module
+        role = _role(module, stage_of, canonical)
+        label = f"{module}<br/>{role}" if role else module
         lines.append(f'    {_node_id(module)}["{label}"]')
     for importer, imported in sorted(edges):
         lines.append(f"    {_node_id(importer)} --> {_node_id(imported)}")
@@ -49,13 +52,11 @@ def dot(plan: StagePlan, graph: ImportGraph) -> str:
     lines = ["digraph family {", "    rankdir=LR;", '    node [shape=box, fontname="Helvetica"];']
     modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
     for module in modules:
-        if module == canonical:
-            attrs = f'label="{module}\\ncanonical", style=filled, fillcolor="#d4f7d4"'
-        elif module in stage_of:
-            attrs = f'label="{module}\\nstage {stage_of[module]}", style=filled, fillcolor="#fde2e2"'
-        else:
-            attrs = f'label="{module}"'
-        lines.append(f'    "{module}" [{attrs}];')
+        role = _role(module, stage_of, canonical)
+        colour = "#d4f7d4" if role == "canonical" else "#fde2e2"
+        fill = f', style=filled, fillcolor="{colour}"' if role else ""
+        label = f"{module}\\n{role}" if role else module
+        lines.append(f'    "{module}" [label="{label}"{fill}];')
     for importer, imported in sorted(edges):
         lines.append(f'    "{importer}" -> "{imported}";')
     lines.append("}")
