@@ -25,7 +25,7 @@ SKIP_DIRS = {
     ".eggs", ".hypothesis",
 }
 CACHE_DIR = ".refactor_cache"
-_SCHEMA = 11
+_SCHEMA = 12
 _PARALLEL_THRESHOLD = 64
 
 
@@ -142,6 +142,20 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ValueError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
+
+
+def _in_code(pattern: re.Pattern | None, data: bytes) -> bool:
+    """Whether `pattern` matches somewhere other than a comment (a reference can hide in a string, not in a
+    comment). A match after a `#` on its line, with no quote before that `#`, is a comment."""
+    if pattern is None:
+        return False
+    for match in pattern.finditer(data):
+        start = data.rfind(b"\n", 0, match.start()) + 1
+        before = data[start:match.start()]
+        hash_at = before.find(b"#")
+        if hash_at < 0 or b'"' in before[:hash_at] or b"'" in before[:hash_at]:
+            return True
+    return False
 
 
 def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
@@ -282,8 +296,8 @@ class Reader:
                     out.append(path)
                 continue
             data = self.data(path)
-            hit = bool(pattern is not None and pattern.search(data)) or bool(
-                firsts is not None and firsts.search(data) and seconds.search(data))  # pairs over-approximated
+            hit = _in_code(pattern, data) or (_in_code(firsts, data) and _in_code(seconds, data))
+            # (pairs are over-approximated: any first word and any second word; a parse decides)
             searched.add(digest)
             fresh = True
             if hit:

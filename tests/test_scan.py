@@ -265,3 +265,20 @@ def test_search_is_a_byte_prefilter(tmp_path):
     reader = Reader(tmp_path, discover(tmp_path), cache=False)
     assert reader.search(["Engine", "Motor"], ["a.py", "b.py", "c.py"]) == ["a.py", "c.py"]
     assert reader.search([], ["a.py"]) == []
+
+
+# -- the prefilter: a name only in a comment does not make a file worth parsing ---------------------------
+
+@pytest.mark.parametrize("source, found", [
+    pytest.param("# uses WebSocketManager for pushes\nx = 1\n", False, id="comment-only"),
+    pytest.param("x = 1  # see WebSocketManager\n", False, id="trailing-comment"),
+    pytest.param("from app.ws import WebSocketManager\n", True, id="import"),
+    pytest.param('patch("app.ws.WebSocketManager")\n', True, id="string-target"),
+    pytest.param('label = "# WebSocketManager"\n', True, id="hash-inside-a-string"),
+    pytest.param("# WebSocketManager\nmanager = WebSocketManager()\n", True, id="comment-then-code"),
+])
+def test_search_ignores_names_that_only_appear_in_comments(tmp_path, source, found):
+    (tmp_path / "m.py").write_text(source)
+    files = discover(tmp_path)
+    reader = Reader(tmp_path, files, cache=False)
+    assert reader.search(["WebSocketManager"], ["m.py"]) == (["m.py"] if found else [])
