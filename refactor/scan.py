@@ -180,6 +180,17 @@ def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileF
         return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
 
 
+def _light_batch(batch: list[tuple[str, str, str, bool]]) -> list[tuple]:
+    out = []
+    for root, path, module, is_package in batch:
+        try:
+            data = (Path(root) / path).read_bytes()
+        except OSError:
+            data = b""
+        out.append(light_facts(path, module, is_package, data).to_tuple())
+    return out
+
+
 def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[tuple]:
     return [extract_file(*item).to_tuple() for item in batch]
 
@@ -320,11 +331,25 @@ class Reader:
         missing = [p for p in paths if p not in out]
         if full:
             new = self._parse_all(missing)
+        elif len(missing) >= _PARALLEL_THRESHOLD * 16 and self.jobs > 1:
+            new = self._light_all(missing)
         else:
             new = {p: light_facts(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in missing}
         self.parsed += len(new) if full else 0
         self._cache.put_many({keys[p]: f for p, f in new.items()})
         out.update(new)
+        return out
+
+    def _light_all(self, paths: list[str]) -> dict[str, FileFacts]:
+        """Light facts in worker processes that read the files themselves (nothing big crosses processes)."""
+        items = [(str(self.root), p, self.files[p].module, self.files[p].is_package) for p in paths]
+        size = max(64, len(items) // (self.jobs * 4))
+        out: dict[str, FileFacts] = {}
+        with ProcessPoolExecutor(max_workers=self.jobs) as pool:
+            for result in pool.map(_light_batch, [items[i:i + size] for i in range(0, len(items), size)]):
+                for data in result:
+                    facts = FileFacts.from_tuple(data)
+                    out[facts.path] = facts
         return out
 
     def _parse_all(self, paths: list[str]) -> dict[str, FileFacts]:

@@ -282,3 +282,16 @@ def test_search_ignores_names_that_only_appear_in_comments(tmp_path, source, fou
     files = discover(tmp_path)
     reader = Reader(tmp_path, files, cache=False)
     assert reader.search(["WebSocketManager"], ["m.py"]) == (["m.py"] if found else [])
+
+
+def test_light_facts_in_worker_processes_equal_the_serial_ones(tmp_path):
+    for index in range(1100):   # above the threshold for the parallel path
+        (tmp_path / "pkg").mkdir(exist_ok=True)
+        (tmp_path / "pkg" / f"m{index}.py").write_text(f"import os\nfrom . import m{(index + 1) % 1100}\n")
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    files = discover(tmp_path)
+    paths = [f.path for f in files]
+    parallel = Reader(tmp_path, files, cache=False, jobs=2).facts(paths, full=False)
+    serial = Reader(tmp_path, files, cache=False, jobs=1).facts(paths, full=False)
+    assert parallel == serial
+    assert parallel["pkg/m5.py"].imported_modules == ("os", "pkg", "pkg.m6")
