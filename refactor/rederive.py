@@ -62,7 +62,8 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         if refs:
             problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
         if tests:
-            report = run_tests(runner.plan.test_command, tree / rel, repo_root=runner.plan.root)
+            report = run_tests(runner.plan.test_command, tree / rel, repo_root=runner.plan.root,
+                               source_roots=runner.plan.source_roots)
             facts.append(f"tests {report.summary()}")
             measured = (report.run, report.passed, report.failed, report.skipped)
             stated = (claimed.tests_run, claimed.tests_passed, claimed.tests_failed, claimed.tests_skipped)

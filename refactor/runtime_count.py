@@ -15,6 +15,7 @@ from pathlib import Path
 
 from refactor.errors import RefactorError
 from refactor.planfile import Plan
+from refactor.scan import import_roots
 
 _CHILD = r"""
 import fnmatch, importlib, inspect, json, pkgutil, sys, warnings, logging
@@ -68,9 +69,7 @@ class RuntimeCount:
 
 
 def count_runtime(plan: Plan, *, python: str | None = None, timeout: float = 300) -> RuntimeCount:
-    roots = [str(plan.root / r) for r in (plan.source_roots or ("."))]
-    if not plan.source_roots and (plan.root / "src").is_dir():
-        roots.append(str(plan.root / "src"))
+    roots = [str(plan.root / r) for r in import_roots(plan.root, plan.source_roots)]
     args = {"paths": roots, "packages": list(plan.packages), "family": list(plan.family),
             "exclude": list(plan.exclude)}
     command = [python or sys.executable, "-c", _CHILD, json.dumps(args)]

@@ -47,7 +47,7 @@ def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
     paths = _git_files(root)
     if paths is None:
         paths = _walk(root)
-    roots = _source_roots(root, source_roots)
+    roots = import_roots(root, source_roots)
     venvs: dict[str, bool] = {}  # directory -> holds pyvenv.cfg (a virtualenv under any name; git lists it)
     files = []
     for rel in sorted(set(paths)):
@@ -80,7 +80,8 @@ def module_name(rel: str, source_roots: list[str]) -> tuple[str, bool]:
     return ".".join(parts), is_package
 
 
-def _source_roots(root: Path, configured: Iterable[str]) -> list[str]:
+def import_roots(root: Path, configured: Iterable[str] = ()) -> list[str]:
+    """The folders imports start from: the plan's `source_roots`, else `.` plus `src` for a src layout."""
     configured = list(configured)
     if configured:
         return configured

@@ -273,6 +273,7 @@ class StageRunner:
         if is_pytest(command) and stage.tests and not self.options.strict:
             self.progress(f"stage {number}: running {len(stage.tests)} affected test file(s) first")
             quick = run_tests(command, root, only=list(stage.tests), timeout=self.options.test_timeout,
+                              source_roots=self.plan.source_roots,
                               repo_root=self.plan.root)
             early = compare(baseline, quick, removed)
             if early.new_failures:
@@ -280,7 +281,8 @@ class StageRunner:
                                                   reason="tests that passed on the base fail now",
                                                   details=early.new_failures, tests=quick, comparison=early)
         self.progress(f"stage {number}: running the full test command")
-        report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root)
+        report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
+                           source_roots=self.plan.source_roots)
         comparison = compare(baseline, report, removed)
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
@@ -302,7 +304,8 @@ class StageRunner:
             return stored
         self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
         with self.git.worktree(base, f"{self.plan.name}-baseline") as tree:
-            report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root)
+            report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
+                               source_roots=self.plan.source_roots)
         self.baselines.put(base, command, report)
         return report
 

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.errors import RefactorError
+from refactor.scan import import_roots
 
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
 
 
 @dataclass(frozen=True)
 class TestReport:
+    __test__ = False   # not a test class, whatever pytest thinks of the name
     command: tuple[str, ...]
     exit_code: int
     outcomes: tuple[tuple[str, str], ...]   # (test id, outcome), sorted
@@ -140,8 +142,12 @@ def check_command(command: tuple[str, ...], repo_root: Path) -> None:
 
 
 def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = None,
-              timeout: float | None = None, repo_root: Path | None = None) -> TestReport:
-    """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only)."""
+              timeout: float | None = None, repo_root: Path | None = None,
+              source_roots: tuple[str, ...] = ()) -> TestReport:
+    """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only).
+
+    `cwd`'s source roots go first on PYTHONPATH: a project installed in editable mode in its own virtual
+    environment would otherwise import the user's checkout, not the tree under test."""
     check_command(tuple(command), repo_root or cwd)
     command = resolve_command(tuple(command), repo_root or cwd)
     pytest = is_pytest(command)
@@ -151,7 +157,9 @@ def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = N
         if pytest:
             full += [f"--junitxml={junit}", "-p", "no:cacheprovider", "-o", "junit_family=xunit2"]
             full += list(only or ())
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        roots = [str((cwd / r).resolve()) for r in import_roots(cwd, source_roots)]
+        python_path = os.pathsep.join([*roots, *filter(None, [os.environ.get("PYTHONPATH")])])
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": python_path}
         start = time.monotonic()
         try:
             done = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,

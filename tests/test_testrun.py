@@ -1,0 +1,52 @@
+"""`refactor.testrun`: real pytest runs, outcomes read from JUnit XML, compared against the base."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from refactor.errors import RefactorError
+from refactor.testrun import TestReport, compare, run_tests
+
+PYTEST = (sys.executable, "-m", "pytest", "-q")
+
+
+def tree(root, value: int):
+    (root / "src" / "pkg").mkdir(parents=True)
+    (root / "src" / "pkg" / "__init__.py").write_text(f"VALUE = {value}\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_value.py").write_text("import pkg\n\ndef test_value():\n    assert pkg.VALUE == 2\n")
+    return root
+
+
+def test_the_tree_under_test_wins_over_an_installed_copy(tmp_path, monkeypatch):
+    original = tree(tmp_path / "checkout", 1)     # what an editable install in the project's venv points at
+    changed = tree(tmp_path / "worktree", 2)      # the stage's tree
+    monkeypatch.setenv("PYTHONPATH", str(original / "src"))
+    report = run_tests(PYTEST, changed)
+    assert report.from_junit and report.outcome_map() == {"tests.test_value::test_value": "passed"}
+
+
+def test_outcomes_come_from_junit_and_only_new_failures_count(tmp_path):
+    root = tmp_path / "repo"
+    (root / "tests").mkdir(parents=True)
+    (root / "tests" / "test_a.py").write_text(
+        "import pytest\n\ndef test_ok():\n    pass\n\ndef test_bad():\n    assert False\n\n"
+        "@pytest.mark.skip\ndef test_skipped():\n    pass\n")
+    report = run_tests(PYTEST, root)
+    assert (report.run, report.passed, report.failed, report.skipped) == (3, 1, 1, 1)
+    base = TestReport(PYTEST, 1, (("tests.test_a::test_bad", "failed"), ("tests.test_a::test_ok", "passed")), 0, "",
+                      True)
+    comparison = compare(base, report)
+    assert comparison.ok and comparison.still_failing == ("tests.test_a::test_bad",)
+
+
+def test_a_missing_test_program_is_one_clear_error(tmp_path):
+    with pytest.raises(RefactorError, match="test command not found: no-such-runner"):
+        run_tests(("no-such-runner", "-q"), tmp_path)
+
+
+def test_a_non_pytest_command_is_judged_by_its_exit_code(tmp_path):
+    report = run_tests((sys.executable, "-c", "raise SystemExit(3)"), tmp_path)
+    assert not report.from_junit and report.failed == 1 and report.exit_code == 3
