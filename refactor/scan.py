@@ -196,6 +196,29 @@ def _extract_batch(batch: list[tuple[str, str, bool, bytes]]) -> list[tuple]:
     return [extract_file(*item).to_tuple() for item in batch]
 
 
+def cache_folder(root: Path) -> Path:
+    """Where the facts cache lives: inside a git repository, under its git directory (never among the
+    user's files; shared by every worktree); elsewhere `<root>/.refactor_cache` (self-ignoring)."""
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git / "refactor" / "cache"
+        if dot_git.is_file():   # a worktree: `.git` names its git dir, whose `commondir` names the shared one
+            try:
+                text = dot_git.read_text(encoding="utf-8").strip()
+            except OSError:
+                break
+            if not text.startswith("gitdir:"):
+                break
+            git_dir = (folder / text[len("gitdir:"):].strip()).resolve()
+            common = git_dir / "commondir"
+            if common.is_file():
+                git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+            return git_dir / "refactor" / "cache"
+    return root / CACHE_DIR
+
+
 class FactCache:
     """Per-file facts in SQLite, keyed by content hash, path and tool version. Safe to delete."""
 
@@ -204,7 +227,7 @@ class FactCache:
         if folder is None:
             return
         try:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
@@ -272,7 +295,7 @@ class Reader:
         self.files = {f.path: f for f in files}
         self._data: dict[str, bytes] = {}
         self._digest: dict[str, str] = {}
-        self._cache = FactCache((cache_dir or root / CACHE_DIR) if cache else None)
+        self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
         self.jobs = jobs or os.cpu_count() or 1
         self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
 

@@ -14,7 +14,7 @@ from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
-from refactor.scan import CACHE_DIR
+from refactor.scan import cache_folder
 
 
 @dataclass
@@ -36,9 +36,9 @@ class Workspace:
     @classmethod
     def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
                  extra_needles: frozenset[str] = frozenset()) -> Workspace:
-        """Scan `root` (default: the plan's root); the facts cache stays in the plan root's folder."""
+        """Scan `root` (default: the plan's root); the facts cache is the plan root's (shared with worktrees)."""
         project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache,
-                               cache_dir=plan.root / CACHE_DIR)
+                               cache_dir=cache_folder(plan.root))
         return cls(plan, project, extra_needles=extra_needles)
 
     @property

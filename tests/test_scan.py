@@ -295,3 +295,22 @@ def test_light_facts_in_worker_processes_equal_the_serial_ones(tmp_path):
     serial = Reader(tmp_path, files, cache=False, jobs=1).facts(paths, full=False)
     assert parallel == serial
     assert parallel["pkg/m5.py"].imported_modules == ("os", "pkg", "pkg.m6")
+
+
+def test_the_cache_lives_in_the_git_directory_of_a_repository_and_its_worktrees(tmp_path):
+    import subprocess
+
+    from refactor.scan import cache_folder
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    (repo / "pkg" / "__init__.py").write_text("")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q",
+                    "--allow-empty", "-m", "init"], check=True)
+    assert cache_folder(repo / "pkg") == (repo / ".git" / "refactor" / "cache").resolve()
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "-q", "--detach", str(tmp_path / "wt")], check=True)
+    assert cache_folder(tmp_path / "wt") == (repo / ".git" / "refactor" / "cache").resolve()
+    assert cache_folder(tmp_path / "plain") == (tmp_path / "plain" / CACHE_DIR).resolve()
+    files = discover(repo)
+    Reader(repo, files).facts([f.path for f in files], full=True)
+    assert (repo / ".git" / "refactor" / "cache").is_dir() and not (repo / CACHE_DIR).exists()
