@@ -30,6 +30,7 @@ from codemods.import_rewrite import rewrite_imports
 from codemods.module_removal import has_substance
 from codemods.package_exports import GoneImportReporter
 from codemods.parametrize_dedupe import ParametrizeDeduper
+from codemods.redundant_operands import RedundantOperandCollapser
 from codemods.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.star_imports import GoneStarReplacer
 from codemods.string_targets import StringTargetRewriter
@@ -169,6 +170,8 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             tree = _visit(tree, DynamicImportRewriter(job))
         if gone_named and "*" in text:
             tree = _visit(tree, GoneStarReplacer(job))
+        if (" or " in text or " and " in text) and tree.code != done.original.code:
+            tree = tree.visit(RedundantOperandCollapser(job))
         if gone_named or tree.code != done.original.code:
             tree = remove_unused_imports(done.original, tree, job)
         if gone_named:
