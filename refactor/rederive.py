@@ -29,7 +29,7 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
     tip = runner.git.branch_tip(branch)
     if tip is None:
         return None
-    commit = runner._tool_commit(tip, number)
+    commit = runner.tool_commit(tip, number)
     if commit is None:
         return BranchCheck(number, branch, None, (f"{branch} has no commit made by the tool for stage {number}",), ())
     claimed = evidence_format.parse(commit.trailers)

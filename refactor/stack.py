@@ -70,7 +70,7 @@ def stack_state(runner: StageRunner) -> list[StageState]:
                                      command=f"refactor apply {plan_path} --stage {number}"))
             expected_parent, earlier_stale = None, True
             continue
-        tool = runner._tool_commit(tip, number)
+        tool = runner.tool_commit(tip, number)
         if tool is None:
             states.append(StageState(number, branch, "no tool commit", ("the branch holds no commit made by the "
                                      "tool for this stage",), tip=tip, last_run=last,
@@ -155,7 +155,7 @@ class Restacker:
                 steps.append(RestackStep(state.number, state.branch, "failed", "the branch has no tool commit: "
                                          "restack cannot tell the tool's change from people's"))
                 return steps
-            outcome = runner._make(state.number, planned, base, parent, parent_branch, state.branch)
+            outcome = runner.build(state.number, planned, base, parent, parent_branch, state.branch)
             runner.record(outcome)
             if outcome.status != "committed":
                 steps.append(RestackStep(state.number, state.branch, "failed", outcome.reason, outcome=outcome))

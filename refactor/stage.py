@@ -80,7 +80,7 @@ class StageRunner:
         head = self.git.head()
         first = self.git.branch_tip(self.plan.branch(1))
         if first is not None:
-            recorded = self._tool_commit(first, 1)
+            recorded = self.tool_commit(first, 1)
             if recorded is not None:
                 return recorded.trailers["Refactor-Base"]
         dirty = self.git.dirty()
@@ -90,7 +90,7 @@ class StageRunner:
                                   f"commits, so commit or stash them first (or pass --base REF)")
         return head
 
-    def _tool_commit(self, tip: str, number: int):
+    def tool_commit(self, tip: str, number: int):
         """The tool's commit for stage `number` on a branch whose tip is `tip` (reviewer commits may follow)."""
         sha = tip
         for _ in range(200):
@@ -138,7 +138,7 @@ class StageRunner:
             if done is not None:
                 return done
             expect = self._replaceable(branch, existing, parent, number)
-        outcome = self._make(number, planned, base, parent, parent_branch, branch)
+        outcome = self.build(number, planned, base, parent, parent_branch, branch)
         self.record(outcome)
         if outcome.status == "committed":
             if expect is not None:
@@ -178,7 +178,7 @@ class StageRunner:
 
     def branch_commits(self, number: int, tip: str, parent: str) -> list:
         """The commits that belong to stage `number`'s branch: from its tool commit's parent to the tip."""
-        tool = self._tool_commit(tip, number)
+        tool = self.tool_commit(tip, number)
         start = tool.trailers.get("Refactor-Parent") if tool is not None else None
         if start is None or self.git.resolve(start) is None:
             start = parent
@@ -195,7 +195,7 @@ class StageRunner:
                                   f"never discards them: use `refactor restack {self.plan.path}`")
         return tip
 
-    def _make(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str
+    def build(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str
               ) -> StageOutcome:
         """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
         wanted = set(planned.stage(number).modules)
