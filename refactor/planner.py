@@ -6,8 +6,8 @@ Rules:
 - a module goes before every redundant module it depends on; among modules that are free to go,
   the smallest blast radius first, then by name, so the order is deterministic;
 - every site anywhere that refers to a removed definition or module is rewritten in the stage that
-  removes it; what cannot be rewritten is reported; a member without a replacement that is still
-  used blocks its stage until the plan decides.
+  removes it; what cannot be rewritten is reported; a member without a replacement (neither an alias
+  of the canonical nor mapped) blocks its stage until the plan decides, used here or not.
 """
 
 from __future__ import annotations
@@ -274,10 +274,12 @@ class _Planner:
             if info is not None and definition.module not in delete_modules:
                 own = list(info.uses_besides(definition.name, definition.line, definition.end_line))
                 users += [Site(info.path, line, "use", definition.module, definition.name) for line in own]
-            if users:
-                where = ", ".join(str(u) for u in users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
-                out.append(f"{definition.ref} ({definition.kind}: {definition.detail}) needs a decision: used at "
-                           f"{where}; add [map] \"{definition.ref}\" = \"module:Name\" or list it in plan.keep")
+            # blocked whether or not this repository uses it: code elsewhere (a library's users) may
+            where = ("used at " + ", ".join(str(u) for u in users[:5])
+                     + (f" and {len(users) - 5} more" if len(users) > 5 else "")) if users \
+                else "not referenced in this repository (code elsewhere may use it)"
+            out.append(f"{definition.ref} ({definition.kind}: {definition.detail}) needs a decision: {where}; "
+                       f"add [map] \"{definition.ref}\" = \"module:Name\" or list it in plan.keep")
         return out
 
     def _exports_after(self, sites: list[Site], renames: set[Rename], deleted: dict[str, set[str]]):

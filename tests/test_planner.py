@@ -249,13 +249,16 @@ def test_a_member_without_replacement_used_in_its_own_kept_module_blocks_too():
     assert "pkg/legacy.py:10" in reason and "pkg/legacy.py:3" not in reason
 
 
-def test_an_unused_member_without_replacement_does_not_block():
+def test_an_unused_member_without_replacement_still_blocks():
+    # nothing here uses it, but code elsewhere (a library's users) may: never deleted without a decision
     legacy = member("pkg.legacy", "LegacyEngine", kind="class", status="needs decision", replacement=None)
     other = member("pkg.legacy", "OldEngine", line=9)
     result = plan([legacy, other], [site("pkg/user.py", 7, "pkg.legacy", "OldEngine")],
                   [emptied("pkg.legacy", "LegacyEngine", "OldEngine")])
     (stage,) = result.stages
-    assert stage.blocked == ()
+    (reason,) = stage.blocked
+    assert reason.startswith("pkg.legacy:LegacyEngine (class") and "not referenced in this repository" in reason
+    assert "[map]" in reason and "plan.keep" in reason
     assert stage.definitions == (legacy, other)
     assert edit_rows(stage) == [("pkg/user.py", 7, "pkg.core:Engine")]
 
