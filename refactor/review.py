@@ -26,7 +26,7 @@ def describe(stage: Stage, evidence: Evidence, *, plan_path: str, branch: str, p
             lines.append(f"- `{module}` keeps its other content; its family definitions are removed.")
     lines += ["", "| definition | kind | what it was | replaced by |", "|---|---|---|---|"]
     for d in stage.definitions:
-        lines.append(f"| `{d.ref}` | {d.kind} | {d.detail} | `{d.replacement or 'nothing (unreferenced)'}` |")
+        lines.append(f"| `{d.ref}` | {d.kind} | {d.detail} | `{d.replacement or '(none)'}` |")
     lines += ["", f"## Sites rewritten: {len(stage.edits)}", "", "| kind | count |", "|---|---|"]
     lines += [f"| {kind} | {count} |" for kind, count in stage.sites_by_kind.items()]
     lines += ["", "<details><summary>every site</summary>", ""]

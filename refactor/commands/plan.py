@@ -110,7 +110,7 @@ def stage_detail(stage: Stage) -> Group:
         parts.append(Text(f"goes before: {', '.join(stage.depends_on)}"))
     parts.append(Text("definitions removed:", style="bold"))
     for d in stage.definitions:
-        parts.append(Text(f"  {d.path}:{d.line}  {d.name} ({d.kind}) -> {d.replacement or 'deleted, unreferenced'}"))
+        parts.append(Text(f"  {d.path}:{d.line}  {d.name} ({d.kind}) -> {d.replacement or 'no replacement: needs a decision'}"))
     for module in stage.delete_modules:
         parts.append(Text(f"  module {module} deleted: nothing of substance left"))
     parts.append(Text(f"sites rewritten ({len(stage.edits)}): {_kinds(stage)}", style="bold"))
