@@ -4,7 +4,8 @@
 a removed module switches to the module the renames point at, and the attribute reads
 `v.X` / `getattr(v, "X")` are renamed, when every read name is renamed into one module.
 A module that stays but loses a read name gets the read renamed when it still binds the
-new name at runtime (`exports_after`, as for patch targets: the lookup happens at runtime). Anything else (other names read, the module object passed on, `getattr` with a
+new name at runtime (`exports_after`, as for patch targets: the lookup happens at runtime); when it
+does not, and every read is a renamed name moving to one module, the import switches to that module. Anything else (other names read, the module object passed on, `getattr` with a
 computed name, a removed module imported for its side effects) is reported.
 """
 
@@ -69,9 +70,16 @@ class DynamicImportRewriter(cst.CSTTransformer):
                 self.job.report(self._line(call), f"imports removed module {module} by name")
             return
         renames = {name: stage.rename(module, name) for _, name in reads}
-        if module in stage.gone:
+        targets = {r.new_module for r in renames.values() if r is not None}
+        stays_without = module not in stage.gone and any(
+            r is not None and not stage.binds_after(module, r.new_name) for r in renames.values())
+        if stays_without and renames and None not in renames.values() and len(targets) == 1:
+            # every read is a renamed name moving to one module: read them there (the old module stays,
+            # but no longer binds them)
+            module = targets.pop()
+            self.replace[string] = restring(string, module)
+        elif module in stage.gone:
             missing = sorted(name for name, rename in renames.items() if rename is None)
-            targets = {r.new_module for r in renames.values() if r is not None}
             if missing or len(targets) != 1:
                 detail = (
                     f"reads {', '.join(missing)}" if missing else "names move to several modules"
@@ -86,7 +94,8 @@ class DynamicImportRewriter(cst.CSTTransformer):
             if rename is None or rename.new_name == name:
                 continue
             # a read by name happens at runtime: like a patch target, it follows runtime bindings
-            if module not in stage.gone and not stage.binds_after(module, rename.new_name):
+            if module not in stage.gone and module != rename.new_module \
+                    and not stage.binds_after(module, rename.new_name):
                 self.job.report(self._line(node), f"{module}.{name} moves to {rename.new_module}")
                 continue
             if isinstance(node, cst.Attribute):

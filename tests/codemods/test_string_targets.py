@@ -269,3 +269,23 @@ def test_path_of_removed_file_is_reported() -> None:
     assert [str(f) for f in result.findings] == [
         "app/consumer.py:3: reads removed file by path: app.legacy"
     ]
+
+
+def test_import_module_of_a_module_that_stays_switches_when_every_read_moves():
+    from codemods.engine import apply_edits
+    from codemods.spec import EditSpec, FileContext, Rename
+    spec = EditSpec(renames=(Rename("app.interfaces", "ManagerInterface", "app.core", "Manager"),),
+                    delete_definitions=(("app.interfaces", ("ManagerInterface",)),),
+                    exports_after=(("app.interfaces", ("ConnectionInfo",)),))
+    source = ('import importlib\n\n\ndef check(obj):\n'
+              '    module = importlib.import_module("app.interfaces")\n'
+              '    cls = getattr(module, "ManagerInterface")\n    return isinstance(obj, cls)\n')
+    result = apply_edits({FileContext("app/use.py", "app.use", False): source}, spec)["app/use.py"]
+    assert result.findings == ()
+    assert result.new_text == source.replace('"app.interfaces"', '"app.core"').replace(
+        '"ManagerInterface"', '"Manager"')
+    # a module that is also read for something that stays cannot switch: reported
+    mixed = source.replace("    return isinstance(obj, cls)\n",
+                           '    info = getattr(module, "ConnectionInfo")\n    return isinstance(obj, cls), info\n')
+    result = apply_edits({FileContext("app/use.py", "app.use", False): mixed}, spec)["app/use.py"]
+    assert [f.reason for f in result.findings] == ["app.interfaces.ManagerInterface moves to app.core"]
