@@ -10,11 +10,13 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from git.exc import GitCommandError
 from rich.console import Console
 from rich.markup import escape
 
-from refactor import __version__
+from refactor import __version__, exitcodes
 from refactor.errors import RefactorError
+from refactor.gitops import git_error_line
 
 # command -> (module under refactor.commands, one-line help)
 COMMANDS = {
@@ -169,6 +171,12 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except KeyboardInterrupt:
         console.print("[bold red]interrupted[/]")
         return 130
+    except GitCommandError as exc:   # a git failure no command anticipated: still one line, never a traceback
+        if args.debug:
+            raise
+        console.print(f"[bold red]error:[/] git {' '.join(map(str, exc.command[1:3]))} failed: "
+                      f"{escape(git_error_line(exc))}", highlight=False, soft_wrap=True)
+        return exitcodes.BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,7 +51,10 @@ class Git:
         if self.repo.bare:
             raise RepositoryError(f"{path}: a bare repository has no work tree to refactor")
         self.toplevel = Path(self.repo.working_tree_dir).resolve()
-        self.git_dir = Path(self.repo.git.rev_parse("--git-common-dir"))
+        try:
+            self.git_dir = Path(self.repo.git.rev_parse("--git-common-dir"))
+        except GitCommandError as exc:
+            raise RepositoryError(f"{self.toplevel}: git refuses this repository: {git_error_line(exc)}") from None
         if not self.git_dir.is_absolute():
             self.git_dir = (self.toplevel / self.git_dir).resolve()
         self.state_dir = self.git_dir / "refactor"
@@ -221,6 +224,12 @@ class Git:
             return self.repo.active_branch.name
         except TypeError:
             return None
+
+
+def git_error_line(exc: GitCommandError) -> str:
+    """The one line of a git failure worth showing (git's own message, its advice folded in)."""
+    text = " ".join(str(exc.stderr or exc.stdout or exc).replace("stderr:", " ").split())
+    return text.strip(" '\"") or str(exc)
 
 
 def _alive(pid: int) -> bool:

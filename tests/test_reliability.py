@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -211,3 +212,14 @@ def test_no_shell_anywhere():
     offenders = [f"{p}:{n}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
                  if re.search(r"shell\s*=\s*True|os\.system\(|os\.popen\(", line)]
     assert offenders == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give files away")
+def test_a_repository_git_distrusts_is_one_line_not_a_traceback(tmp_path):
+    repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    subprocess.run(["chown", "-R", "1234:1234", str(repo)], check=True)
+    code, out = run_cli(["apply", str(plan), "--stage", "1"], width=400)
+    assert code == 2
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and "git refuses this repository" in lines[0] and "safe.directory" in lines[0]
+    assert "Traceback" not in out
