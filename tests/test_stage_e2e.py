@@ -213,9 +213,11 @@ def test_ctrl_c_during_a_stage_leaves_no_branch_and_no_worktree(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "refactor", "apply", str(plan), "--stage", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(worktrees(repo)) < 2:
+    while time.monotonic() < deadline and len(worktrees(repo)) < 2 and process.poll() is None:
         time.sleep(0.1)
-    assert len(worktrees(repo)) >= 2, "the stage never started"
+    if len(worktrees(repo)) < 2:
+        process.kill()
+        pytest.fail(f"the stage never started: {process.communicate()[0][-2000:]}")
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
