@@ -20,6 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from refactor.scan import cache_folder
+
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
 
@@ -106,7 +108,7 @@ def run(repo: Path, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure
     plan = repo / "plan.toml"
     package = top_package(repo)
     refactor = [PYTHON, "-m", "refactor"]
-    cache = repo / ".refactor_cache"
+    cache = cache_folder(repo)
     results = []
     results.append(measure("floor: read every file", [PYTHON, "-c", FLOOR_READ, str(repo)], repo))
     results.append(measure("floor: ast.parse every file (1 core)", [PYTHON, "-c", FLOOR_AST, str(repo)], repo))

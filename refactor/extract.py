@@ -7,7 +7,11 @@ lowered to equivalent older syntax with the same line numbers (`refactor.lowerin
 from __future__ import annotations
 
 import ast
+import bisect
+import functools
+import itertools
 import re
+from collections.abc import Iterator
 
 from refactor.facts import (
     MODULE_SCOPE,
@@ -25,6 +29,9 @@ from refactor.facts import (
 _IMPORT_LINE = re.compile(
     rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[^#\n]*)|import[ \t]+([^#\n]+))", re.M
 )
+_RELATIVE = re.compile(rb"[ \t]*from[ \t]+\.")
+_NEWLINE = re.compile(r"\r\n?|\n")
+_LINE_FEED = re.compile(r"\n")
 _DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _PATCH_FUNCS = ("patch", "setattr")
 # words that make a line worth an expression walk (besides `<imported name>.`)
@@ -51,24 +58,53 @@ def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
 
 def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
     """Only the modules a file imports, found by a line scan (over-approximates; never parses)."""
-    found: set[str] = set()
-    for match in _IMPORT_LINE.finditer(data):
-        source, names, plain = match.groups()
-        if plain is not None:
-            for part in plain.decode("utf-8", "replace").split(","):
-                token = part.strip().split(" ")[0].strip("()\\ ")
-                if token:
-                    found.add(token)
-        else:
-            base = absolute_module(source.decode("utf-8", "replace"), module, is_package)
-            if base:
-                found.add(base)
-                for name in names.decode("utf-8", "replace").strip("()\\ ").split(","):
-                    name = name.strip().split(" ")[0].strip("()\\ ")
-                    if name and name != "*" and name.isidentifier():
-                        found.add(f"{base}.{name}")
     return FileFacts(path=path, module=module, is_package=is_package, full=False,
-                     imported_modules=tuple(sorted(found)))
+                     imported_modules=imported_modules(module, is_package, data))
+
+
+def imported_modules(module: str, is_package: bool, data: bytes) -> tuple[str, ...]:
+    """The modules (and `module.name`s) a file's import lines name, sorted."""
+    found: set[str] = set()
+    package = module if is_package else module.rpartition(".")[0]
+    for line in _import_lines(data):
+        # the same line recurs across files; only a relative one depends on where it is
+        found.update(_line_imports(line, package if _RELATIVE.match(line) else None))
+    return tuple(sorted(found))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _line_imports(line: bytes, package: str | None) -> tuple[str, ...]:
+    source, names, plain = _IMPORT_LINE.match(line).groups()
+    found = []
+    if plain is not None:
+        for part in plain.decode("utf-8", "replace").split(","):
+            token = part.strip().split(" ")[0].strip("()\\ ")
+            if token:
+                found.append(token)
+        return tuple(found)
+    base = absolute_module(source.decode("utf-8", "replace"), package or "", True)
+    if base:
+        found.append(base)
+        for name in names.decode("utf-8", "replace").strip("()\\ ").split(","):
+            name = name.strip().split(" ")[0].strip("()\\ ")
+            if name and name != "*" and name.isidentifier():
+                found.append(f"{base}.{name}")
+    return tuple(found)
+
+
+def _import_lines(data: bytes) -> Iterator[bytes]:
+    """The text of each `_IMPORT_LINE` match, trying only lines that contain `import` (a byte search finds
+    them far faster than a multi-line pattern tried at every line start; a match never spans lines)."""
+    tried = -1
+    position = data.find(b"import")
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        if start != tried:
+            tried = start
+            match = _IMPORT_LINE.match(data, start)
+            if match is not None:
+                yield match.group()
+        position = data.find(b"import", position + 6)
 
 
 def absolute_module(written: str, module: str, is_package: bool) -> str:
@@ -166,10 +202,12 @@ class _Collector(ast.NodeVisitor):
         names = "|".join(re.escape(n) for n in sorted(self._import_names, key=len, reverse=True))
         parts = [_EXPRESSION_WORDS] + ([rf"\b(?:{names})\s*\."] if names else [])
         pattern = re.compile("|".join(parts))
-        total, self._hits = 0, [0]
-        for line in text.splitlines():
-            total += 1 if pattern.search(line) else 0
-            self._hits.append(total)
+        # line starts as ast numbers lines (\n, \r\n or \r end one; a form feed does not)
+        starts = [0, *(m.end() for m in (_NEWLINE if "\r" in text else _LINE_FEED).finditer(text))]
+        marked = [0] * (len(starts) + 1)
+        for match in pattern.finditer(text):
+            marked[bisect.bisect_right(starts, match.start())] = 1
+        self._hits = list(itertools.accumulate(marked))   # _hits[n]: lines up to n that hold a match
 
     def _interesting(self, node: ast.AST) -> bool:
         first = getattr(node, "lineno", None)

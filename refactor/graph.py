@@ -57,6 +57,7 @@ class ImportGraph:
         for site in self.sites:
             self._by_module[site.module].append(site)
         self._reverse: dict[str, set[str]] | None = None
+        self._test_modules: dict[str, str] | None = None   # module -> path, for test files
 
     # -- who refers to what ----------------------------------------------------------------------
     def sites_of_module(self, module: str) -> list[Site]:
@@ -93,17 +94,20 @@ class ImportGraph:
             for importer, imported in self.edges.items():
                 for target in imported:
                     reverse[target].add(importer)
-                    # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too
-                    parts = target.split(".")
-                    for i in range(1, len(parts)):
-                        reverse[".".join(parts[:i])].add(importer)
+            for target, importers in list(reverse.items()):
+                # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too
+                parts = target.split(".")
+                for i in range(1, len(parts)):
+                    reverse[".".join(parts[:i])] |= importers
             self._reverse = reverse
         return self._reverse
 
     def tests_affected(self, modules: Iterable[str], paths: Iterable[str] = ()) -> list[str]:
         modules = set(modules)
+        if self._test_modules is None:
+            self._test_modules = {m: p for m, p in self.path_of.items() if is_test_file(p)}
         importers = self.transitive_importers(modules) | modules
-        found = {self.path_of[m] for m in importers if m in self.path_of and is_test_file(self.path_of[m])}
+        found = {self._test_modules[m] for m in importers & self._test_modules.keys()}
         found |= {p for p in paths if is_test_file(p)}
         return sorted(found)
 
@@ -111,15 +115,28 @@ class ImportGraph:
 def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
     """Sites from the full facts of `paths`, edges from every file's (light or full) facts."""
     full = project.parse(list(paths))
+    project.parse(_looked_through(project, full.values()))   # in one parallel batch, not one by one below
     sites: list[Site] = []
     for facts in full.values():
         if not facts.error:
             sites.extend(_SiteFinder(project, facts).sites())
     everything = project.light()
-    edges = {f.module: {m for m in f.imported_modules if project.module_exists(m)} for f in everything.values()}
+    known = project.by_module.keys() | project.packages
+    edges = {f.module: known.intersection(f.imported_modules) for f in everything.values()}
     module_of = {p: f.module for p, f in everything.items()}
     path_of = {f.module: p for p, f in everything.items()}
     return ImportGraph(sites, edges, module_of, path_of)
+
+
+def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
+    """Packages whose bindings finding the sites of `parsed` will consult: those imported from where the name
+    imported is also a submodule (`from pkg import sub`: a binding in `pkg` would shadow it)."""
+    wanted = set()
+    for facts in parsed:
+        for imp in facts.imports:
+            if imp.module and imp.name and project.module_exists(f"{imp.module}.{imp.name}"):
+                wanted.add(imp.module)
+    return sorted(project.by_module[m].path for m in wanted if m in project.by_module)
 
 
 class _SiteFinder:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
-from refactor.scan import Reader, SourceFile, discover
+from refactor.reader import Reader
+from refactor.scan import SourceFile, discover
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,10 @@ class Project:
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
-             jobs: int | None = None, cache_dir: Path | None = None) -> Project:
+             jobs: int | None = None, cache_dir: Path | None = None, remember_stats: bool = True) -> Project:
         files = discover(root, source_roots)
-        return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir))
+        return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir,
+                                       remember_stats=remember_stats))
 
     # -- facts ------------------------------------------------------------------------------------
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:

@@ -37,8 +37,9 @@ class Workspace:
     def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
                  extra_needles: frozenset[str] = frozenset()) -> Workspace:
         """Scan `root` (default: the plan's root); the facts cache is the plan root's (shared with worktrees)."""
+        own_tree = root is None or Path(root).resolve() == Path(plan.root).resolve()
         project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache,
-                               cache_dir=cache_folder(plan.root))
+                               cache_dir=cache_folder(plan.root), remember_stats=own_tree)
         return cls(plan, project, extra_needles=extra_needles)
 
     @property

@@ -8,7 +8,8 @@ import sys
 import pytest
 from helpers import git, git_init, write_tree
 
-from refactor.scan import CACHE_DIR, Reader, SourceFile, decode, discover, extract_file, module_name
+from refactor.reader import Reader
+from refactor.scan import CACHE_DIR, SourceFile, decode, discover, extract_file, module_name
 
 PROJECT = {
     "pkg/__init__.py": "",

@@ -1,0 +1,278 @@
+"""Read a project's files and answer searches and fact requests cheapest first: in parallel, cached by
+content hash, and without reading a file whose `stat` says it has not changed since the last run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from refactor.extract import light_facts
+from refactor.factcache import FactCache, Snapshot
+from refactor.facts import FileFacts
+from refactor.needles import Query
+from refactor.scan import SourceFile, cache_folder, extract_file, grep_files
+
+_PARALLEL_THRESHOLD = 64     # fewer files than this are parsed here rather than in worker processes
+_SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
+_SAVE_AFTER = 64             # snapshot changes worth a write now (fewer wait for the reader to go away)
+_RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
+
+
+class Reader:
+    """Reads a set of files and answers fact requests. `remember_stats` keeps a snapshot of every file's
+    stat, content hash and imports for the next run (off for throwaway trees such as stage worktrees)."""
+
+    def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None,
+                 cache_dir: Path | None = None, remember_stats: bool = True) -> None:
+        self.root = root
+        self.files = {f.path: f for f in files}
+        self._data: dict[str, bytes] = {}
+        self._digest: dict[str, str] = {}
+        self._imports: dict[str, tuple[str, ...]] = {}   # path -> imported modules (light facts)
+        self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
+        self._root_key = str(root.resolve())
+        self._snapshot: Snapshot = self._cache.get_snapshot(self._root_key) if cache and remember_stats else {}
+        self._remember = cache and remember_stats
+        self._unsaved = [0]   # snapshot entries changed since the last save (a list: shared with the finalizer)
+        if self._remember:    # what a run learnt one file at a time is kept when the reader goes away
+            weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
+                             set(self.files))
+        self.jobs = jobs or os.cpu_count() or 1
+        self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
+        self.read = 0    # files read in this run
+
+    # -- bytes and content hashes -------------------------------------------------------------------
+    def data(self, path: str) -> bytes:
+        if path not in self._data:
+            self._data[path] = self._read(path)
+            self._digest.setdefault(path, _digest(self._data[path]))
+        return self._data[path]
+
+    def _read(self, path: str) -> bytes:
+        self.read += 1
+        try:
+            return (self.root / path).read_bytes()
+        except OSError:
+            return b""
+
+    def digest(self, path: str) -> str:
+        if path not in self._digest:
+            self._hash([path])
+        return self._digest[path]
+
+    def _hash(self, paths: list[str], query: Query | None = None) -> dict[str, tuple[str, bool]]:
+        """Content hashes for `paths`: from the snapshot where the file's stat is unchanged, else by reading
+        it (in worker processes when there are many, which also take its imports and answer `query`):
+        {path: (content hash, matches `query`)} for the files read."""
+        unknown = []
+        for path in paths:
+            if path in self._digest:
+                continue
+            known = self._snapshot.get(path)
+            if known is not None and known[0] is not None and known[0] == _stat_key(self.root / path):
+                self._digest[path] = known[1]
+                if known[2] is not None:
+                    self._imports[path] = known[2]
+            else:
+                unknown.append(path)
+        if not unknown:
+            return {}
+        items = [(p, self.files[p].module, self.files[p].is_package) for p in unknown]
+        if len(items) >= _SURVEY_THRESHOLD and self.jobs > 1:
+            results = [row for rows in _in_workers(self.jobs, _survey_batch, [
+                (str(self.root), batch, query) for batch in _batches(items, self.jobs, minimum=64)]) for row in rows]
+        else:
+            results = _survey_batch((str(self.root), items, query), keep=self._data)
+        answers = {}
+        self.read += len(unknown)
+        for path, stat, digest, imports, hit in results:
+            self._digest[path], self._imports[path] = digest, imports
+            answers[path] = (digest, hit)
+            self._remember_file(path, stat)
+        self._save_snapshot()
+        return answers
+
+    def _remember_file(self, path: str, stat: tuple[int, ...] | None) -> None:
+        if self._remember:
+            self._snapshot[path] = (stat, self._digest[path], self._imports.get(path))
+            self._unsaved[0] += 1
+
+    def _save_snapshot(self) -> None:
+        if self._unsaved[0] >= max(_SAVE_AFTER, len(self._snapshot) // 4):   # (amortised: never per file)
+            _save_snapshot(self._cache, self._root_key, self._snapshot, self._unsaved, set(self.files))
+
+    # -- searching ------------------------------------------------------------------------------
+    def search(self, needles: Iterable[str], paths: Iterable[str],
+               pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
+        """Paths whose bytes contain any needle, or both words of any pair, outside comments (a cheap
+        prefilter before parsing; pairs are over-approximated: any first word and any second word)."""
+        words = sorted({n.encode() for n in needles if n}, key=lambda w: (-len(w), w))   # a stable order
+        pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
+        if not words and not pairs:
+            return []
+        query = Query(words, pairs)
+        key = hashlib.blake2b(repr((words, pairs)).encode(), digest_size=16).hexdigest()
+        matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
+        paths = list(paths)
+        answers = self._hash(paths, query)                 # files read now are searched as they are read
+        todo = [p for p in paths if p not in answers and self._digest[p] not in searched]
+        candidates = grep_files(self.root, query.shortest()) if len(todo) >= _SURVEY_THRESHOLD else None
+        if candidates is not None:   # git ruled out every other file; the candidates are searched here
+            answers.update((p, (self._digest[p], p in candidates and query.matches(self.data(p)))) for p in todo)
+        elif len(todo) >= _SURVEY_THRESHOLD and self.jobs > 1:
+            batches = _batches(todo, self.jobs, minimum=64)
+            for found in _in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
+                answers.update(found)
+        else:
+            answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
+        hits = set()
+        for path, (digest, hit) in answers.items():
+            if hit:
+                hits.add(path)
+            if digest == self._digest[path]:   # (a file changed since it was hashed is answered, not cached)
+                searched.add(digest)
+                if hit:
+                    matched.add(digest)
+        if answers:
+            self._cache.put_search(key, matched, searched)
+        return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+
+    # -- facts ----------------------------------------------------------------------------------
+    def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:
+        paths = list(paths)
+        if not full:
+            return self._light(paths)
+        self._hash(paths)
+        keys = {p: self._key(p) for p in paths}
+        found = self._cache.get_many(list(keys.values()))
+        out = {p: found[k] for p, k in keys.items() if k in found}
+        missing = [p for p in paths if p not in out]
+        new = self._parse_all(missing)
+        self.parsed += len(new)
+        self._cache.put_many({self._key(p): f for p, f in new.items()})
+        out.update(new)
+        return out
+
+    def _key(self, path: str) -> str:
+        source = self.files[path]
+        return f"F:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+
+    def _light(self, paths: list[str]) -> dict[str, FileFacts]:
+        """Imported modules by a line scan (over-approximates; never parses), for every file."""
+        self._hash(paths)
+        missing = [p for p in paths if p not in self._imports]
+        for path in missing:   # hashed from the snapshot, whose imports were not kept
+            source = self.files[path]
+            self._imports[path] = light_facts(path, source.module, source.is_package, self.data(path)).imported_modules
+            known = self._snapshot.get(path)
+            self._remember_file(path, known[0] if known else None)
+        self._save_snapshot()
+        out = {}
+        for path in paths:
+            source = self.files[path]
+            out[path] = FileFacts(path=path, module=source.module, is_package=source.is_package, full=False,
+                                  imported_modules=self._imports[path])
+        return out
+
+    def _parse_all(self, paths: list[str]) -> dict[str, FileFacts]:
+        if len(paths) < _PARALLEL_THRESHOLD or self.jobs <= 1:
+            return {p: extract_file(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in paths}
+        items = [(p, self.files[p].module, self.files[p].is_package) for p in paths]
+        out: dict[str, FileFacts] = {}
+        for result in _in_workers(self.jobs, _extract_batch, [(str(self.root), batch) for batch in
+                                                               _batches(items, self.jobs, minimum=8)]):
+            for path, digest, data in result:
+                facts = FileFacts.from_tuple(data)
+                if digest != self._digest[path]:     # changed since it was hashed: key the facts by what was read
+                    self._digest[path] = digest
+                out[path] = facts
+        return out
+
+
+def _save_snapshot(cache: FactCache, root: str, snapshot: Snapshot, unsaved: list[int], files: set[str]) -> None:
+    if unsaved[0]:
+        for gone in set(snapshot) - files:
+            del snapshot[gone]
+        cache.put_snapshot(root, snapshot)
+        unsaved[0] = 0
+
+
+# -- work done in worker processes (each reads its files itself: nothing big crosses processes) -------
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    """A file's identity for "unchanged since": size, mtime, inode, ctime. None for a file changed too
+    recently to trust (the same stat could still come with different bytes)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _survey_batch(job: tuple[str, list[tuple[str, str, bool]], Query | None],
+                  keep: dict[str, bytes] | None = None) -> list[tuple]:
+    """(path, stat key, content hash, imported modules, matches the query) for each file."""
+    root, items, query = job
+    out = []
+    for path, module, is_package in items:
+        full = Path(root) / path
+        stat = _stat_key(full)          # taken before reading: a change after it shows next time
+        try:
+            data = full.read_bytes()
+        except OSError:
+            data, stat = b"", None
+        if keep is not None:
+            keep[path] = data
+        imports = light_facts(path, module, is_package, data).imported_modules
+        out.append((path, stat, _digest(data), imports, query.matches(data) if query else False))
+    return out
+
+
+def _search_batch(job: tuple[str, list[str], Query]) -> dict[str, tuple[str, bool]]:
+    root, paths, query = job
+    out = {}
+    for path in paths:
+        try:
+            data = (Path(root) / path).read_bytes()
+        except OSError:
+            data = b""
+        out[path] = (_digest(data), query.matches(data))
+    return out
+
+
+def _extract_batch(job: tuple[str, list[tuple[str, str, bool]]]) -> list[tuple[str, str, tuple]]:
+    root, items = job
+    out = []
+    for path, module, is_package in items:
+        try:
+            data = (Path(root) / path).read_bytes()
+        except OSError:
+            data = b""
+        out.append((path, _digest(data), extract_file(path, module, is_package, data).to_tuple()))
+    return out
+
+
+def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:
+    size = max(minimum, len(items) // (jobs * 4))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _in_workers(jobs: int, function: Callable, batches: list) -> list:
+    """`function` over `batches` in worker processes; in this process if the pool cannot run."""
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(function, batches))
+    except (BrokenProcessPool, OSError):
+        return [function(batch) for batch in batches]

@@ -1,0 +1,126 @@
+"""`refactor.reader`: unchanged files are not read again, and every search path gives the same answer."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+import pytest
+from helpers import git, git_init, write_tree
+
+from refactor.factcache import FactCache
+from refactor.reader import _SURVEY_THRESHOLD, Reader
+from refactor.scan import cache_folder, discover
+
+
+def _reader(root, **options):
+    return Reader(root, discover(root), **options)
+
+
+def test_a_second_run_reads_only_what_changed_and_trusts_no_fresh_stat(tmp_path):
+    write_tree(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "import os\n", "pkg/b.py": "import sys\n"})
+    git_init(tmp_path)
+    paths = ["pkg/__init__.py", "pkg/a.py", "pkg/b.py"]
+    first = _reader(tmp_path)
+    first.facts(paths, full=False)
+    assert first.read == 3
+    del first                              # the snapshot is saved when the reader goes away
+    time.sleep(2.1)                        # older than the window in which a stat cannot be trusted
+    first = _reader(tmp_path)
+    first.facts(paths, full=False)         # these stats are now old enough to be remembered
+    del first
+
+    again = _reader(tmp_path)
+    light = again.facts(paths, full=False)
+    assert again.read == 0
+    assert light["pkg/a.py"].imported_modules == ("os",)
+
+    # same size, same mtime, different bytes: the inode change time still tells
+    b = tmp_path / "pkg" / "b.py"
+    before = b.stat()
+    b.write_text("import abc\n\n")
+    b.write_text("import abc\n")
+    os.utime(b, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert b.stat().st_size == before.st_size and b.stat().st_mtime_ns == before.st_mtime_ns
+    changed = _reader(tmp_path)
+    assert changed.facts(paths, full=False)["pkg/b.py"].imported_modules == ("abc",)
+    assert changed.read == 1
+    del changed
+
+    racy = _reader(tmp_path)               # b.py changed a moment ago: its stat is not trusted yet
+    racy.facts(paths, full=False)
+    assert racy.read == 1
+
+
+def test_a_throwaway_tree_leaves_no_snapshot(tmp_path):
+    write_tree(tmp_path, {"a.py": "import os\n"})
+    git_init(tmp_path)
+    reader = _reader(tmp_path, remember_stats=False)
+    reader.facts(["a.py"], full=False)
+    del reader
+    assert FactCache(cache_folder(tmp_path)).get_snapshot(str(tmp_path.resolve())) == {}
+    kept = _reader(tmp_path)
+    kept.facts(["a.py"], full=False)
+    del kept
+    assert set(FactCache(cache_folder(tmp_path)).get_snapshot(str(tmp_path.resolve()))) == {"a.py"}
+
+
+def _many_files(root):
+    """Enough files for the parallel and `git grep` paths, with the needle in code, comments and strings."""
+    files = {f"pkg/m{i:04d}.py": f"import os\nX{i} = {i}\n" for i in range(_SURVEY_THRESHOLD + 40)}
+    files.update({
+        "pkg/__init__.py": "",
+        "pkg/m0003.py": "from app import Engine\n",
+        "pkg/m0010.py": "# Engine is mentioned only here\n",
+        "pkg/m0020.py": 'patch("app.Engine")\n',
+        "pkg/m0030.py": "x = 1  # Motor\n",
+        "pkg/m0040.py": "label = '# Motor'\n",
+        "pkg/m0050.py": "from app.core import widgets\n",           # a pair: both words present
+        "pkg/m0060.py": "core = 1\n",                               # only the first word of the pair
+    })
+    return write_tree(root, files)
+
+
+@pytest.mark.parametrize("where", ["git", "plain-parallel", "plain-serial"])
+def test_every_search_path_gives_the_same_answer(tmp_path, where):
+    root = _many_files(tmp_path / "repo")
+    if where == "git":
+        git_init(root)
+    jobs = 1 if where == "plain-serial" else 2
+    expected = ["pkg/m0003.py", "pkg/m0020.py", "pkg/m0040.py", "pkg/m0050.py"]
+    paths = [f.path for f in discover(root)]
+    fresh = _reader(root, cache=False, jobs=jobs)
+    fresh.facts(paths, full=False)                 # every file hashed first: the search then reads them itself
+    assert fresh.search(["Engine", "Motor"], paths, [("core", "widgets")]) == expected
+    cold = _reader(root, cache=False, jobs=jobs)   # hashed and searched in the same pass
+    assert cold.search(["Engine", "Motor"], paths, [("core", "widgets")]) == expected
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree", "ignored"])
+def test_files_git_treats_specially_are_searched_as_they_are(tmp_path, flag):
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    hidden = root / "pkg" / "m0100.py"
+    git(root, "add", "pkg/m0100.py")
+    hidden.write_text("from app import Engine\n")
+    if flag == "ignored":     # tracked, then matched by a .gitignore: `git grep --untracked` skips it
+        (root / ".gitignore").write_text("m0100.py\n")
+    else:                     # git may take the index's copy as the file
+        git(root, "update-index", flag, "pkg/m0100.py")
+    paths = [f.path for f in discover(root)]
+    assert "pkg/m0100.py" in paths
+    reader = _reader(root, cache=False, jobs=2)
+    reader.facts(paths, full=False)
+    assert reader.search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py", "pkg/m0100.py"]
+
+
+def test_search_answers_are_cached_by_content(tmp_path):
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    assert _reader(root).search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    shutil.move(root / "pkg" / "m0003.py", root / "pkg" / "m9999.py")   # same bytes under another name
+    paths = [f.path for f in discover(root)]
+    again = _reader(root)
+    assert again.search(["Engine"], paths) == ["pkg/m0020.py", "pkg/m9999.py"]
