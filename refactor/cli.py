@@ -10,13 +10,11 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from git.exc import GitCommandError
 from rich.console import Console
 from rich.markup import escape
 
 from refactor import __version__, exitcodes
 from refactor.errors import RefactorError
-from refactor.gitops import git_error_line
 
 # command -> (module under refactor.commands, one-line help)
 COMMANDS = {
@@ -149,6 +147,12 @@ def _interrupt_on_sigterm() -> None:
         pass
 
 
+def _is_git_failure(exc: Exception) -> bool:
+    """Whether `exc` is GitPython's GitCommandError (never imported here: commands that use git load it)."""
+    git_exc = sys.modules.get("git.exc")
+    return git_exc is not None and isinstance(exc, git_exc.GitCommandError)
+
+
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
     console = console or Console(highlight=False)
     parser = build_parser()
@@ -171,9 +175,11 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except KeyboardInterrupt:
         console.print("[bold red]interrupted[/]")
         return 130
-    except GitCommandError as exc:   # a git failure no command anticipated: still one line, never a traceback
-        if args.debug:
+    except Exception as exc:
+        if args.debug or not _is_git_failure(exc):
             raise
+        from refactor.gitops import git_error_line   # a git failure no command anticipated: one line, no traceback
+
         console.print(f"[bold red]error:[/] git {' '.join(map(str, exc.command[1:3]))} failed: "
                       f"{escape(git_error_line(exc))}", highlight=False, soft_wrap=True)
         return exitcodes.BAD_INPUT

@@ -16,12 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from codemods.spec import EditSpec, Rename
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import Definition, Inventory
 from refactor.modinfo import ModuleInfo
+from refactor.ordering import groups_in_order
 
 _INSUBSTANTIAL = {"import", "docstring", "all", "logger", "pass"}
 _KEPT_MODULE = "module kept"
@@ -178,28 +177,25 @@ class _Planner:
             module = self.owner(site)
             if module is not None:
                 owned[module].append(site)
-        dependencies = nx.DiGraph()
-        dependencies.add_nodes_from(self.redundant)
+        dependencies: dict[str, set[str]] = {module: set() for module in self.redundant}
         redundant = set(self.redundant)
         for site in self.graph.sites:
             # any reference from one redundant module into another (family name or not, lazy or not)
             here = self.path_module.get(site.path) or self.graph.module_of.get(site.path)
             there = self.owner(site) or (site.module if site.module in redundant else None)
             if here in redundant and there is not None and here != there:
-                dependencies.add_edge(here, there)   # `here` depends on `there`: remove `here` first
-        condensed = nx.condensation(dependencies)
-        members = {n: sorted(condensed.nodes[n]["members"]) for n in condensed.nodes}
+                dependencies[here].add(there)   # `here` depends on `there`: remove `here` first
 
-        def radius(node: int) -> str:
-            sites = sum(len(owned[m]) for m in members[node])
-            files = len({s.path for m in members[node] for s in owned[m]})
-            return f"{sites:09d}{files:09d}{','.join(members[node])}"
+        def radius(members: list[str]) -> str:
+            sites = sum(len(owned[m]) for m in members)
+            files = len({s.path for m in members for s in owned[m]})
+            return f"{sites:09d}{files:09d}{','.join(members)}"
 
-        order = list(nx.lexicographical_topological_sort(condensed, key=radius))
+        order = groups_in_order(self.redundant, dependencies, radius)
         stages, distinct, gone = [], self.inventory.distinct, set()
         deleted_names: dict[str, set[str]] = defaultdict(set)
-        for number, node in enumerate(order, 1):
-            stage = self._stage(number, members[node], owned, distinct, gone, deleted_names, dependencies)
+        for number, members in enumerate(order, 1):
+            stage = self._stage(number, members, owned, distinct, gone, deleted_names, dependencies)
             stages.append(stage)
             distinct = stage.distinct_after
             gone |= set(stage.delete_modules)
@@ -208,7 +204,7 @@ class _Planner:
 
     # -- one stage -----------------------------------------------------------------------------------
     def _stage(self, number: int, modules: list[str], owned: dict[str, list[Site]], distinct: int,
-               gone: set[str], deleted_names: dict[str, set[str]], dependencies: nx.DiGraph) -> Stage:
+               gone: set[str], deleted_names: dict[str, set[str]], dependencies: Mapping[str, set[str]]) -> Stage:
         definitions = sorted((d for d in self.removable.values() if d.module in modules),
                              key=lambda d: (d.module, d.line))
         delete_modules = tuple(m for m in modules if m in self.deleted)
@@ -229,7 +225,7 @@ class _Planner:
         touched = {self.path_module.get(p) or self.graph.module_of.get(p, "") for p in files}
         tests = self.graph.tests_affected(touched - {""}, files)
         removed = sum(1 for d in definitions if d.class_object)
-        depends = sorted({t for m in modules for t in dependencies.successors(m) if t not in modules})
+        depends = sorted({t for m in modules for t in dependencies.get(m, ()) if t not in modules})
         return Stage(
             number=number, modules=tuple(modules), delete_modules=delete_modules, definitions=tuple(definitions),
             edits=tuple(edits), renames=tuple(sorted(renames, key=lambda r: (r.old_module, r.old_name))),

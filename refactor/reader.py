@@ -51,7 +51,8 @@ class Reader:
     def data(self, path: str) -> bytes:
         if path not in self._data:
             self._data[path] = self._read(path)
-            self._digest.setdefault(path, _digest(self._data[path]))
+            if path not in self._digest:
+                self._digest[path] = _digest(self._data[path])
         return self._data[path]
 
     def _read(self, path: str) -> bytes:

@@ -12,7 +12,8 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
-from codemods import EditSpec, FileContext, FileResult, Rename, apply_edits
+from codemods.engine import apply_edits
+from codemods.spec import EditSpec, FileContext, FileResult, Rename
 
 LEGACY = Rename("app.legacy", "AppSettings", "app.settings", "Settings")
 SPEC = EditSpec(renames=(LEGACY,))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from codemod_cases import LEGACY, SPEC, run, src
 
-from codemods import EditSpec, FileContext, Rename, apply_edits
+from codemods.engine import apply_edits
+from codemods.spec import EditSpec, FileContext, Rename
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "settings_app" / "src"
 CANON = "confapp.config.settings"

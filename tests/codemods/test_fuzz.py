@@ -24,13 +24,14 @@ from hypothesis import strategies as st
 from hypothesmith import from_grammar
 from libcst.metadata import MetadataWrapper
 
-from codemods import EditSpec, FileContext, apply_edits
 from codemods._context import FileJob, StageIndex
 from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
+from codemods.engine import apply_edits
 from codemods.import_rewrite import rewrite_imports
 from codemods.package_exports import GoneImportReporter
+from codemods.spec import EditSpec, FileContext
 from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
 

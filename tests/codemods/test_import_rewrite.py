@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, SPEC, Case, check
 
-from codemods import EditSpec, Rename
+from codemods.spec import EditSpec, Rename
 
 EXPORTING = EditSpec(
     renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check
 
-from codemods import EditSpec
+from codemods.spec import EditSpec
 
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 
