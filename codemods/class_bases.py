@@ -32,13 +32,17 @@ class BaseCleaner(cst.CSTTransformer):
     ) -> cst.ClassDef:
         self._depth -= 1
         own = (self.job.file.module, original_node.name.value) if self._depth == 0 else None
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], bool] = {}   # target -> reached through a rename
         keep = []
         for base in original_node.bases:
-            target = self._target(base)
-            keep.append(target is None or (target != own and target not in seen))
-            if target is not None:
-                seen.add(target)
+            target, renamed = self._target(base)
+            if target is None:
+                keep.append(True)
+                continue
+            # only a rename makes a base the class itself or a repeat (`class Base(Base)` stays)
+            repeated = target == own or target in seen
+            keep.append(not (repeated and (renamed or seen.get(target, False))))
+            seen[target] = seen.get(target, False) or renamed
         if all(keep):
             return updated_node
         bases = remove_items(list(updated_node.bases), keep)
@@ -48,20 +52,20 @@ class BaseCleaner(cst.CSTTransformer):
             bases=[], lpar=cst.MaybeSentinel.DEFAULT, rpar=cst.MaybeSentinel.DEFAULT
         )
 
-    def _target(self, base: cst.Arg) -> tuple[str, str] | None:
-        """What a base names once the renames are done, as (module, name)."""
+    def _target(self, base: cst.Arg) -> tuple[tuple[str, str] | None, bool]:
+        """What a base names once the renames are done, as (module, name), and whether a rename did it."""
         if base.keyword is not None or base.star:
-            return None
+            return None, False
         names = self.get_metadata(QualifiedNameProvider, base.value, set())
         if len(names) != 1:
-            return None
+            return None, False
         (qualified,) = names
         if qualified.source is QualifiedNameSource.LOCAL:
             dotted = f"{self.job.file.module}.{qualified.name}"
         elif qualified.source is QualifiedNameSource.IMPORT:
             dotted = absolute(qualified.name, self.job.file) or qualified.name
         else:
-            return None
+            return None, False
         module, _, name = dotted.rpartition(".")
         rename = self.job.stage.rename(module, name)
-        return (rename.new_module, rename.new_name) if rename else (module, name)
+        return ((rename.new_module, rename.new_name), True) if rename else ((module, name), False)

@@ -14,7 +14,6 @@ exception; a file whose rewrite would shadow a binding comes back unchanged with
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods._context import FileJob, StageIndex, line_map, mentions, trigger_words
+from codemods._gates import Gates, reports_gone_imports
 from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
@@ -37,8 +37,6 @@ from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
 
 _BOM = "\ufeff"
-_CLASS_WITH_BASES = re.compile(r"^[ \t]*class\s+\w+\s*\(", re.MULTILINE)
-_PATCH_WORDS = ("patch", "setattr", "delattr")
 
 
 @dataclass
@@ -142,7 +140,7 @@ def _first_pass(
     try:
         tree = remove_definitions(original, job)
         job.original_line = line_map(tree.code, original.code)
-        if _CLASS_WITH_BASES.search(text):
+        if Gates(text, stage).bases():
             tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
         if "parametrize" in text and not outcome.blocked:
@@ -160,31 +158,34 @@ def _first_pass(
 def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
     if done.original is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
-    job = FileJob(ctx, stage, list(done.findings), line_map(done.tree.code, done.original.code))
-    gone_named = any(module.rpartition(".")[2] in text for module in stage.gone)
+    original = done.original.code
+    code = done.tree.code
+    job = FileJob(ctx, stage, list(done.findings), line_map(code, original))
+    gates = Gates(text, stage)
     tree = done.tree
     try:
-        if any(word in text for word in _PATCH_WORDS) or (gone_named and "/" in text):
-            tree = _visit(tree, StringTargetRewriter(job))
-        if "import_module" in text or (gone_named and "getattr" in text):
-            tree = _visit(tree, DynamicImportRewriter(job))
-        if gone_named and "*" in text:
-            tree = _visit(tree, GoneStarReplacer(job))
-        if (" or " in text or " and " in text) and tree.code != done.original.code:
+        for wanted, make in ((gates.string_targets, StringTargetRewriter), (gates.dynamic_imports,
+                             DynamicImportRewriter), (gates.star_imports, GoneStarReplacer)):
+            if wanted():
+                edited = _visit(tree, make(job))
+                tree, code = edited, edited.code
+        if (" or " in text or " and " in text) and code != original:
             tree = tree.visit(RedundantOperandCollapser(job))
-        if gone_named or tree.code != done.original.code:
+            code = tree.code
+        if gates.gone_named or code != original:
             tree = remove_unused_imports(done.original, tree, job)
-        if gone_named:
-            job.original_line = line_map(tree.code, done.original.code)
+            code = tree.code
+        if gates.gone_named and reports_gone_imports(code, stage):
+            job.original_line = line_map(code, original)
             _visit(tree, GoneImportReporter(job))
     except Exception as error:
         return _crash(ctx, error)
     findings = tuple(job.findings)
     if ctx.module in stage.gone:
         return FileResult(ctx.path, "deleted", None, findings)
-    if tree.code == done.original.code:  # nothing edited (even where LibCST can't round-trip)
+    if code == original:  # nothing edited (even where LibCST can't round-trip)
         return FileResult(ctx.path, "unchanged", text, findings)
-    code = (_BOM if text.startswith(_BOM) else "") + tree.code
+    code = (_BOM if text.startswith(_BOM) else "") + code
     try:
         cst.parse_module(code.removeprefix(_BOM))
     except cst.ParserSyntaxError as error:

@@ -796,6 +796,47 @@ OTHER = [
     pytest.param(
         Case(
             before="""
+            from app.legacy import AppSettings
+
+
+            class Base:
+                pass
+
+
+            class Base(Base):   # a new class deriving from the old one: no rename involved, kept
+                pass
+
+
+            class Mixin(Base, Base.__base__ if False else object):
+                pass
+
+
+            x = AppSettings
+        """,
+            after="""
+            from app.settings import Settings
+
+
+            class Base:
+                pass
+
+
+            class Base(Base):   # a new class deriving from the old one: no rename involved, kept
+                pass
+
+
+            class Mixin(Base, Base.__base__ if False else object):
+                pass
+
+
+            x = Settings
+        """,
+        ),
+        id="bases-no-rename-touches-are-kept",
+    ),
+    pytest.param(
+        Case(
+            before="""
             from .settings import Settings
 
             def f():

@@ -1,0 +1,80 @@
+"""`codemods._gates`: a pass is skipped only where its trigger cannot be; where it can, it runs.
+
+(That skipping changes no result is checked by every before/after case, which run through the
+gates; these check that the gates do skip, and say yes in the cases that are easy to miss.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import textwrap
+
+import pytest
+
+from codemods._context import StageIndex
+from codemods._gates import Gates, reports_gone_imports
+from codemods.spec import EditSpec, Rename
+
+SPEC = EditSpec(renames=(Rename("app.legacy", "AppSettings", "app.settings", "Settings"),),
+                delete_definitions=(("app.legacy", ("AppSettings",)),), removable_modules=("app.legacy",))
+STAGE = dataclasses.replace(StageIndex.build(SPEC), gone=frozenset({"app.legacy"}),
+                            local_renames={("app.api", "Conf"): "Settings"})
+
+
+def gates(text: str) -> Gates:
+    return Gates(textwrap.dedent(text), STAGE)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("class A(Base):\n    pass\nx = AppSettings\n", False),
+    ("class A(AppSettings):\n    pass\n", True),
+    ("from app.legacy import AppSettings as S\nclass A(S):\n    pass\n", True),
+    ("import app.legacy as m\nclass A(Generic[T], m.AppSettings):\n    pass\n", True),
+    ("class A(\n    Base,\n    AppSettings,\n):\n    pass\n", True),
+    ("class A:\n    pass\n", False),
+    ("class A(AppSettings) match case\n", True),      # Python cannot read it: the pass decides
+])
+def test_bases(text, expected):
+    assert gates(text).bases() is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('from importlib import import_module\nm = import_module("app.other")\n', False),
+    ('from importlib import import_module\nm = import_module("app.legacy")\n', True),
+    ("m = importlib.import_module('app.legacy')\n", True),
+    ("import app.legacy\nv = getattr(app.legacy, name)\n", True),
+    ("from app import legacy as old\nv = getattr(old, name)\n", True),
+    ("import app.legacy\nv = getattr(settings, name)\n", False),
+    ("v = getattr(settings, name)\n", False),
+])
+def test_dynamic_imports(text, expected):
+    assert gates(text).dynamic_imports() is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("from app.legacy import *\n", True),
+    ("from .legacy import \\\n    *\n", True),
+    ("from app.other import *\nx = 2 * 3  # legacy\n", True),    # the words are there: the pass decides
+    ("from app.other import *\nx = 2 * 3\n", False),
+    ("import app.legacy\nx = 2 * 3\n", False),
+])
+def test_star_imports(text, expected):
+    assert gates(text).star_imports() is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('@patch("app.legacy.AppSettings")\ndef test(): pass\n', True),
+    ('@patch("app.api.Conf")\ndef test(): pass\n', True),                # a name another file renamed
+    ('patch.object(legacy, "AppSettings")\n', True),
+    ('patch.multiple("app.legacy", AppSettings=None)\n', True),
+    ('@patch("app.other.Thing")\ndef test(): AppSettings\n', False),
+    ('path = Path("app") / "legacy.py"\n', True),
+    ('x = AppSettings\n', False),
+])
+def test_string_targets(text, expected):
+    assert gates(text).string_targets() is expected
+
+
+def test_gone_import_reports_follow_the_edited_code():
+    assert reports_gone_imports("from app.legacy import X\n", STAGE)
+    assert not reports_gone_imports("from app.settings import Settings\n", STAGE)
