@@ -178,19 +178,24 @@ class _Collector(ast.NodeVisitor):
         self._fallback = 0
         self._conditional = 0
         self._import_names: set[str] = set()
+        self._imports_at: list[int] = []   # lines of import statements, sorted
         self._module_vars: list[StringRef] = []
 
     # -- driving -------------------------------------------------------------------------
     def collect(self, tree: ast.Module, text: str) -> None:
+        import_lines = []
         for node in _statements(tree.body):
             if isinstance(node, ast.Import):
                 self._import_names.update((a.asname or a.name).split(".")[0] for a in node.names)
+                import_lines.append(node.lineno)
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
                     and (dotted(node.value.func) or "").endswith("import_module"):
                 self._import_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
             elif isinstance(node, ast.ImportFrom):
                 self._import_names.update(a.asname or a.name for a in node.names if a.name != "*")
+                import_lines.append(node.lineno)
         self._index_lines(text)
+        self._imports_at = sorted(import_lines)
         for index, stmt in enumerate(tree.body):
             self._top_statement(stmt, first=index == 0)
             self.visit(stmt)
@@ -208,6 +213,13 @@ class _Collector(ast.NodeVisitor):
         for match in pattern.finditer(text):
             marked[bisect.bisect_right(starts, match.start())] = 1
         self._hits = list(itertools.accumulate(marked))   # _hits[n]: lines up to n that hold a match
+
+    def _holds_facts(self, node: ast.stmt) -> bool:
+        """Whether a function or class body can yield anything: an import statement, or a line that could
+        hold a reference (everything else in a nested scope binds nothing at module level)."""
+        first, last = node.lineno, node.end_lineno or node.lineno
+        at = bisect.bisect_left(self._imports_at, first)
+        return (at < len(self._imports_at) and self._imports_at[at] <= last) or self._interesting(node)
 
     def _interesting(self, node: ast.AST) -> bool:
         first = getattr(node, "lineno", None)
@@ -282,6 +294,8 @@ class _Collector(ast.NodeVisitor):
         if node.args.args or node.args.kwonlyargs or node.args.posonlyargs:
             self._scan(*node.args.defaults, *node.args.kw_defaults,
                        *(a.annotation for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)))
+        if not self._holds_facts(node):
+            return
         self._scope.append(node.name)
         for stmt in node.body:
             self.visit(stmt)
@@ -294,6 +308,8 @@ class _Collector(ast.NodeVisitor):
             self.classes.append(_class_fact(node))
             self._bind(node.name, node.lineno, "class")
         self._scan(*node.decorator_list, *node.bases, *(k.value for k in node.keywords))
+        if not self._holds_facts(node):
+            return
         self._class_depth += 1
         for stmt in node.body:
             self.visit(stmt)
