@@ -38,6 +38,9 @@ _PATCH_FUNCS = ("patch", "setattr")
 _EXPRESSION_WORDS = (r"patch|setattr|getattr|import_module|__import__|__all__|\.py\b"
                      r"""|['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# statements that hold other statements (if, for, try, with, match, def, class, ...), in this Python
+_COMPOUND = tuple(kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)
+                  and {"body", "orelse", "finalbody", "handlers", "cases"} & set(kind._fields))
 
 
 def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
@@ -46,7 +49,7 @@ def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
     while stack:
         stmt = stack.pop()
         yield stmt
-        if not into_scopes and isinstance(stmt, _NESTED_SCOPES):
+        if not isinstance(stmt, _COMPOUND) or (not into_scopes and isinstance(stmt, _NESTED_SCOPES)):
             continue
         children = []
         for field in ("body", "orelse", "finalbody"):
@@ -233,6 +236,8 @@ class _Collector(ast.NodeVisitor):
             super().generic_visit(node)
             return
         interesting = self._interesting(node)
+        if not interesting and not isinstance(node, _COMPOUND):
+            return   # a simple statement on lines that hold no reference: nothing below it to collect
         for _, value in ast.iter_fields(node):
             for item in (value if isinstance(value, list) else [value]):
                 if isinstance(item, (ast.stmt, ast.excepthandler, ast.match_case)):
