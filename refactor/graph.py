@@ -129,14 +129,16 @@ def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
-    """Packages whose bindings finding the sites of `parsed` will consult: those imported from where the name
-    imported is also a submodule (`from pkg import sub`: a binding in `pkg` would shadow it)."""
+    """Packages whose bindings finding the sites of `parsed` will consult: every package on the way to a module
+    imported (`from pkg import sub` and `pkg.sub.X` look in `pkg` first: a binding there would shadow `sub`)."""
     wanted = set()
     for facts in parsed:
         for imp in facts.imports:
-            if imp.module and imp.name and project.module_exists(f"{imp.module}.{imp.name}"):
-                wanted.add(imp.module)
-    return sorted(project.by_module[m].path for m in wanted if m in project.by_module)
+            if not imp.module or not project.is_internal(imp.module):
+                continue
+            parts = imp.module.split(".") + ([imp.name] if imp.name and imp.name != "*" else [])
+            wanted.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return sorted(project.by_module[m].path for m in wanted if m in project.by_module and project.by_module[m].is_package)
 
 
 class _SiteFinder:
@@ -296,6 +298,8 @@ def broken_imports(project: Project, graph: ImportGraph, modules: Iterable[str])
     """Sites into `modules` (or into modules of their packages that do not exist) that fail already:
     a module that does not exist, or a name the module does not bind. Lines as `path:line: reason`."""
     watched = set(modules)
+    relevant = [s for s in graph.sites if s.module in watched or s.module.rpartition(".")[0] in watched]
+    project.parse(sorted({project.by_module[s.module].path for s in relevant if s.module in project.by_module}))
     out = []
     for site in graph.sites:
         if site.kind in ("all", "path", "string", "getattr"):

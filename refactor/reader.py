@@ -18,7 +18,8 @@ from refactor.facts import FileFacts
 from refactor.needles import Query
 from refactor.scan import SourceFile, cache_folder, extract_file, grep_files
 
-_PARALLEL_THRESHOLD = 64     # fewer files than this are parsed here rather than in worker processes
+_PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
+_PARALLEL_BYTES = 256_000    # rather than in worker processes
 _SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
 _SAVE_AFTER = 64             # snapshot changes worth a write now (fewer wait for the reader to go away)
 _RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
@@ -181,8 +182,17 @@ class Reader:
                                   imported_modules=self._imports[path])
         return out
 
+    def _size(self, paths: list[str]) -> int:
+        total = 0
+        for path in paths:
+            try:
+                total += os.stat(self.root / path).st_size
+            except OSError:
+                pass
+        return total
+
     def _parse_all(self, paths: list[str]) -> dict[str, FileFacts]:
-        if len(paths) < _PARALLEL_THRESHOLD or self.jobs <= 1:
+        if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
             return {p: extract_file(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in paths}
         items = [(p, self.files[p].module, self.files[p].is_package) for p in paths]
         out: dict[str, FileFacts] = {}
