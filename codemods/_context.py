@@ -7,6 +7,7 @@ pass over all files); `FileJob` pairs it with one file and collects that file's 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -40,6 +41,11 @@ class StageIndex:
 
     def rename(self, module: str | None, name: str) -> Rename | None:
         return self.renames.get((module, name)) if module is not None else None
+
+    @functools.cached_property
+    def old_names(self) -> frozenset[str]:
+        """Every name the stage renames, whatever its module."""
+        return frozenset(name for _, name in self.renames)
 
     def rename_of_dotted(self, dotted: str) -> Rename | None:
         module, _, name = dotted.rpartition(".")

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import Counter
 
 from codemods._context import StageIndex
 
 _STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
+_WORD = re.compile(r"[^\W\d]\w*")
 _PATCH_WORDS = ("patch", "setattr", "delattr")
 
 
@@ -91,8 +93,33 @@ class Gates:
         return False
 
 
+def imports_may_go_unused(original: str, edited: str) -> bool:
+    """`unused_imports`: the edits bound a name by import that nothing else in the file names, or an import
+    binding is named fewer times than before the edits (an import loses a use only where an occurrence of
+    its name went). True when Python cannot read the code here."""
+    try:
+        bound, was_bound = _import_bindings(edited), _import_bindings(original)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    before, after = Counter(_WORD.findall(original)), Counter(_WORD.findall(edited))
+
+    def count(name: str, code: str, words: Counter) -> int:
+        return code.count(name) if "." in name else words[name]
+
+    # a binding the edits made that nothing else names, or one named less than before
+    return any(count(name, edited, after) < 2 for name in bound - was_bound) or any(
+        count(name, edited, after) < count(name, original, before) for name in bound)
+
+
+def _import_bindings(code: str) -> set[str]:
+    """Names import statements bind (`import a.b` binds `a` but is used as `a.b`: its dotted name is kept)."""
+    return {alias.asname or alias.name for node in ast.walk(ast.parse(code))
+            if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names if alias.name != "*"}
+
+
 def reports_gone_imports(code: str, stage: StageIndex) -> bool:
-    """`package_exports` reporting: the edited code still names a removed module."""
+    """The edited code still names a removed module (what `package_exports` reports on, and imports
+    `unused_imports` removes even when they were unused before)."""
     return any(module.rpartition(".")[2] in code for module in stage.gone)
 
 

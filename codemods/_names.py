@@ -10,10 +10,18 @@ import re
 from collections.abc import Iterable
 
 import libcst as cst
+from libcst import MetadataDependent
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import QualifiedName, QualifiedNameSource
+from libcst.metadata import QualifiedName, QualifiedNameSource, ScopeProvider
 
 from codemods.spec import FileContext
+
+
+def qualified_names(visitor: MetadataDependent, node: cst.CSTNode) -> set[QualifiedName]:
+    """What LibCST's QualifiedNameProvider gives for `node`, asked of its scope only for the nodes that
+    need it (the provider computes it for every node of the file, which costs as much as the scopes)."""
+    scope = visitor.get_metadata(ScopeProvider, node, None)
+    return set(scope.get_qualified_names_for(node)) if scope is not None else set()
 
 
 def package_of(file: FileContext) -> str:

@@ -9,15 +9,15 @@ Runs before `import_rewrite`, on the names as the file has them.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider, QualifiedNameSource
+from libcst.metadata import QualifiedNameSource, ScopeProvider
 
 from codemods._context import FileJob
-from codemods._names import absolute
+from codemods._names import absolute, qualified_names
 from codemods._sequences import remove_items
 
 
 class BaseCleaner(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
@@ -56,7 +56,7 @@ class BaseCleaner(cst.CSTTransformer):
         """What a base names once the renames are done, as (module, name), and whether a rename did it."""
         if base.keyword is not None or base.star:
             return None, False
-        names = self.get_metadata(QualifiedNameProvider, base.value, set())
+        names = qualified_names(self, base.value)
         if len(names) != 1:
             return None, False
         (qualified,) = names

@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import (
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
-    ScopeProvider,
-)
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods._context import FileJob
-from codemods._names import imported_names
+from codemods._names import imported_names, qualified_names
+from codemods._parents import parent_map
 from codemods._strings import restring
 
 _IMPORT_MODULE = "importlib.import_module"
@@ -31,21 +27,20 @@ _GETATTR_LITERAL = m.Call(
 
 
 class DynamicImportRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (
-        QualifiedNameProvider,
-        ScopeProvider,
-        ParentNodeProvider,
-        PositionProvider,
-    )
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
         self.job = job
         self.replace: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.parents = parent_map(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         names = imported_names(
-            self.get_metadata(QualifiedNameProvider, node.func, set()), self.job.file
+            qualified_names(self, node.func), self.job.file
         )
         if _IMPORT_MODULE in names and len(node.args) == 1:
             string = node.args[0].value
@@ -55,7 +50,7 @@ class DynamicImportRewriter(cst.CSTTransformer):
             isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) >= 2
         ):
             modules = imported_names(
-                self.get_metadata(QualifiedNameProvider, node.args[0].value, set()), self.job.file
+                qualified_names(self, node.args[0].value), self.job.file
             )
             for module in modules & self.job.stage.gone:
                 self.job.report(self._line(node), f"getattr on removed module {module}")
@@ -107,7 +102,7 @@ class DynamicImportRewriter(cst.CSTTransformer):
 
     def _reads(self, call: cst.Call) -> list[tuple[cst.CSTNode, str]] | None:
         """The attribute reads on the imported module, or None when it is used otherwise."""
-        parent = self.get_metadata(ParentNodeProvider, call)
+        parent = self.parents.get(call)
         if isinstance(parent, cst.Attribute) and parent.value is call:
             return [(parent, parent.attr.value)]
         if not (isinstance(parent, cst.Assign) and len(parent.targets) == 1):
@@ -126,11 +121,11 @@ class DynamicImportRewriter(cst.CSTTransformer):
         return reads
 
     def _read(self, node: cst.CSTNode) -> tuple[cst.CSTNode, str] | None:
-        parent = self.get_metadata(ParentNodeProvider, node)
+        parent = self.parents.get(node)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             return parent, parent.attr.value
         call = (
-            self.get_metadata(ParentNodeProvider, parent) if isinstance(parent, cst.Arg) else None
+            self.parents.get(parent) if isinstance(parent, cst.Arg) else None
         )
         if m.matches(call, _GETATTR_LITERAL) and call.args[0].value is node:  # type: ignore[union-attr]
             name = cst.ensure_type(call.args[1].value, cst.SimpleString)  # type: ignore[union-attr]

@@ -22,7 +22,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods._context import FileJob, StageIndex, line_map, mentions, trigger_words
-from codemods._gates import Gates, reports_gone_imports
+from codemods._gates import Gates, imports_may_go_unused, reports_gone_imports
 from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
@@ -172,7 +172,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
         if (" or " in text or " and " in text) and code != original:
             tree = tree.visit(RedundantOperandCollapser(job))
             code = tree.code
-        if gates.gone_named or code != original:
+        if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
             tree = remove_unused_imports(done.original, tree, job)
             code = tree.code
         if gates.gone_named and reports_gone_imports(code, stage):

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemods._blocks import BlockPruner
 from codemods._context import FileJob
+from codemods._parents import parent_map
 from codemods._sequences import append_items, remove_items
 from codemods.dunder_all import DunderAllEditor
 from codemods.import_plan import ImportPlanner, RewritePlan
@@ -35,9 +36,9 @@ class RewriteOutcome:
 
 def rewrite_imports(module: cst.Module, job: FileJob) -> RewriteOutcome:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    collector = SiteCollector(job)
+    parents = parent_map(wrapper.module)
+    collector = SiteCollector(job, parents)
     wrapper.visit(collector)
-    parents = wrapper.resolve(ParentNodeProvider)
     positions = wrapper.resolve(PositionProvider)
     plan = ImportPlanner(job, wrapper.module, collector.sites, parents, positions).build()
     if plan.blocked:

@@ -9,6 +9,7 @@ resolve to nothing ("orphans").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -16,15 +17,13 @@ from libcst.metadata import (
     ExpressionContext,
     ExpressionContextProvider,
     ImportAssignment,
-    ParentNodeProvider,
     PositionProvider,
-    QualifiedNameProvider,
     Scope,
     ScopeProvider,
 )
 
 from codemods._context import FileJob
-from codemods._names import import_from_module, imported_names, split
+from codemods._names import import_from_module, imported_names, qualified_names, split
 from codemods.spec import Rename
 
 Line = cst.SimpleStatementLine | cst.SimpleStatementSuite
@@ -76,15 +75,14 @@ class FileSites:
 class SiteCollector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (
         ScopeProvider,
-        QualifiedNameProvider,
-        ParentNodeProvider,
-        PositionProvider,
+                PositionProvider,
         ExpressionContextProvider,
     )
 
-    def __init__(self, job: FileJob) -> None:
+    def __init__(self, job: FileJob, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
         super().__init__()
         self.job = job
+        self.parents = parents
         self.sites = FileSites()
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -101,7 +99,7 @@ class SiteCollector(cst.CSTVisitor):
         for alias in node.names:
             rename = self.job.stage.rename(module, cst.ensure_type(alias.name, cst.Name).value)
             if rename is not None and scope is not None:
-                line = self.get_metadata(ParentNodeProvider, node)
+                line = self.parents[node]
                 binding = _assignment_of(scope, node, alias)
                 self.sites.from_sites.append(
                     FromSite(rename, alias, node, line, scope, binding, lineno)
@@ -112,7 +110,9 @@ class SiteCollector(cst.CSTVisitor):
         return False
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
-        qualified = self.get_metadata(QualifiedNameProvider, node, set())
+        if node.attr.value not in self.job.stage.old_names:
+            return True   # a qualified name ends with the attribute's own name: no rename can match
+        qualified = qualified_names(self, node)
         for dotted in imported_names(qualified, self.job.file):
             rename = self.job.stage.rename(*split(dotted))
             scope = self.get_metadata(ScopeProvider, node, None)

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider, QualifiedNameProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods._context import FileJob
-from codemods._names import imported_names
+from codemods._names import imported_names, qualified_names
 from codemods._strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
@@ -28,7 +28,7 @@ _SUFFIXES = ("mocker.patch", "monkeypatch.setattr", "monkeypatch.delattr")
 
 
 class StringTargetRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
@@ -76,7 +76,7 @@ class StringTargetRewriter(cst.CSTTransformer):
     def _kind(self, call: cst.Call) -> str | None:
         dotted = get_full_name_for_node(call.func) or ""
         names = imported_names(
-            self.get_metadata(QualifiedNameProvider, call.func, set()), self.job.file
+            qualified_names(self, call.func), self.job.file
         )
         for name in {dotted, *names}:
             base, _, last = name.rpartition(".")
@@ -92,7 +92,7 @@ class StringTargetRewriter(cst.CSTTransformer):
         stage = self.job.stage
         attribute = args[1].value
         modules = imported_names(
-            self.get_metadata(QualifiedNameProvider, original.args[0].value, set()), self.job.file
+            qualified_names(self, original.args[0].value), self.job.file
         )
         if not isinstance(attribute, cst.SimpleString) or len(modules) != 1:
             return call

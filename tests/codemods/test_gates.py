@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from codemods._context import StageIndex
-from codemods._gates import Gates, reports_gone_imports
+from codemods._gates import Gates, imports_may_go_unused, reports_gone_imports
 from codemods.spec import EditSpec, Rename
 
 SPEC = EditSpec(renames=(Rename("app.legacy", "AppSettings", "app.settings", "Settings"),),
@@ -78,3 +78,15 @@ def test_string_targets(text, expected):
 def test_gone_import_reports_follow_the_edited_code():
     assert reports_gone_imports("from app.legacy import X\n", STAGE)
     assert not reports_gone_imports("from app.settings import Settings\n", STAGE)
+
+
+@pytest.mark.parametrize("original, edited, expected", [
+    pytest.param("from a import Old\nx = Old\n", "from b import New\nx = New\n", False, id="renamed-and-used"),
+    pytest.param("import os\nclass Old:\n    p = os.sep\n", "import os\n", True, id="a-use-went-with-a-deletion"),
+    pytest.param("import app.legacy\nx = app.legacy.Old\n", "import app.legacy\nx = app.settings.New\n", True,
+                 id="dotted-import-lost-its-use"),
+    pytest.param("from a import Old\n", "from b import New\n", True, id="made-a-binding-nothing-names"),
+    pytest.param("from a import (\n", "from b import New\n", True, id="unreadable"),
+])
+def test_imports_may_go_unused(original, edited, expected):
+    assert imports_may_go_unused(original, edited) is expected
