@@ -52,8 +52,8 @@ class Reader:
     def data(self, path: str) -> bytes:
         if path not in self._data:
             self._data[path] = self._read(path)
-            if path not in self._digest:
-                self._digest[path] = _digest(self._data[path])
+            # what was read is what facts and answers are keyed by (a file may change during a run)
+            self._digest[path] = _digest(self._data[path])
         return self._data[path]
 
     def _read(self, path: str) -> bytes:
