@@ -39,13 +39,12 @@ class StringTargetRewriter(cst.CSTTransformer):
         if kind is None or not updated_node.args:
             return updated_node
         args = list(updated_node.args)
-        if (
-            kind == "object"
-            and len(args) >= 2
-            and args[0].keyword is None
-            and args[1].keyword is None
-        ):
-            return self._patch_object(original_node, updated_node, args)
+        if kind == "object":
+            target = _argument(args, 0, ("target",))
+            attribute = _argument(args, 1, ("attribute", "name"))
+            if target is None or attribute is None:
+                return updated_node
+            return self._patch_object(original_node, updated_node, args, target, attribute)
         if kind == "multiple":
             return self._patch_multiple(original_node, updated_node, args)
         if kind == "dotted":
@@ -83,16 +82,19 @@ class StringTargetRewriter(cst.CSTTransformer):
             if name in _PATCH or name.endswith(_SUFFIXES):
                 positional = sum(1 for arg in call.args if arg.keyword is None)
                 object_form = {"setattr": 3, "delattr": 2}.get(last, 99)
-                return "object" if positional >= object_form else "dotted"
+                named = last in ("setattr", "delattr") and any(
+                    arg.keyword is not None and arg.keyword.value == "name" for arg in call.args)
+                return "object" if positional >= object_form or named else "dotted"
             if last in ("object", "multiple") and (base in _PATCH or base.endswith("mocker.patch")):
                 return last
         return None
 
-    def _patch_object(self, original: cst.Call, call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+    def _patch_object(self, original: cst.Call, call: cst.Call, args: list[cst.Arg], target_at: int,
+                      attribute_at: int) -> cst.Call:
         stage = self.job.stage
-        attribute = args[1].value
+        attribute = args[attribute_at].value
         modules = imported_names(
-            qualified_names(self, original.args[0].value), self.job.file
+            qualified_names(self, original.args[target_at].value), self.job.file
         )
         if not isinstance(attribute, cst.SimpleString) or len(modules) != 1:
             return call
@@ -106,14 +108,18 @@ class StringTargetRewriter(cst.CSTTransformer):
             return call
         if local is not None or stage.binds_after(module, rename.new_name):  # type: ignore[union-attr]
             new_name = local or rename.new_name  # type: ignore[union-attr]
-            return call.with_changes(
-                args=[args[0], args[1].with_changes(value=restring(attribute, new_name)), *args[2:]]
-            )
+            args[attribute_at] = args[attribute_at].with_changes(value=restring(attribute, new_name))
+            return call.with_changes(args=args)
         target = restring(attribute, f"{rename.new_module}.{rename.new_name}")  # type: ignore[union-attr]
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "object":
             func = func.value
-        return call.with_changes(func=func, args=[args[1].with_changes(value=target), *args[2:]])
+        # the dotted form: the target first; `monkeypatch.setattr("m.X", value)` takes its value by position
+        rest = [_positional(a) if a.keyword is not None and a.keyword.value == "value" else a
+                for index, a in enumerate(args) if index not in (target_at, attribute_at)]
+        rest.sort(key=lambda a: a.keyword is not None)   # (stable: positions kept, keywords after them)
+        first = _positional(args[attribute_at]).with_changes(value=target)
+        return call.with_changes(func=func, args=[first, *rest])
 
     def _patch_multiple(self, original: cst.Call, call: cst.Call, args: list[cst.Arg]) -> cst.Call:
         target = args[0].value
@@ -143,3 +149,15 @@ class StringTargetRewriter(cst.CSTTransformer):
 
     def _line(self, node: cst.CSTNode) -> int:
         return self.get_metadata(PositionProvider, node).start.line
+
+
+def _argument(args: list[cst.Arg], position: int, keywords: tuple[str, ...]) -> int | None:
+    """The index in `args` of the argument at `position` or, passed by keyword, under one of `keywords`."""
+    positional = [index for index, arg in enumerate(args) if arg.keyword is None and not arg.star]
+    if position < len(positional):
+        return positional[position]
+    return next((i for i, arg in enumerate(args) if arg.keyword is not None and arg.keyword.value in keywords), None)
+
+
+def _positional(arg: cst.Arg) -> cst.Arg:
+    return arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)

@@ -458,10 +458,10 @@ class _Collector(ast.NodeVisitor):
                 "mock.patch", "monkeypatch.setattr", "mocker.patch", "patch"))):
             self._patch_string(node, "patch")
         elif func.endswith(("patch.object", "mocker.patch.object")) or (
-                func.endswith("setattr") and len(node.args) >= 2 and _const_str(node.args[1]) is not None
-                and dotted(node.args[0]) is not None):
-            base = dotted(node.args[0]) if node.args else None
-            attr = _const_str(node.args[1]) if len(node.args) > 1 else None
+                func.endswith("setattr") and _const_str(_argument(node, 1, ("name",))) is not None
+                and dotted(_argument(node, 0, ("target",))) is not None):
+            base = dotted(_argument(node, 0, ("target",)))
+            attr = _const_str(_argument(node, 1, ("attribute", "name")))
             self.strings.append(StringRef(node.lineno, "patch_object", attr, base, (attr,) if attr else (), self.scope))
         elif func.endswith("patch.multiple"):
             value = _const_str(node.args[0]) if node.args else None
@@ -580,6 +580,13 @@ def _catches_import_error(handler: ast.ExceptHandler) -> bool:
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
     names = {(dotted(t) or "").rpartition(".")[2] for t in types}
     return bool(names & {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _argument(call: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.expr | None:
+    """A call's argument at `position`, or passed by one of `keywords`."""
+    if position < len(call.args):
+        return call.args[position]
+    return next((k.value for k in call.keywords if k.arg in keywords), None)
 
 
 def _returned(node: ast.AST) -> list[str]:

@@ -118,6 +118,50 @@ PATCHES = [
         Case(
             before="""
             from unittest import mock
+            from app import legacy
+
+            def test(monkeypatch):
+                mock.patch.object(target=legacy, attribute="AppSettings", autospec=True)
+                mock.patch.object(legacy, attribute="AppSettings")
+                monkeypatch.setattr(legacy, name="AppSettings", value=None, raising=False)
+                monkeypatch.setattr(target=legacy, name="AppSettings", value=None)
+        """,
+            after="""
+            from unittest import mock
+
+            def test(monkeypatch):
+                mock.patch("app.settings.Settings", autospec=True)
+                mock.patch("app.settings.Settings")
+                monkeypatch.setattr("app.settings.Settings", None, raising=False)
+                monkeypatch.setattr("app.settings.Settings", None)
+        """,
+        ),
+        id="patch-object-with-keywords-becomes-dotted",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app import legacy
+
+            def test(mocker, monkeypatch):
+                mocker.patch.object(target=legacy, attribute="AppSettings", new=None)
+                monkeypatch.setattr(legacy, name="AppSettings", value=None)
+        """,
+            after="""
+            from app import legacy
+
+            def test(mocker, monkeypatch):
+                mocker.patch.object(target=legacy, attribute="Settings", new=None)
+                monkeypatch.setattr(legacy, name="Settings", value=None)
+        """,
+            spec=EXPORTED,
+        ),
+        id="patch-object-with-keywords-renames-attribute-when-still-bound",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from unittest import mock
 
             mock.patch.multiple("app.legacy", AppSettings=None, other=1)
         """,
