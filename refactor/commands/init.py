@@ -23,7 +23,7 @@ from refactor.inventory import Inventory, take_inventory
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
 from refactor.project import Project
 from refactor.scaffold import Draft, decisions, default_name, rank_candidates, render
-from refactor.scan import CACHE_DIR
+from refactor.scan import cache_folder
 from refactor.workspace import Workspace
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -45,7 +45,7 @@ def run(args: Namespace, console: Console) -> int:
     if output.exists() and not args.force:
         raise RefactorError(f"{shown} already exists: pass --force to overwrite it")
 
-    project = Project.load(root, cache=not args.no_cache, cache_dir=root / CACHE_DIR)
+    project = Project.load(root, cache=not args.no_cache, cache_dir=cache_folder(root))
     packages = _packages(args.packages, project, root)
     plan = Plan(path=output, name=name, root=root, packages=packages, canonical=_UNCHOSEN, family=family,
                 exclude=exclude, keep=(), mapping=(), test_command=DEFAULT_TEST_COMMAND,
