@@ -6,7 +6,7 @@ import re
 import sys
 
 import pytest
-from helpers import copy_fixture, run_cli, write_tree
+from helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 from refactor.planfile import load_plan
 from refactor.workspace import Workspace
@@ -158,6 +158,15 @@ def test_init_defaults_name_packages_and_skips_test_packages(tmp_path):
     text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
     assert "FakeEngine" not in text   # tests/ is not scanned for definitions
     assert "# exclude = []" in text
+
+
+def test_init_writes_nothing_but_the_plan_among_the_users_files(tmp_path):
+    root = git_init(write_tree(tmp_path / "repo", ENGINES))
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)])
+    assert code == 0, out
+    assert sorted(git(root, "status", "--porcelain", "--untracked-files=all").splitlines()) == sorted(
+        ["?? plans/engine.toml", *(f"?? {path}" for path in ENGINES)])
+    assert (root / ".git" / "refactor" / "cache").is_dir()
 
 
 def test_init_ranks_by_import_sites_and_offers_the_runner_up_a_decision(tmp_path):
