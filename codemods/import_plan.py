@@ -55,6 +55,8 @@ class ImportPlanner:
         self.placer = Placer(job, module, parents, positions)
         self.needs: list[Need] = []
         self.dropped: set[BaseAssignment] = set()
+        # string annotation -> {span in its value: the code that replaces it} (a string can hold several uses)
+        self.string_parts: dict[cst.SimpleString, dict[tuple[int, int], str]] = {}
 
     def build(self) -> RewritePlan:
         for site in self.sites.from_sites:

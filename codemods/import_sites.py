@@ -45,8 +45,8 @@ class FromSite:
 
 @dataclass
 class AttrSite:
-    """`<module binding>.name` where (module, name) is renamed, written as code or as a string
-    annotation that is exactly that (`-> "w.X"`)."""
+    """`<module binding>.name` where (module, name) is renamed, written as code or inside a string
+    annotation (`-> "w.X"`, `-> "list[w.X]"`: `span` is where in the string's value)."""
 
     rename: Rename
     node: cst.Attribute | cst.SimpleString
@@ -54,13 +54,15 @@ class AttrSite:
     imports: list[ImportAssignment]
     lineno: int
     stored: bool
+    span: tuple[int, int] | None = None
 
     @property
     def expression(self) -> cst.Attribute:
-        """The use as code (a string annotation parsed)."""
+        """The use as code (a string annotation's part parsed)."""
         if isinstance(self.node, cst.SimpleString):
-            parsed = cst.parse_expression(str(self.node.evaluated_value))
-            return cst.ensure_type(parsed, cst.Attribute)
+            value = str(self.node.evaluated_value)
+            start, end = self.span or (0, len(value))
+            return cst.ensure_type(cst.parse_expression(value[start:end]), cst.Attribute)
         return self.node
 
 
@@ -130,16 +132,22 @@ class SiteCollector(cst.CSTVisitor):
     def visit_SimpleString(self, node: cst.SimpleString) -> bool:
         value = node.evaluated_value
         scope = self.get_metadata(ScopeProvider, node, None)
-        if not isinstance(value, str) or not _DOTTED.fullmatch(value) or scope is None:
+        if not isinstance(value, str) or scope is None:
             return False
-        imports = _annotation_bindings(scope, node, value)
-        qualified = {q for ref in imports for q in ref.get_qualified_names_for(value)}
-        for dotted in imported_names(qualified, self.job.file):
-            rename = self.job.stage.rename(*split(dotted))
-            if rename is not None:
-                lineno = self.get_metadata(PositionProvider, node).start.line
-                self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, False))
-                break
+        for match in _DOTTED.finditer(value):
+            written = match.group()
+            if match.start() and (value[match.start() - 1].isalnum() or value[match.start() - 1] in "_."):
+                continue
+            # (LibCST reads a string as code only in type positions: elsewhere no import is read through it)
+            imports = _annotation_bindings(scope, node, written)
+            qualified = {q for ref in imports for q in ref.get_qualified_names_for(written)}
+            for dotted in imported_names(qualified, self.job.file):
+                rename = self.job.stage.rename(*split(dotted))
+                if rename is not None:
+                    lineno = self.get_metadata(PositionProvider, node).start.line
+                    span = None if match.span() == (0, len(value)) else match.span()
+                    self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, False, span))
+                    break
         return False
 
 

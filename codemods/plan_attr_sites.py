@@ -8,8 +8,8 @@ lets a module import break an import cycle; the rewrite keeps it that way:
   - any other form (`import a.b.m as w`, `from a.b import m`) becomes
     `from new import mod` + `mod.New`, under another local name (`pkg_mod`, `mod_module`)
     when `mod` already means something else where it is needed.
-A string annotation that is exactly such a use (`-> "m.X"`) becomes the same text, in its
-own quotes. The new import goes next to the module import the site read through; the old
+A use inside a string annotation (`-> "m.X"`, `-> "list[m.X]"`) is rewritten the same way, in the
+string, which keeps its quotes. The new import goes next to the module import the site read through; the old
 one goes when nothing else uses it (`unused_imports`). Assigning to `m.X` is reported, not
 changed.
 """
@@ -73,9 +73,15 @@ def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
 
 
 def _replace(planner: ImportPlanner, site: AttrSite, new: cst.BaseExpression) -> None:
-    """`new` in the site's place; a string annotation stays one, in the same quotes."""
+    """`new` in the site's place; a string annotation stays one, in the same quotes, with each of the uses
+    it holds replaced."""
     if isinstance(site.node, cst.SimpleString):
-        new = restring(site.node, cst.Module([]).code_for_node(new))
+        value = str(site.node.evaluated_value)
+        parts = planner.string_parts.setdefault(site.node, {})
+        parts[site.span or (0, len(value))] = cst.Module([]).code_for_node(new)
+        for (start, end), code in sorted(parts.items(), reverse=True):
+            value = value[:start] + code + value[end:]
+        new = restring(site.node, value)
     planner.plan.replace[site.node] = new
 
 

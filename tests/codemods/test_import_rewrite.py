@@ -733,6 +733,42 @@ STRING_ANNOTATIONS = [
         ),
         id="strings-that-are-not-the-annotation-of-the-use-are-kept",
     ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as lm
+
+            def f(s: "list[lm.AppSettings]") -> "dict[str, lm.AppSettings] | lm.Other":
+                return {}
+        """,
+            after="""
+            import app.legacy as lm
+            from app import settings
+
+            def f(s: "list[settings.Settings]") -> "dict[str, settings.Settings] | lm.Other":
+                return {}
+        """,
+        ),
+        id="uses-inside-a-larger-string-annotation",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from typing import Optional
+            from app import legacy
+
+            x: "Optional[dict[legacy.AppSettings, legacy.AppSettings]]" = None
+        """,
+            after="""
+            from typing import Optional
+            from app import legacy
+
+            x: "Optional[dict[legacy.Settings, legacy.Settings]]" = None
+        """,
+            spec=EditSpec(renames=(LEGACY,), public_after=(("app.legacy", ("Settings",)),)),
+        ),
+        id="several-uses-in-one-string-annotation-module-still-binds-new-name",
+    ),
 ]
 
 OTHER = [
