@@ -76,7 +76,7 @@ class Gates:
         """`string_targets`: a string (or a `patch.multiple` keyword) naming a renamed name, a name some
         file renamed, or a removed module."""
         patching = any(word in self.text for word in _PATCH_WORDS)
-        if not patching and not (self.gone_named and "/" in self.text):
+        if not patching and not (self.gone_named and ("/" in self.text or "\\" in self.text)):
             return False
         tree = self._ast()
         if tree is None:

@@ -69,6 +69,7 @@ def test_star_imports(text, expected):
     ('patch.multiple("app.legacy", AppSettings=None)\n', True),
     ('@patch("app.other.Thing")\ndef test(): AppSettings\n', False),
     ('path = Path("app") / "legacy.py"\n', True),
+    ('path = "app\\\\legacy.py"\n', True),                               # a Windows path
     ('x = AppSettings\n', False),
 ])
 def test_string_targets(text, expected):
