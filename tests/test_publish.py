@@ -269,3 +269,17 @@ def test_open_prs_without_push_is_bad_input(work, monkeypatch):
     assert gh_calls(log) == [] and pushes(work.remote) == []
     assert heads(work.remote, bare=True) == remote_before
     assert snapshot(work.repo) == before
+
+
+def test_open_prs_on_a_detached_head_without_base_is_bad_input(work, monkeypatch):
+    log = fake_gh(work.tmp / "bin")
+    monkeypatch.setenv("PATH", f"{work.tmp / 'bin'}:{os.environ['PATH']}")
+    git(work.repo, "checkout", "-q", "--detach")
+    before, remote_before = snapshot(work.repo), heads(work.remote, bare=True)
+    code, out = run_cli(["apply", str(work.plan), "--all", "--push", "origin", "--open-prs"], width=WIDTH)
+    assert code == 2, out
+    errors = [line for line in out.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "detached HEAD" in errors[0] and "--base" in errors[0], out
+    assert gh_calls(log) == [] and pushes(work.remote) == []
+    assert heads(work.remote, bare=True) == remote_before
+    assert snapshot(work.repo) == before

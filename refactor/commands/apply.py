@@ -23,6 +23,10 @@ def run(args: Namespace, console: Console) -> int:
                       test_timeout=args.test_timeout)
     status = console.status("starting", spinner="dots")
     runner = StageRunner(plan, options, progress=lambda message: status.update(message))
+    if getattr(args, "open_prs", False) and not args.base and runner.git.current_branch() is None:
+        console.print("[bold red]error:[/] --open-prs on a detached HEAD: the first pull request needs a branch "
+                      "to target; pass --base BRANCH", highlight=False)
+        return exitcodes.BAD_INPUT
     outcomes: list[StageOutcome] = []
     with runner.git.lock(), status:
         if args.all:
