@@ -24,6 +24,7 @@ class Gates:
         self.text, self.stage = text, stage
         self._tree: ast.Module | None = None
         self._parsed = False
+        self._walked: list[ast.AST] | None = None
         self.gone_named = any(module.rpartition(".")[2] in text for module in stage.gone)
 
     def _ast(self) -> ast.Module | None:
@@ -35,6 +36,12 @@ class Gates:
                 self._tree = None
         return self._tree
 
+    def _nodes(self) -> list[ast.AST]:
+        """Every node of the file, walked once for all the checks (call after `_ast()` gave a tree)."""
+        if self._walked is None:
+            self._walked = list(ast.walk(self._ast()))
+        return self._walked
+
     def bases(self) -> bool:
         """`class_bases`: some class lists a renamed name (or a local alias of one) among its bases."""
         if not re.search(r"^[ \t]*class\s+\w+\s*\(", self.text, re.MULTILINE):
@@ -42,10 +49,8 @@ class Gates:
         tree = self._ast()
         if tree is None:
             return True
-        names = {r.old_name for r in self.stage.spec.renames}
-        nodes = list(ast.walk(tree))
-        names |= {alias.asname for node in nodes if isinstance(node, (ast.Import, ast.ImportFrom))
-                  for alias in node.names if alias.asname and alias.name.rpartition(".")[2] in names}
+        nodes = self._nodes()
+        names = _with_aliases({r.old_name for r in self.stage.spec.renames}, nodes)
         return any(_names_any(base, names) for node in nodes if isinstance(node, ast.ClassDef)
                    for base in node.bases)
 
@@ -61,10 +66,8 @@ class Gates:
         tree = self._ast()
         if tree is None:
             return True
-        lasts = {module.rpartition(".")[2] for module in self.stage.gone}
-        nodes = list(ast.walk(tree))
-        lasts |= {alias.asname for node in nodes if isinstance(node, (ast.Import, ast.ImportFrom))
-                  for alias in node.names if alias.asname and alias.name.rpartition(".")[2] in lasts}
+        nodes = self._nodes()
+        lasts = _with_aliases({module.rpartition(".")[2] for module in self.stage.gone}, nodes)
         return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
                    and node.args and _names_any(node.args[0], lasts) for node in nodes)
 
@@ -84,7 +87,7 @@ class Gates:
         names = {r.old_name for r in self.stage.spec.renames}
         names |= {name for _, name in self.stage.local_renames}
         names |= {module.rpartition(".")[2] for module in self.stage.gone}
-        for node in ast.walk(tree):
+        for node in self._nodes():
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 if any(name in node.value for name in names):
                     return True
@@ -121,6 +124,12 @@ def reports_gone_imports(code: str, stage: StageIndex) -> bool:
     """The edited code still names a removed module (what `package_exports` reports on, and imports
     `unused_imports` removes even when they were unused before)."""
     return any(module.rpartition(".")[2] in code for module in stage.gone)
+
+
+def _with_aliases(names: set[str], nodes: list[ast.AST]) -> set[str]:
+    """`names` and the local names an import binds to one of them (`import ... X as Y`: Y)."""
+    return names | {alias.asname for node in nodes if isinstance(node, (ast.Import, ast.ImportFrom))
+                    for alias in node.names if alias.asname and alias.name.rpartition(".")[2] in names}
 
 
 def _names_any(expression: ast.expr, names: set[str]) -> bool:

@@ -58,10 +58,7 @@ class Reader:
 
     def _read(self, path: str) -> bytes:
         self.read += 1
-        try:
-            return (self.root / path).read_bytes()
-        except OSError:
-            return b""
+        return _bytes_of(self.root / path) or b""
 
     def digest(self, path: str) -> str:
         if path not in self._digest:
@@ -228,6 +225,14 @@ def _stat_key(path: Path) -> tuple[int, ...] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
+def _bytes_of(path: Path) -> bytes | None:
+    """A file's bytes; None when it cannot be read (callers read it as empty: no facts, no failed run)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -240,9 +245,8 @@ def _survey_batch(job: tuple[str, list[tuple[str, str, bool]], Query | None],
     for path, module, is_package in items:
         full = Path(root) / path
         stat = _stat_key(full)          # taken before reading: a change after it shows next time
-        try:
-            data = full.read_bytes()
-        except OSError:
+        data = _bytes_of(full)
+        if data is None:                # unreadable: read as empty, and nothing to remember
             data, stat = b"", None
         if keep is not None:
             keep[path] = data
@@ -255,10 +259,7 @@ def _search_batch(job: tuple[str, list[str], Query]) -> dict[str, tuple[str, boo
     root, paths, query = job
     out = {}
     for path in paths:
-        try:
-            data = (Path(root) / path).read_bytes()
-        except OSError:
-            data = b""
+        data = _bytes_of(Path(root) / path) or b""
         out[path] = (_digest(data), query.matches(data))
     return out
 
@@ -267,10 +268,7 @@ def _extract_batch(job: tuple[str, list[tuple[str, str, bool]]]) -> list[tuple[s
     root, items = job
     out = []
     for path, module, is_package in items:
-        try:
-            data = (Path(root) / path).read_bytes()
-        except OSError:
-            data = b""
+        data = _bytes_of(Path(root) / path) or b""
         out.append((path, _digest(data), extract_file(path, module, is_package, data).to_tuple()))
     return out
 
