@@ -207,17 +207,21 @@ def test_force_never_discards_a_commit_the_tool_did_not_make(tmp_path):
 
 def test_ctrl_c_during_a_stage_leaves_no_branch_and_no_worktree(tmp_path):
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    started = tmp_path / "tests-started"   # the test command marks its start: the stage is then under way
+    sleeper = f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(60)"
     slow = plan.read_text().replace('test_command = ["python", "-m", "pytest", "-q"]',
-                                    'test_command = ["python", "-c", "import time; time.sleep(60)"]')
+                                    f"test_command = {json.dumps(['python', '-c', sleeper])}")
     plan.write_text(slow)
     process = subprocess.Popen([sys.executable, "-m", "refactor", "apply", str(plan), "--stage", "1"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(worktrees(repo)) < 2 and process.poll() is None:
+    start = time.monotonic()
+    while time.monotonic() < start + 60 and not started.exists() and process.poll() is None:
         time.sleep(0.1)
-    if len(worktrees(repo)) < 2:
+    if not started.exists() or len(worktrees(repo)) < 2:
+        exited = process.poll()
         process.kill()
-        pytest.fail(f"the stage never started: {process.communicate()[0][-2000:]}")
+        pytest.fail(f"the stage never started (child exit {exited} after {time.monotonic() - start:.1f}s): "
+                    f"{process.communicate()[0][-2000:]}")
     time.sleep(0.5)
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
