@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import bisect
 import functools
-import itertools
 import re
 from collections.abc import Iterator
 
@@ -30,13 +29,13 @@ _IMPORT_LINE = re.compile(
     rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\(?[^#\n]*)|import[ \t]+([^#\n]+))", re.M
 )
 _RELATIVE = re.compile(rb"[ \t]*from[ \t]+\.")
-_NEWLINE = re.compile(r"\r\n?|\n")
-_LINE_FEED = re.compile(r"\n")
 _DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _PATCH_FUNCS = ("patch", "setattr")
-# words that make a line worth an expression walk (besides `<imported name>.`)
-_EXPRESSION_WORDS = (r"patch|setattr|getattr|import_module|__import__|__all__|\.py\b"
-                     r"""|['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")
+# what makes a line worth an expression walk (besides `<imported name>.`): these words, or a dotted string
+_EXPRESSION_WORDS = tuple((word, re.compile(re.escape(word) + ending)) for word, ending in (
+    ("patch", ""), ("setattr", ""), ("getattr", ""), ("import_module", ""), ("__import__", ""),
+    ("__all__", ""), (".py", r"\b")))
+_DOTTED_LITERAL = re.compile(r"""['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # statements that hold other statements (if, for, try, with, match, def, class, ...), in this Python
 _COMPOUND = tuple(kind for kind in vars(ast).values() if isinstance(kind, type) and issubclass(kind, ast.stmt)
@@ -57,6 +56,12 @@ def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
         for holder in (*getattr(stmt, "handlers", ()), *getattr(stmt, "cases", ())):
             children.extend(holder.body)
         stack.extend(reversed([c for c in children if isinstance(c, ast.stmt)]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_dot(name: str) -> re.Pattern:
+    """`name` followed by a dot (spaces between allowed); the word boundary before it is the caller's."""
+    return re.compile(rf"{re.escape(name)}\s*\.")
 
 
 def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
@@ -207,15 +212,30 @@ class _Collector(ast.NodeVisitor):
     def _index_lines(self, text: str) -> None:
         """Mark the lines that could hold a fact found inside expressions (an attribute access through an
         imported name, a patch/import_module/getattr call, a path or dotted string, `__all__`)."""
-        names = "|".join(re.escape(n) for n in sorted(self._import_names, key=len, reverse=True))
-        parts = [_EXPRESSION_WORDS] + ([rf"\b(?:{names})\s*\."] if names else [])
-        pattern = re.compile("|".join(parts))
-        # line starts as ast numbers lines (\n, \r\n or \r end one; a form feed does not)
-        starts = [0, *(m.end() for m in (_NEWLINE if "\r" in text else _LINE_FEED).finditer(text))]
-        marked = [0] * (len(starts) + 1)
-        for match in pattern.finditer(text):
-            marked[bisect.bisect_right(starts, match.start())] = 1
-        self._hits = list(itertools.accumulate(marked))   # _hits[n]: lines up to n that hold a match
+        # each pattern starts with a literal (searched fast), and is tried only when that literal occurs
+        positions = [m.start() for m in _DOTTED_LITERAL.finditer(text)]
+        for word, pattern in _EXPRESSION_WORDS:
+            if word in text:
+                positions.extend(m.start() for m in pattern.finditer(text))
+        for name in self._import_names:   # `name.` for an imported name
+            if name in text:
+                for match in _name_dot(name).finditer(text):
+                    before = text[match.start() - 1] if match.start() else " "
+                    if not (before.isalnum() or before == "_"):   # the `\b` of `\w`, checked here
+                        positions.append(match.start())
+        positions.sort()
+        # line numbers as ast counts them: \n, \r\n or \r ends a line (a form feed does not); a position
+        # is never inside a \r\n (it holds a word character, a quote or a dot)
+        carriage = "\r" in text
+        marked, line, previous = [], 1, 0
+        for position in positions:
+            line += text.count("\n", previous, position)
+            if carriage:
+                line += text.count("\r", previous, position) - text.count("\r\n", previous, position)
+            previous = position
+            if not marked or marked[-1] != line:
+                marked.append(line)
+        self._marked = marked   # sorted line numbers that hold a match
 
     def _holds_facts(self, node: ast.stmt) -> bool:
         """Whether a function or class body can yield anything: an import statement, or a line that could
@@ -228,8 +248,8 @@ class _Collector(ast.NodeVisitor):
         first = getattr(node, "lineno", None)
         if first is None:
             return True
-        last = min(getattr(node, "end_lineno", None) or first, len(self._hits) - 1)
-        return self._hits[last] - self._hits[min(first, len(self._hits)) - 1] > 0
+        at = bisect.bisect_left(self._marked, first)
+        return at < len(self._marked) and self._marked[at] <= (getattr(node, "end_lineno", None) or first)
 
     def generic_visit(self, node: ast.AST) -> None:
         if not isinstance(node, ast.stmt):

@@ -162,6 +162,21 @@ def test_attribute_references_go_through_import_aliases():
     ]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_references_are_found_on_every_line_whatever_ends_lines(newline):
+    """Uses deep in functions are found (and numbered as `ast` numbers lines) with any line ending, a form
+    feed that ends no line, a name that is only a prefix of another, and `name .attr` with a space."""
+    lines = ["import pkg.core as core", "import os", "\f", "def f():", "    cores.x = 1",
+             *["    os.getcwd()"] * 30, "    return core .Engine", "def g(p: 'core.Motor'):",
+             "    return xcore.Nothing, core.Thing"]
+    found = facts_from_source(newline.join(lines) + newline, "pkg/mod.py", "pkg.mod", False)
+    assert sorted((a.line, a.base, a.path, a.scope) for a in found.attributes if a.base == "core") == [
+        (36, "core", "Engine", "f"),
+        (37, "core", "Motor", ""),
+        (38, "core", "Thing", "g"),
+    ]
+
+
 def test_strings_through_import_aliases_are_attribute_references():
     """A string that is a dotted name read through an imported name (a string annotation) is an
     attribute reference, in the scope where it is evaluated; other strings are not."""
