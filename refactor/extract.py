@@ -10,7 +10,7 @@ import ast
 import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from refactor.facts import (
     MODULE_SCOPE,
@@ -62,6 +62,9 @@ def _statements(body: list[ast.stmt], *, into_scopes: bool = True):
 def _name_dot(name: str) -> re.Pattern:
     """`name` followed by a dot (spaces between allowed); the word boundary before it is the caller's."""
     return re.compile(rf"{re.escape(name)}\s*\.")
+
+
+_DISPATCH: dict[type, Callable] = {}   # node class -> the `_Collector` method that visits it
 
 
 def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
@@ -251,9 +254,24 @@ class _Collector(ast.NodeVisitor):
         at = bisect.bisect_left(self._marked, first)
         return at < len(self._marked) and self._marked[at] <= (getattr(node, "end_lineno", None) or first)
 
+    def visit(self, node: ast.AST) -> None:
+        # `ast.NodeVisitor.visit` looks the method up by name for every node: here once per node class
+        method = _DISPATCH.get(node.__class__)
+        if method is None:
+            method = _DISPATCH[node.__class__] = getattr(_Collector, "visit_" + node.__class__.__name__,
+                                                         _Collector.generic_visit)
+        method(self, node)
+
     def generic_visit(self, node: ast.AST) -> None:
         if not isinstance(node, ast.stmt):
-            super().generic_visit(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            self.visit(item)
+                elif isinstance(value, ast.AST):
+                    self.visit(value)
             return
         interesting = self._interesting(node)
         if not interesting and not isinstance(node, _COMPOUND):

@@ -3,6 +3,7 @@ content hash, and without reading a file whose `stat` says it has not changed si
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -293,7 +294,7 @@ class _Workers:
         if not self._broken:
             try:
                 if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=gc.freeze)
                 return list(self._pool.map(function, batches))
             except (BrokenProcessPool, OSError):
                 self._broken = True
