@@ -17,8 +17,17 @@ Item = TypeVar("Item", cst.ImportAlias, cst.Element)
 
 
 def remove_items(items: Sequence[Item], keep: Sequence[bool]) -> list[Item]:
-    """The items whose `keep` flag is set; the new last item takes over the old last comma."""
-    kept = [item for item, flag in zip(items, keep) if flag]
+    """The items whose `keep` flag is set; the new last item takes over the old last comma. A removed
+    item that ended its line leaves the line break (and that line's comment) behind, after the kept item
+    before it on that line: removing `C` from `A, B, C,<newline>D` gives `A, B,<newline>D`."""
+    kept: list[Item] = []
+    for item, flag in zip(items, keep):
+        if flag:
+            kept.append(item)
+        elif kept and _breaks_line(item.comma) and not _breaks_line(kept[-1].comma) \
+                and isinstance(kept[-1].comma, cst.Comma):
+            moved = kept[-1].comma.with_changes(whitespace_after=item.comma.whitespace_after.deep_clone())
+            kept[-1] = kept[-1].with_changes(comma=moved)
     if kept and not keep[-1]:
         kept[-1] = kept[-1].with_changes(comma=_clone(items[-1].comma))
     return kept
@@ -50,6 +59,10 @@ def append_items(
         last = index == len(new) - 1
         result.append(item.with_changes(comma=_clone(trailing if last else separator)))
     return result
+
+
+def _breaks_line(comma: cst.Comma | cst.MaybeSentinel) -> bool:
+    return isinstance(comma, cst.Comma) and isinstance(comma.whitespace_after, cst.ParenthesizedWhitespace)
 
 
 def _clone(comma: cst.Comma | cst.MaybeSentinel) -> cst.Comma | cst.MaybeSentinel:

@@ -1,9 +1,13 @@
 """Keeping a module's `__all__` in step with renamed and deleted names.
 
-Edits the string entries of module-level `__all__ = [...]`, `__all__: list[str] = (...)`
-and `__all__ += [...]`: renamed entries get the new name (same quotes), deleted entries go,
-and a renamed entry that now repeats an existing one goes too. Other entries keep their
-place, layout and comments.
+Edits the string entries of module-level `__all__ = [...]`, `__all__: list[str] = (...)`,
+`__all__ += [...]`, `__all__.extend([...])` and `__all__.append("X")`, in module-level blocks
+too (`if`, `try`): renamed entries get the new name (same quotes), deleted entries go, and a
+renamed entry that now repeats an existing one goes too. Other entries keep their place,
+layout and comments. An extension left with nothing to add goes, and so does
+`__all__.remove("X")` of a deleted or renamed "X" (it would fail, or take the new name out);
+a block left empty gets `pass` (see `_blocks.BlockPruner`). The assignment that defines
+`__all__` stays, even empty.
 """
 
 from __future__ import annotations
@@ -13,12 +17,15 @@ from collections.abc import Collection, Mapping
 import libcst as cst
 import libcst.matchers as m
 
+from codemods._blocks import BlockPruner
 from codemods._sequences import remove_items
 
 _ALL = m.Name("__all__")
+_EXTENSION = m.Call(func=m.Attribute(value=_ALL, attr=m.Name("extend") | m.Name("append") | m.Name("remove")),
+                    args=[m.Arg(keyword=None, star="")])
 
 
-class DunderAllEditor(cst.CSTTransformer):
+class DunderAllEditor(BlockPruner):
     def __init__(
         self, rename: Mapping[str, str] | None = None, remove: Collection[str] = ()
     ) -> None:
@@ -46,10 +53,36 @@ class DunderAllEditor(cst.CSTTransformer):
 
     def leave_AugAssign(
         self, original_node: cst.AugAssign, updated_node: cst.AugAssign
-    ) -> cst.AugAssign:
+    ) -> cst.AugAssign | cst.RemovalSentinel:
         if not m.matches(updated_node.target, _ALL):
             return updated_node
-        return updated_node.with_changes(value=self._edit(updated_node.value))
+        value = self._edit(updated_node.value)
+        if _emptied(updated_node.value, value):
+            return cst.RemoveFromParent()
+        return updated_node.with_changes(value=value)
+
+    def leave_Expr(
+        self, original_node: cst.Expr, updated_node: cst.Expr
+    ) -> cst.Expr | cst.RemovalSentinel:
+        call = updated_node.value
+        if not m.matches(call, _EXTENSION):
+            return updated_node
+        call = cst.ensure_type(call, cst.Call)
+        arg = call.args[0]
+        method = cst.ensure_type(call.func, cst.Attribute).attr.value
+        if method == "remove":   # of a name that is gone or renamed: it would fail, or take the new one out
+            name = _entry(cst.Element(arg.value))
+            return cst.RemoveFromParent() if name in self.remove or name in self.rename else updated_node
+        if method == "append":
+            edited = self._edit(cst.List([cst.Element(arg.value)]))
+            if _emptied(cst.List([cst.Element(arg.value)]), edited):
+                return cst.RemoveFromParent()
+            value = cst.ensure_type(edited, cst.List).elements[0].value
+        else:
+            value = self._edit(arg.value)
+            if _emptied(arg.value, value):
+                return cst.RemoveFromParent()
+        return updated_node.with_changes(value=call.with_changes(args=[arg.with_changes(value=value)]))
 
     def _edit(self, value: cst.BaseExpression) -> cst.BaseExpression:
         if not isinstance(value, (cst.List, cst.Tuple)):
@@ -83,6 +116,12 @@ class DunderAllEditor(cst.CSTTransformer):
         ):
             elements[0] = elements[0].with_changes(comma=cst.Comma())
         return value.with_changes(elements=elements)
+
+
+def _emptied(before: cst.BaseExpression, after: cst.BaseExpression) -> bool:
+    """Whether an edit took every entry out of a list or tuple that had some."""
+    return isinstance(before, (cst.List, cst.Tuple)) and bool(before.elements) \
+        and isinstance(after, (cst.List, cst.Tuple)) and not after.elements
 
 
 def _entry(element: cst.BaseElement) -> str | None:

@@ -294,10 +294,17 @@ def _module_for_path(project: Project, value: str) -> str | None:
     return source.module if source else None
 
 
-def broken_imports(project: Project, graph: ImportGraph, modules: Iterable[str]) -> list[str]:
-    """Sites into `modules` (or into modules of their packages that do not exist) that fail already:
-    a module that does not exist, or a name the module does not bind. Lines as `path:line: reason`."""
-    watched = set(modules)
+def watched_modules(modules: Iterable[str]) -> set[str]:
+    """`modules` and the packages that hold them: where a stage's changes could break an import (the
+    same set before and after a stage, so that only what a stage breaks counts as new)."""
+    modules = set(modules)
+    return modules | {m.rpartition(".")[0] for m in modules if "." in m}
+
+
+def broken_imports(project: Project, graph: ImportGraph, watched: set[str]) -> list[str]:
+    """Sites into `watched` modules (or into modules of watched packages) that fail: a module that does
+    not exist, or a name the module does not bind (not asked of a module whose names are open: see
+    `Project.names_are_open`). Lines as `path:line: reason`."""
     relevant = [s for s in graph.sites if s.module in watched or s.module.rpartition(".")[0] in watched]
     project.parse(sorted({project.by_module[s.module].path for s in relevant if s.module in project.by_module}))
     out = []
@@ -311,6 +318,15 @@ def broken_imports(project: Project, graph: ImportGraph, modules: Iterable[str])
             out.append(f"{site.path}:{site.line}: module {site.module} does not exist")
         elif site.name not in (None, "*", "?") and not (site.name.startswith("__") and site.name.endswith("__")) \
                 and site.name not in project.exports(site.module) \
-                and not project.module_exists(f"{site.module}.{site.name}"):
+                and not project.module_exists(f"{site.module}.{site.name}") \
+                and not project.names_are_open(site.module):
             out.append(f"{site.path}:{site.line}: {site.module} does not define {site.name}")
+    for module in sorted(watched & project.by_module.keys()):   # `from module import *` fails on these
+        facts = project.facts_of(module)
+        if facts is None or facts.error or not facts.all_names or project.names_are_open(module):
+            continue
+        exports = project.exports(module)
+        out.extend(f"{facts.path}:{line}: {module} lists {name} in __all__ but does not define it"
+                   for name, line in facts.all_names
+                   if name not in exports and not project.module_exists(f"{module}.{name}"))
     return sorted(set(out))

@@ -343,6 +343,10 @@ class _Inventory:
         if cls.new_raises:
             return "class", "__new__ raises: forbids direct construction"
         if member_bases:
+            others = [b for b in bases if b not in member_bases]   # mixins: behaviour a replacement lacks
+            if others:
+                return "wrapper", f"subclass of {', '.join(member_bases)} mixing in {', '.join(others)}; " \
+                                  f"{adds if cls.substance else 'adds nothing of its own'}"
             return "wrapper", f"subclass of {', '.join(member_bases)}, {adds}"
         composed = [c for c in cls.composes if self._member_symbol(facts.module, c)]
         if composed:

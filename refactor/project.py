@@ -190,13 +190,22 @@ class Project:
             symbol = Symbol(found.module, found.name, found.kind, (*symbol.via, *found.via))
         return symbol
 
-    def _star_exports(self, module: str) -> set[str]:
+    def _star_exports(self, module: str, seen: frozenset[str] = frozenset()) -> set[str]:
+        """What `from module import *` binds: its `__all__`, else its public names (its own star
+        imports' included)."""
         facts = self.facts_of(module)
-        if facts is None:
+        if facts is None or module in seen:
             return set()
         if facts.all_names is not None:
             return {n for n, _ in facts.all_names}
-        return {b.name for b in facts.bindings if not b.name.startswith("_")}
+        names = {b.name for b in facts.bindings if not b.name.startswith("_")}
+        for star in self._stars(facts):
+            names |= self._star_exports(star, seen | {module})
+        return names
+
+    @staticmethod
+    def _stars(facts: FileFacts) -> list[str]:
+        return [i.module for i in facts.imports if i.name == "*" and i.scope == MODULE_SCOPE and i.module]
 
     def exports(self, module: str) -> set[str]:
         """Every name `module` binds at its top level (what `from module import X` can take)."""
@@ -204,7 +213,18 @@ class Project:
         if facts is None:
             return set()
         names = {b.name for b in facts.bindings}
-        for star in facts.imports:
-            if star.name == "*" and star.scope == MODULE_SCOPE and star.module:
-                names |= self._star_exports(star.module)
+        for star in self._stars(facts):
+            names |= self._star_exports(star, frozenset({module}))
         return names
+
+    def names_are_open(self, module: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether `module` can bind names its source does not show: a module `__getattr__`, a star import
+        from a module outside the project (a C extension, another distribution), or a file that does not
+        parse. Saying such a module lacks a name would be a guess."""
+        facts = self.facts_of(module)
+        if facts is None or facts.error or module in seen:
+            return facts is None or bool(facts.error)
+        if any(b.name == "__getattr__" for b in facts.bindings):
+            return True
+        return any(not self.module_exists(star) or self.names_are_open(star, seen | {module})
+                   for star in self._stars(facts))

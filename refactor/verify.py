@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from refactor.graph import broken_imports
+from refactor.graph import broken_imports, watched_modules
 from refactor.planner import Stage
 from refactor.scan import extract_file
 from refactor.workspace import Workspace
@@ -67,7 +67,7 @@ def verify_stage(stage: Stage, after: Workspace, changed: list[str], baseline: t
             if (s.name is not None and f"{s.module}:{s.name}" in removed)
             or s.module in deleted or any(s.module.startswith(m + ".") for m in deleted)]
     checks.append(Check("no site refers to a removed definition or module", not refs, tuple(refs)))
-    watched = set(inventory.modules()) | set(stage.modules) | {m.rpartition(".")[0] for m in stage.modules}
+    watched = watched_modules({*inventory.modules(), *stage.modules})
     before = {_without_line(b) for b in baseline}
     new_broken = [b for b in broken_imports(after.project, after.graph, watched) if _without_line(b) not in before]
     checks.append(Check("no new broken imports", not new_broken, tuple(new_broken)))

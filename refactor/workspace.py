@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refactor.graph import ImportGraph, broken_imports, build_graph
+from refactor.graph import ImportGraph, broken_imports, build_graph, watched_modules
 from refactor.inventory import Inventory, take_inventory
 from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.planfile import Plan, load_plan
@@ -89,6 +89,7 @@ class Workspace:
     @property
     def stage_plan(self) -> StagePlan:
         if self._stage_plan is None:
-            baseline = tuple(broken_imports(self.project, self.graph, self.inventory.modules()))
+            watched = watched_modules(self.inventory.modules())
+            baseline = tuple(broken_imports(self.project, self.graph, watched))
             self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline)
         return self._stage_plan

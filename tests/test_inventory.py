@@ -465,3 +465,21 @@ def test_settings_fixture_counts(settings):
     config = settings.get("confapp.config.legacy", "Config")
     assert (config.kind, config.resolves_to, config.status) == ("alias", "confapp.config.settings:Settings", "replace")
     assert settings.get("confapp.config.settings", "Settings").path == "src/confapp/config/settings.py"
+
+
+def test_a_subclass_mixing_in_other_bases_says_so_and_needs_a_decision(tmp_path):
+    """`class ThreadingEngine(ThreadingMixIn, Engine): pass` adds nothing in its body, but its other base
+    brings behaviour the canonical lacks: the audit names it, and it is not replaced on its own."""
+    files = {**ENGINE_PACKAGE, "pkg/mixed.py": """
+        from pkg.core import Engine
+
+        class ThreadingMixIn:
+            def start(self):
+                return "threaded"
+
+        class ThreadingEngine(ThreadingMixIn, Engine):
+            pass
+        """}
+    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.mixed:ThreadingEngine")
+    assert (row.kind, row.detail, row.status) == (
+        "wrapper", "subclass of Engine mixing in ThreadingMixIn; adds nothing of its own", "needs decision")

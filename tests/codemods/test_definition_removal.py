@@ -46,7 +46,6 @@ CASES = [
 
         VALUE = 1
         __all__ = ["VALUE"]
-        __all__ += []
     """,
             "AppSettings",
         ),
@@ -207,6 +206,59 @@ CASES = [
             "Config",
         ),
         id="dunder-all-entries-keep-layout",
+    ),
+    pytest.param(
+        legacy(
+            """
+        from .settings import Settings
+        AppSettings = Config = Settings
+        __all__ = ["VALUE", "other", "AppSettings",
+                   "Config", "Settings",  # the new one
+                   "parse_bool", "Config",
+                   "last"]
+    """,
+            """
+        from .settings import Settings
+        __all__ = ["VALUE", "other",
+                   "Settings",  # the new one
+                   "parse_bool",
+                   "last"]
+    """,
+            "AppSettings",
+            "Config",
+        ),
+        id="dunder-all-entry-ending-a-line-leaves-the-line-break",
+    ),
+    pytest.param(
+        legacy(
+            """
+        import os
+        from .settings import Settings
+        __all__ = ["VALUE"]
+        if hasattr(os, "fork"):
+            AppSettings = Settings
+            __all__.extend(["AppSettings", "VALUE2"])
+        try:
+            import fast
+        except ImportError:
+            __all__.append('AppSettings')
+        __all__.extend(("AppSettings",))
+        __all__ += ["AppSettings"]
+        __all__.remove("AppSettings")
+    """,
+            """
+        import os
+        __all__ = ["VALUE"]
+        if hasattr(os, "fork"):
+            __all__.extend(["VALUE2"])
+        try:
+            import fast
+        except ImportError:
+            pass
+    """,
+            "AppSettings",
+        ),
+        id="dunder-all-extend-append-and-blocks",
     ),
     pytest.param(
         legacy(

@@ -144,6 +144,30 @@ FROM_IMPORTS = [
             before="""
             from .legacy import AppSettings
 
+            __all__ = []
+            if True:
+                __all__.append("AppSettings")
+            __all__.extend(["AppSettings", "other"])
+            __all__.remove("AppSettings")
+        """,
+            after="""
+            from .settings import Settings
+
+            __all__ = []
+            if True:
+                __all__.append("Settings")
+            __all__.extend(["Settings", "other"])
+        """,
+            module="app",
+            is_package=True,
+        ),
+        id="dunder-all-append-extend-remove",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from .legacy import AppSettings
+
             __all__ = ["AppSettings"]
         """,
             after="""
