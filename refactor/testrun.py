@@ -61,6 +61,9 @@ class TestReport:
         return [test for test, outcome in self.outcomes if outcome in (FAILED, ERROR)]
 
     def summary(self) -> str:
+        if not self.from_junit:   # a command other than pytest: its exit code is all there is to count
+            verdict = "passed" if self.exit_code == 0 else "failed"
+            return f"command {verdict} (exit {self.exit_code}; not pytest, so its tests are not counted)"
         return f"{self.run} run, {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
 
     def to_json(self) -> dict:

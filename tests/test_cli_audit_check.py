@@ -201,3 +201,15 @@ def test_subprocess_check_and_audit(fixtures):
     done = subprocess.run([sys.executable, "-m", "refactor", "audit", plan, "--json"], cwd=REPO,
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0 and json.loads(done.stdout)["distinct"] == 5
+
+
+def test_plan_stage_detail_names_at_most_thirty_test_files(tmp_path):
+    """A stage whose blast radius is hundreds of test files names thirty and counts the rest."""
+    tests = {f"tests/test_{i:03}.py": "from pkg.old import OldEngine\n\ndef test_it():\n    assert OldEngine\n"
+             for i in range(35)}
+    code, out = run_cli(["plan", str(small_repo(tmp_path, {**SMALL, **tests})), "--stage", "1", "--no-cache"],
+                        width=400)
+    assert code == 0, out
+    text = " ".join(out[out.index("tests affected"):].split())
+    assert text.startswith("tests affected (35): tests/test_000.py, ")
+    assert text.endswith("tests/test_029.py, and 5 more (--json lists them all)")

@@ -50,3 +50,6 @@ def test_a_missing_test_program_is_one_clear_error(tmp_path):
 def test_a_non_pytest_command_is_judged_by_its_exit_code(tmp_path):
     report = run_tests((sys.executable, "-c", "raise SystemExit(3)"), tmp_path)
     assert not report.from_junit and report.failed == 1 and report.exit_code == 3
+    assert report.summary() == "command failed (exit 3; not pytest, so its tests are not counted)"
+    passing = run_tests((sys.executable, "-c", "pass"), tmp_path)
+    assert passing.summary() == "command passed (exit 0; not pytest, so its tests are not counted)"

@@ -102,6 +102,9 @@ def render(plan: StagePlan) -> Group:
     return Group(table, *notes)
 
 
+_TESTS_SHOWN = 30   # test files named in a stage's detail; a large repository can have thousands
+
+
 def stage_detail(stage: Stage) -> Group:
     parts: list = [Text.from_markup(
         f"[bold]Stage {stage.number}[/]: {', '.join(stage.modules)}   distinct {stage.distinct_before}→"
@@ -119,7 +122,9 @@ def stage_detail(stage: Stage) -> Group:
         if edit.replacement is None:
             line.stylize("yellow")
         parts.append(line)
-    parts.append(Text(f"tests affected ({len(stage.tests)}): {', '.join(stage.tests) or 'none found'}"))
+    shown = stage.tests[:_TESTS_SHOWN]
+    more = f", and {len(stage.tests) - len(shown)} more (--json lists them all)" if len(stage.tests) > len(shown) else ""
+    parts.append(Text(f"tests affected ({len(stage.tests)}): {', '.join(shown) or 'none found'}{more}"))
     for blocked in stage.blocked:
         parts.append(Text.from_markup(f"[bold red]blocked[/] {blocked}"))
     return Group(*parts)
