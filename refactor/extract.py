@@ -183,6 +183,7 @@ class _Collector(ast.NodeVisitor):
         self.attributes: list[AttributeRef] = []
         self.strings: list[StringRef] = []
         self._scope: list[str] = []
+        self._functions: list[list] = []   # enclosing functions: [node, (names bound, names imported) or None]
         self._class_depth = 0
         self._type_checking = 0
         self._try_import = 0
@@ -199,8 +200,7 @@ class _Collector(ast.NodeVisitor):
             if isinstance(node, ast.Import):
                 self._import_names.update((a.asname or a.name).split(".")[0] for a in node.names)
                 import_lines.append(node.lineno)
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) \
-                    and (dotted(node.value.func) or "").endswith("import_module"):
+            elif isinstance(node, ast.Assign) and _imports_a_module(node.value):
                 self._import_names.update(t.id for t in node.targets if isinstance(t, ast.Name))
             elif isinstance(node, ast.ImportFrom):
                 self._import_names.update(a.asname or a.name for a in node.names if a.name != "*")
@@ -288,6 +288,30 @@ class _Collector(ast.NodeVisitor):
             if node is not None and self._interesting(node):
                 self.visit(node)
 
+    def _shadowed(self, name: str) -> bool:
+        """Whether `name` is, where the walk is, a local variable of an enclosing function (a parameter, an
+        assignment, a loop or `with` target...) rather than the module-level import of that name. Class
+        bodies do not count: their names are not visible in their methods."""
+        for frame in reversed(self._functions):
+            if frame[1] is None:
+                frame[1] = _function_locals(frame[0])
+            bound, imported = frame[1]
+            if name in imported:
+                return False
+            if name in bound:
+                return True
+        return False
+
+    def _hidden(self, expression: str | None) -> bool:
+        """Whether dotted `expression` starts with a local variable that hides an import of its name."""
+        base = (expression or "").partition(".")[0]
+        return base in self._import_names and self._shadowed(base)
+
+    def _reads_import(self, expression: str | None) -> bool:
+        """Whether dotted `expression` starts with an imported name that no local variable hides."""
+        base = (expression or "").partition(".")[0]
+        return base in self._import_names and not self._shadowed(base)
+
     @property
     def scope(self) -> str:
         return ".".join(self._scope) if self._scope else MODULE_SCOPE
@@ -340,8 +364,10 @@ class _Collector(ast.NodeVisitor):
         if not self._holds_facts(node):
             return
         self._scope.append(node.name)
+        self._functions.append([node, None])
         for stmt in node.body:
             self.visit(stmt)
+        self._functions.pop()
         self._scope.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
@@ -479,7 +505,7 @@ class _Collector(ast.NodeVisitor):
         name = dotted(node)
         if name is not None:
             base, _, rest = name.partition(".")
-            if base in self._import_names:
+            if self._reads_import(base):
                 self.attributes.append(AttributeRef(node.lineno, base, rest, self.scope))
             return
         self.generic_visit(node)
@@ -500,7 +526,9 @@ class _Collector(ast.NodeVisitor):
                 and dotted(_argument(node, 0, ("target",))) is not None):
             base = dotted(_argument(node, 0, ("target",)))
             attr = _const_str(_argument(node, 1, ("attribute", "name")))
-            self.strings.append(StringRef(node.lineno, "patch_object", attr, base, (attr,) if attr else (), self.scope))
+            if not self._hidden(base):
+                self.strings.append(StringRef(node.lineno, "patch_object", attr, base, (attr,) if attr else (),
+                                              self.scope))
         elif func.endswith("patch.multiple"):
             value = _const_str(node.args[0]) if node.args else None
             attrs = tuple(k.arg for k in node.keywords if k.arg)
@@ -508,7 +536,7 @@ class _Collector(ast.NodeVisitor):
                                           attrs, self.scope))
         elif last in ("import_module", "__import__") and node.args:
             self.strings.append(StringRef(node.lineno, "import_module", _const_str(node.args[0]), scope=self.scope))
-        elif func == "getattr" and len(node.args) >= 2:
+        elif func == "getattr" and len(node.args) >= 2 and not self._hidden(dotted(node.args[0])):
             self.strings.append(StringRef(node.lineno, "getattr", _const_str(node.args[1]), dotted(node.args[0]),
                                           scope=self.scope))
         self.generic_visit(node)
@@ -537,7 +565,7 @@ class _Collector(ast.NodeVisitor):
             elif _DOTTED_STRING.match(value) and value.count(".") >= 2:
                 self.strings.append(StringRef(node.lineno, "dotted", value, scope=self.scope))
         base, _, rest = value.partition(".")
-        if base in self._import_names and _DOTTED_STRING.fullmatch(value):
+        if _DOTTED_STRING.fullmatch(value) and self._reads_import(base):
             # a string annotation through an imported name, `-> "wsm.Manager"`, reads like `wsm.Manager`
             self.attributes.append(AttributeRef(node.lineno, base, rest, self.scope))
 
@@ -562,11 +590,47 @@ def _const_str(node: ast.AST | None) -> str | None:
     return None
 
 
+def _imports_a_module(value: ast.expr) -> bool:
+    return isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("import_module")
+
+
+def _function_locals(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[frozenset[str], frozenset[str]]:
+    """(names the function binds other than by import, names it imports), from its parameters and its
+    own statements (not nested functions' or classes'); `global`/`nonlocal` names are not its own."""
+    args = node.args
+    bound = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a}
+    imported: set[str] = set()
+    declared: set[str] = set()
+    for stmt in _statements(node.body, into_scopes=False):
+        if isinstance(stmt, _NESTED_SCOPES):
+            bound.add(stmt.name)
+        elif isinstance(stmt, ast.Import):
+            imported.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom):
+            imported.update(a.asname or a.name for a in stmt.names if a.name != "*")
+        elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            declared.update(stmt.names)
+        elif isinstance(stmt, ast.Assign) and _imports_a_module(stmt.value):   # m = import_module("a.b")
+            imported.update(n for t in stmt.targets for n in _names_in_target(t))
+        elif isinstance(stmt, (ast.Assign, ast.Delete)):
+            bound.update(n for t in stmt.targets for n in _names_in_target(t))
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+            bound.update(_names_in_target(stmt.target))
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            bound.update(n for item in stmt.items if item.optional_vars for n in _names_in_target(item.optional_vars))
+        for handler in getattr(stmt, "handlers", ()):   # try: ... except E as name
+            if handler.name:
+                bound.add(handler.name)
+    return frozenset(bound - declared - imported), frozenset(imported - declared)
+
+
 def _names_in_target(target: ast.expr) -> list[str]:
     if isinstance(target, ast.Name):
         return [target.id]
     if isinstance(target, (ast.Tuple, ast.List)):
         return [n for element in target.elts for n in _names_in_target(element)]
+    if isinstance(target, ast.Starred):
+        return _names_in_target(target.value)
     return []
 
 

@@ -177,6 +177,73 @@ def test_references_are_found_on_every_line_whatever_ends_lines(newline):
     ]
 
 
+def test_a_local_variable_named_like_an_import_hides_it():
+    """`mock = Mock()` (or a parameter, loop, `with`/`except` target, nested def) inside a function makes
+    `mock` local to the whole function: `mock.method` there is no reference to the module. A name the
+    function imports itself, one declared `global`, and class-level names seen from methods are not local."""
+    found = facts("""
+        from unittest import mock
+        import pkg.core as core
+
+        def assigned():
+            mock.patch_before_assignment
+            mock = object()
+            return mock.method, core.Engine
+
+        def parameter(core, *mock):
+            return core.Engine, mock.x
+
+        def targets(items):
+            for core in items:
+                core.Engine
+            with open("f") as (mock, other):
+                mock.y
+            try:
+                pass
+            except Exception as core:
+                core.Engine
+
+        def outer():
+            core = 1
+            def inner():
+                return core.Engine, mock.Real
+            return inner
+
+        def imports_its_own():
+            import pkg.core as core
+            core = core
+            return core.Engine
+
+        def declared():
+            global mock
+            mock = None
+            return mock.Global
+
+        class Holder:
+            mock = None
+            def method(self):
+                return mock.Method
+
+        def getattr_and_patch(core):
+            getattr(core, "Engine")
+            mock.patch.object(core, "Engine")
+
+        def loads_a_module():
+            core = importlib.import_module("pkg.core")
+            return core.Loaded
+        """)
+    assert sorted((a.line, a.base, a.path, a.scope) for a in found.attributes) == [
+        (7, "core", "Engine", "assigned"),
+        (25, "mock", "Real", "outer.inner"),
+        (31, "core", "Engine", "imports_its_own"),
+        (36, "mock", "Global", "declared"),
+        (41, "mock", "Method", "method"),
+        (45, "mock", "patch.object", "getattr_and_patch"),
+        (49, "core", "Loaded", "loads_a_module"),
+    ]
+    assert [s for s in found.strings if s.kind in ("getattr", "patch_object")] == []
+
+
 def test_strings_through_import_aliases_are_attribute_references():
     """A string that is a dotted name read through an imported name (a string annotation) is an
     attribute reference, in the scope where it is evaluated; other strings are not."""
