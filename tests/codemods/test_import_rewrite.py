@@ -496,6 +496,35 @@ MODULE_ATTRIBUTES = [
     pytest.param(
         Case(
             before="""
+            from app import legacy
+
+            x = legacy.AppSettings
+
+            def configure(legacy):
+                return legacy.AppSettings
+
+            def rebinds():
+                legacy = make()
+                return legacy.AppSettings
+        """,
+            after="""
+            from app import settings
+
+            x = settings.Settings
+
+            def configure(legacy):
+                return legacy.AppSettings
+
+            def rebinds():
+                legacy = make()
+                return legacy.AppSettings
+        """,
+        ),
+        id="local-variable-named-like-the-module-is-not-the-module",
+    ),
+    pytest.param(
+        Case(
+            before="""
             import app.legacy
 
             x = app.legacy.AppSettings()
