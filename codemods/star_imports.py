@@ -1,8 +1,8 @@
 """`from m import *` where the stage deletes `m`: replace it by what the star provided that survives.
 
 Only when no code in the file reads the old names through the star (a package `__init__` that
-re-exports them lists them in `__all__`, which `dunder_all` renames). A deleted module held
-nothing of substance, so the names its star provided were family members
+re-exports them lists them in `__all__`: those entries are renamed here, see `dunder_all`). A
+deleted module held nothing of substance, so the names its star provided were family members
 (renamed: their replacements are imported explicitly, unless the file already binds them) or
 names it re-exported from elsewhere (imported from where they really live is not known here: the
 star is then kept and reported, and the stage's verification will refuse it).
@@ -15,6 +15,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods._context import FileJob
 from codemods._names import import_from_module
+from codemods.dunder_all import DunderAllEditor
 from codemods.import_sites import unresolved_uses
 
 
@@ -26,6 +27,7 @@ class GoneStarReplacer(cst.CSTTransformer):
         self.job = job
         self._bound: set[str] = set()
         self._depth = 0
+        self._all_renames: dict[str, str] = {}   # names a replaced star provided -> their replacements
 
     def visit_Module(self, node: cst.Module) -> None:
         scopes = {s for s in self.metadata[ScopeProvider].values() if s is not None}
@@ -38,6 +40,11 @@ class GoneStarReplacer(cst.CSTTransformer):
                         self._bound |= {(a.asname.name.value if a.asname else cst.ensure_type(a.name, cst.Name).value)
                                         for a in small.names if isinstance(a.name, cst.Name)
                                         and (a.asname is None or isinstance(a.asname.name, cst.Name))}
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        # `__all__` entries for what the star provided name what replaces it now (or go, when that
+        # is listed already): left as they were, `from package import *` would fail on them
+        return updated_node.visit(DunderAllEditor(rename=self._all_renames)) if self._all_renames else updated_node
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._depth += 1
@@ -63,6 +70,7 @@ class GoneStarReplacer(cst.CSTTransformer):
             # nothing known about what it provided, or code reads the old names through the star:
             # leave it to be reported (package_exports) rather than leave a dangling name
             return updated_node
+        self._all_renames.update((r.old_name, r.new_name) for r in renames if r.old_name not in self._bound)
         lines = []
         for rename in renames:
             if rename.new_name in self._bound:

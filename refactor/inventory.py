@@ -351,7 +351,9 @@ class _Inventory:
         composed = [c for c in cls.composes if self._member_symbol(facts.module, c)]
         if composed:
             return "wrapper", f"wraps {', '.join(composed)} by composition (adapter)"
-        builds = [r for r in cls.returns if self._member_symbol(facts.module, r)]
+        # a class that makes its own instances is no factory: a factory builds another member
+        builds = [r for r in cls.returns if (found := self._member_symbol(facts.module, r))
+                  and (found.module, found.name) != (facts.module, cls.name)]
         if cls.name.endswith(_FACTORY_SUFFIXES) or builds:
             return "factory", "factory class" + (f" building {', '.join(builds)}" if builds else "")
         if missing := [b for b in bases if self.project.resolve_expression(facts.module, b).kind == "missing"]:

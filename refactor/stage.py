@@ -20,7 +20,16 @@ from refactor.gitops import Git
 from refactor.planfile import Plan
 from refactor.planner import Stage, StagePlan
 from refactor.review import describe
-from refactor.testrun import BaselineStore, Comparison, TestReport, check_command, compare, is_pytest, run_tests
+from refactor.testrun import (
+    BaselineStore,
+    Comparison,
+    TestReport,
+    affected_in_scope,
+    check_command,
+    compare,
+    is_pytest,
+    run_tests,
+)
 from refactor.verify import Verification, removal_needles, verify_stage
 from refactor.workspace import Workspace
 
@@ -270,9 +279,10 @@ class StageRunner:
         baseline = self.baseline(base)
         removed = frozenset({d.name for s in (*earlier, stage) for d in s.definitions}
                             | {r.old_name for s in (*earlier, stage) for r in s.renames})
-        if is_pytest(command) and stage.tests and not self.options.strict:
-            self.progress(f"stage {number}: running {len(stage.tests)} affected test file(s) first")
-            quick = run_tests(command, root, only=list(stage.tests), timeout=self.options.test_timeout,
+        first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
+        if first and not self.options.strict:
+            self.progress(f"stage {number}: running {len(first)} affected test file(s) first")
+            quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
                               source_roots=self.plan.source_roots,
                               repo_root=self.plan.root)
             early = compare(baseline, quick, removed)
@@ -306,6 +316,11 @@ class StageRunner:
         with self.git.worktree(base, f"{self.plan.name}-baseline") as tree:
             report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
                                source_roots=self.plan.source_roots)
+        if report.passed == 0:   # nothing passes before any change: no stage could be judged by it
+            last = next((line for line in reversed(report.output_tail.splitlines()) if line.strip()), "no output")
+            raise RepositoryError(
+                f"the test command passes no test on the base commit {base[:10]} (exit {report.exit_code}), so it "
+                f"cannot judge a stage; fix plan.test_command or the environment it runs in: {last.strip()}")
         self.baselines.put(base, command, report)
         return report
 

@@ -126,6 +126,36 @@ def is_pytest(command: tuple[str, ...]) -> bool:
         "-m" in command and command.index("-m") + 1 < len(command) and command[command.index("-m") + 1] == "pytest")
 
 
+def _pytest_arguments_start(command: tuple[str, ...]) -> int:
+    """Where pytest's own arguments begin in a pytest command (after `pytest` or `-m pytest`)."""
+    for index, part in enumerate(command):
+        if Path(part).name in ("pytest", "py.test"):
+            return index + 1
+    return len(command)
+
+
+def _test_path(part: str, cwd: Path) -> str | None:
+    """The path (relative to `cwd`) a pytest argument names, `file::test` naming its file; None for an
+    option or anything that is not a file or folder under `cwd`."""
+    path = part.split("::")[0]
+    if part.startswith("-") or not path or not (cwd / path).exists():
+        return None
+    return os.path.relpath((cwd / path).resolve(), cwd.resolve()).replace(os.sep, "/")
+
+
+def affected_in_scope(command: tuple[str, ...], cwd: Path, tests: list[str]) -> list[str]:
+    """The affected `tests` the command would run anyway: all of them when it names no paths, else those
+    in the files or folders it names (a `file::test` selection is not widened to its whole file). Empty
+    when running them first would gain nothing: they are everything the command names."""
+    arguments = command[_pytest_arguments_start(command):]
+    named = [(path, "::" in part) for part in arguments if (path := _test_path(part, cwd)) is not None]
+    if not named:
+        return list(tests)
+    whole = {path for path, selection in named if not selection}
+    inside = [t for t in tests if any(p == "." or t == p or t.startswith(p + "/") for p in whole)]
+    return [] if set(inside) >= {p for p, _ in named} else inside
+
+
 def resolve_command(command: tuple[str, ...], repo_root: Path) -> tuple[str, ...]:
     """`python` means the repository's own virtual environment when it has one, else this interpreter."""
     if command and command[0] in ("python", "python3"):
@@ -157,6 +187,9 @@ def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = N
     with tempfile.TemporaryDirectory(prefix="refactor-tests-") as folder:
         junit = Path(folder) / "junit.xml"
         full = list(command)
+        if pytest and only:   # those paths instead of the ones the command names
+            start = _pytest_arguments_start(command)
+            full = full[:start] + [part for part in full[start:] if _test_path(part, cwd) is None]
         if pytest:
             full += [f"--junitxml={junit}", "-p", "no:cacheprovider", "-o", "junit_family=xunit2"]
             full += list(only or ())

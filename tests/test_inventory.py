@@ -483,3 +483,16 @@ def test_a_subclass_mixing_in_other_bases_says_so_and_needs_a_decision(tmp_path)
     row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.mixed:ThreadingEngine")
     assert (row.kind, row.detail, row.status) == (
         "wrapper", "subclass of Engine mixing in ThreadingMixIn; adds nothing of its own", "needs decision")
+
+
+def test_a_class_whose_methods_return_its_own_instances_is_no_factory(tmp_path):
+    files = {**ENGINE_PACKAGE, "pkg/value.py": """
+        class ValueEngine:
+            def __init__(self, size):
+                self.size = size
+
+            def grown(self):
+                return ValueEngine(self.size + 1)
+        """}
+    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.value:ValueEngine")
+    assert (row.kind, row.detail) == ("class", "implementation")

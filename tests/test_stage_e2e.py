@@ -130,6 +130,26 @@ def test_a_test_failing_on_the_base_is_reported_not_blocking(tmp_path):
         assert "Failing on the base and still failing" in message and "test_known_bug" in message
 
 
+@pytest.mark.parametrize("command, shown", [
+    pytest.param(["python", "-c", "raise SystemExit('no module named mpmath')"], "no module named mpmath",
+                 id="non-pytest-command-failing"),
+    pytest.param(["python", "-m", "pytest", "-q", "tests/no_such_tests"], "exit 4", id="pytest-usage-error"),
+])
+def test_a_test_command_that_passes_nothing_on_the_base_cannot_judge_a_stage(tmp_path, command, shown):
+    """A command that fails before any test runs (a missing dependency, a wrong path) fails the same way
+    after the stage: it must not let the stage through as "failing on the base and still failing"."""
+    repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    plan.write_text(plan.read_text().replace('test_command = ["python", "-m", "pytest", "-q"]',
+                                             f"test_command = {json.dumps(command)}"))
+    before = snapshot(repo)
+    code, out = run_cli(["apply", str(plan), "--stage", "1"], width=400)
+    assert code == 2, out
+    assert "the test command passes no test on the base commit" in out and shown in out
+    assert len(out.strip().splitlines()) == 1, out
+    assert stage_branches(repo) == [] and worktrees(repo) == [str(repo)]
+    assert snapshot(repo) == before
+
+
 def test_a_new_failure_blocks_the_stage_and_leaves_nothing(tmp_path):
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
     # passes on the base, fails once the first stage's module has lost its definitions

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from refactor.errors import RefactorError
-from refactor.testrun import TestReport, compare, run_tests
+from refactor.testrun import TestReport, affected_in_scope, compare, run_tests
 
 PYTEST = (sys.executable, "-m", "pytest", "-q")
 
@@ -53,3 +53,36 @@ def test_a_non_pytest_command_is_judged_by_its_exit_code(tmp_path):
     assert report.summary() == "command failed (exit 3; not pytest, so its tests are not counted)"
     passing = run_tests((sys.executable, "-c", "pass"), tmp_path)
     assert passing.summary() == "command passed (exit 0; not pytest, so its tests are not counted)"
+
+
+def scoped_tree(root):
+    for name in ("tests/unit/test_a.py", "tests/unit/test_b.py", "tests/slow/test_c.py", "other/test_d.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("def test_it():\n    pass\n\ndef test_other():\n    pass\n")
+    return root
+
+
+AFFECTED = ["tests/unit/test_a.py", "tests/slow/test_c.py", "other/test_d.py"]
+
+
+@pytest.mark.parametrize("arguments, first", [
+    pytest.param((), AFFECTED, id="no-paths-named: every affected file"),
+    pytest.param(("tests/unit",), ["tests/unit/test_a.py"], id="a-folder: those inside it"),
+    pytest.param(("-k", "it", "tests/unit/", "other"), ["tests/unit/test_a.py", "other/test_d.py"],
+                 id="options-and-two-folders"),
+    pytest.param(("tests/unit/test_a.py",), [], id="only-affected-files-named: nothing to gain"),
+    pytest.param(("tests/unit/test_a.py::test_it", "tests/unit"), ["tests/unit/test_a.py"],
+                 id="a-selection-is-not-widened"),
+    pytest.param(("tests/unit/test_a.py::test_it",), [], id="only-a-selection: nothing to gain"),
+    pytest.param(("tests/unit/test_b.py",), [], id="no-affected-file-in-scope"),
+])
+def test_affected_tests_run_first_stay_within_what_the_command_runs(tmp_path, arguments, first):
+    """The quick first run never runs tests the user's command would not (a command naming three test
+    files must not grow into the whole suite's affected files)."""
+    assert affected_in_scope((*PYTEST, *arguments), scoped_tree(tmp_path), AFFECTED) == first
+
+
+def test_a_first_run_replaces_the_paths_the_command_names(tmp_path):
+    root = scoped_tree(tmp_path)
+    report = run_tests((*PYTEST, "tests/unit", "tests/slow"), root, only=["tests/unit/test_a.py"])
+    assert sorted(t for t, _ in report.outcomes) == ["tests.unit.test_a::test_it", "tests.unit.test_a::test_other"]

@@ -111,6 +111,21 @@ def test_star_import_is_dropped_when_the_replacement_is_already_imported():
     assert results["pkg/__init__.py"].new_text == "from .core import Engine\n"
 
 
+def test_dunder_all_entries_for_what_a_deleted_star_provided_name_the_replacement():
+    """`__all__` listing "OldA"/"OldB", which only the star bound: once the star goes they name the
+    replacement, listed once (left alone, `from pkg import *` would fail on them)."""
+    from codemods.engine import apply_edits
+    from codemods.spec import FileContext
+    files = {
+        FileContext("pkg/__init__.py", "pkg", True):
+            "from .aliases import *\nfrom .other import thing\n\n__all__ = [\n    'OldA',\n    'thing',\n    'OldB',\n]\n",
+        FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n",
+    }
+    results = apply_edits(files, _star_spec())
+    assert results["pkg/__init__.py"].new_text == (
+        "from pkg.core import Engine\nfrom .other import thing\n\n__all__ = [\n    'Engine',\n    'thing',\n]\n")
+
+
 def test_star_import_of_a_module_that_stays_is_untouched():
     from codemods.engine import apply_edits
     from codemods.spec import FileContext
