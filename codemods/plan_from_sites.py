@@ -5,7 +5,8 @@ the site reads from still binds the new name after the stage (a re-exporting pac
 the new module itself), else the alias is dropped and the name is imported from
 `Rename.new_module` next to the statement. Uses of the old local name are renamed (unless
 `keep_local_names`), string annotations included. A fallback binding of the same name in
-a try/except that collapses is moot; any other binding of it blocks the file.
+a try/except that collapses is moot; when the name is bound some other way too (an `if`/`else`
+choosing between two sources), the file keeps the name: `from new import New as Old`.
 """
 
 from __future__ import annotations
@@ -27,20 +28,23 @@ def plan_from_site(planner: ImportPlanner, site: FromSite) -> None:
     rename, stage, file = site.rename, planner.job.stage, planner.job.file
     local_target = file.module == rename.new_module
     old_local = cst.ensure_type((site.alias.asname or site.alias).name, cst.Name).value
-    keep = stage.spec.keep_local_names and not local_target
+    # the name is also bound another way (`if X: from a import Name` / `else: from legacy import Name`):
+    # it stays the file's name, now bound to the replacement (`import New as Name`)
+    elsewhere = not local_target and _bound_elsewhere(planner, site, old_local)
+    keep = (stage.spec.keep_local_names or elsewhere) and not local_target
     local = old_local if keep else rename.new_name
     module = rename.old_module
     in_place = not local_target and (
         module == rename.new_module or stage.offers_after(module, rename.new_name)
     )
     uses, rebinding = _rename_uses(planner, site, old_local, local)
-    if planner.shadow.conflict(rename, local, site.scope, uses, rebinding):
+    if not elsewhere and planner.shadow.conflict(rename, local, site.scope, uses, rebinding):
         planner.block(site.lineno, local)
     if in_place:
         asname = cst.AsName(name=cst.Name(local)) if local != rename.new_name else None
         new_alias = site.alias.with_changes(name=cst.Name(rename.new_name), asname=asname)
         planner.bind_existing(site.scope, local, lambda a: planner.shadow.equivalent(a, rename))
-        if planner.placer.is_bound_before(site.scope, local, site.statement, site.lineno) or any(
+        if not elsewhere and planner.placer.is_bound_before(site.scope, local, site.statement, site.lineno) or any(
             alias is not site.alias and edited is not None and bound_name(edited) == local
             for alias in site.statement.names  # type: ignore[union-attr]
             for edited in [planner.plan.alias_edits.get(alias, alias)]
@@ -81,16 +85,25 @@ def _rename_uses(
             if _rebinds(planner, other, site):
                 rebinding.add(other)
                 continue
-            planner.job.report(
-                site.lineno, f"cannot rename {old}: also bound at line {planner.line(other.node)}"
-            )
-            planner.plan.blocked = True
+            if old != new:   # (a use that can see another binding cannot take the new name)
+                planner.job.report(
+                    site.lineno, f"cannot rename {old}: also bound at line {planner.line(other.node)}"
+                )
+                planner.plan.blocked = True
         if old != new:
             planner.plan.replace[access.node] = renamed_use(access.node, old, new)
     for other in site.scope.assignments[old]:
         if other not in rebinding and _rebinds(planner, other, site):
             rebinding.add(other)
     return uses, rebinding
+
+
+def _bound_elsewhere(planner: ImportPlanner, site: FromSite, name: str) -> bool:
+    """Whether the site's scope binds `name` some other way than sites and moot fallbacks."""
+    if site.assignment is None:
+        return False
+    return any(other is not site.assignment and not _rebinds(planner, other, site)
+               for other in site.scope.assignments[name])
 
 
 def _rebinds(planner: ImportPlanner, other: BaseAssignment, site: FromSite) -> bool:

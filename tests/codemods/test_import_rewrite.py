@@ -468,10 +468,43 @@ LAZY_AND_GUARDED = [
 
             x = AppSettings
         """,
-            after=None,
-            findings=("cannot rename AppSettings: also bound at line 5",),
+            after="""
+            try:
+                from app.settings import Settings as AppSettings
+                import yaml
+            except ImportError:
+                AppSettings = yaml = None
+
+            x = AppSettings
+        """,
         ),
-        id="try-except-other-imports-kept",
+        id="try-except-fallback-value-keeps-the-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import os
+            if os.environ.get("FAST"):
+                from fastlib import AppSettings, fast
+            else:
+                from app.legacy import AppSettings, slow
+
+            x = AppSettings
+            __all__ = ["AppSettings"]
+        """,
+            after="""
+            import os
+            if os.environ.get("FAST"):
+                from fastlib import AppSettings, fast
+            else:
+                from app.legacy import slow
+                from app.settings import Settings as AppSettings
+
+            x = AppSettings
+            __all__ = ["AppSettings"]
+        """,
+        ),
+        id="name-bound-by-another-branch-is-kept",
     ),
     pytest.param(
         Case(
