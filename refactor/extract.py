@@ -167,6 +167,7 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
         attributes=tuple(collector.attributes),
         strings=tuple(collector.strings + collector._module_vars),
         parser=parser,
+        dynamic_names=_dynamic_names(tree),
     )
 
 
@@ -588,6 +589,35 @@ def _const_str(node: ast.AST | None) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _dynamic_names(tree: ast.Module) -> tuple[tuple[str, int], ...]:
+    """The names a module-level `def __getattr__(name)` tests for (`name == "X"`, `name in ("X", "Y")`,
+    `name in TABLE` for a module-level literal table): names the module hands out at run time, which no
+    binding shows."""
+    hook = next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and s.name == "__getattr__" and s.args.args), None)
+    if hook is None:
+        return ()
+    parameter = hook.args.args[0].arg
+    tables = {t.id: s.value for s in tree.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None
+              for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) if isinstance(t, ast.Name)}
+    found: dict[str, int] = {}
+    for node in ast.walk(hook):
+        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+            continue
+        left, right = node.left, node.comparators[0]
+        if isinstance(node.ops[0], ast.Eq):
+            for one, other in ((left, right), (right, left)):
+                if isinstance(one, ast.Name) and one.id == parameter and isinstance(_const_str(other), str):
+                    found.setdefault(_const_str(other), node.lineno)
+        elif isinstance(node.ops[0], ast.In) and isinstance(left, ast.Name) and left.id == parameter:
+            table = tables.get(right.id) if isinstance(right, ast.Name) else right
+            keys = table.keys if isinstance(table, ast.Dict) else getattr(table, "elts", ())
+            for key in keys:
+                if isinstance(_const_str(key), str):
+                    found.setdefault(_const_str(key), node.lineno)
+    return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
 
 
 def _imports_a_module(value: ast.expr) -> bool:

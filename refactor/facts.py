@@ -111,6 +111,8 @@ class FileFacts:
     attributes: tuple[AttributeRef, ...] = ()
     strings: tuple[StringRef, ...] = ()
     parser: str = "ast"             # "ast" or "libcst" (syntax newer than the running Python)
+    # names a module-level `__getattr__` hands out at run time (PEP 562): (name, line of the test)
+    dynamic_names: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = {}
@@ -125,8 +127,9 @@ class FileFacts:
         for key, item_type in _NESTED.items():
             values[key] = tuple(item_type(**_tuples(item)) for item in values.get(key, ()))
         values["imported_modules"] = tuple(values.get("imported_modules", ()))
-        if values.get("all_names") is not None:
-            values["all_names"] = tuple((name, line) for name, line in values["all_names"])
+        for key in ("all_names", "dynamic_names"):
+            if values.get(key) is not None:
+                values[key] = tuple((name, line) for name, line in values[key])
         return cls(**values)
 
     def to_tuple(self) -> tuple:
@@ -146,7 +149,7 @@ class FileFacts:
             if spec.name in _NESTED:
                 make = _NESTED[spec.name]._make
                 value = tuple(make(item) for item in value)   # marshal keeps the inner tuples as tuples
-            elif spec.name == "all_names" and value is not None:
+            elif spec.name in ("all_names", "dynamic_names") and value is not None:
                 value = tuple((name, line) for name, line in value)
             elif isinstance(value, list):
                 value = tuple(value)

@@ -302,11 +302,11 @@ def watched_modules(modules: Iterable[str]) -> set[str]:
 
 
 def broken_imports(project: Project, graph: ImportGraph, watched: set[str]) -> list[str]:
-    """Sites into `watched` modules (or into modules of watched packages) that fail: a module that does
-    not exist, or a name the module does not bind (not asked of a module whose names are open: see
-    `Project.names_are_open`). Lines as `path:line: reason`."""
-    relevant = [s for s in graph.sites if s.module in watched or s.module.rpartition(".")[0] in watched]
-    project.parse(sorted({project.by_module[s.module].path for s in relevant if s.module in project.by_module}))
+    """Sites that fail: into a module of a `watched` package that does not exist, or into a `watched`
+    module for a name it does not bind (not asked of a module whose names are open: see
+    `Project.names_are_open`); and `__all__` entries of watched modules that name nothing. Lines as
+    `path:line: reason`."""
+    project.parse(sorted({project.by_module[m].path for m in watched if m in project.by_module}))
     out = []
     for site in graph.sites:
         if site.kind in ("all", "path", "string", "getattr"):
@@ -316,7 +316,8 @@ def broken_imports(project: Project, graph: ImportGraph, watched: set[str]) -> l
             continue
         if not project.module_exists(site.module):
             out.append(f"{site.path}:{site.line}: module {site.module} does not exist")
-        elif site.name not in (None, "*", "?") and not (site.name.startswith("__") and site.name.endswith("__")) \
+        elif site.module in watched and site.name not in (None, "*", "?") \
+                and not (site.name.startswith("__") and site.name.endswith("__")) \
                 and site.name not in project.exports(site.module) \
                 and not project.module_exists(f"{site.module}.{site.name}") \
                 and not project.names_are_open(site.module):

@@ -237,6 +237,12 @@ class _Inventory:
                 if row is not None:
                     rows.append(row)
             rows.extend(self._star_rows(facts))
+            handed_out = [(n, line) for n, line in facts.dynamic_names if self.match.member_name(n)]
+            if handed_out:   # a module `__getattr__` (PEP 562): no binding shows these, no stage removes them
+                self.warnings.append(
+                    f"{facts.path}:{handed_out[0][1]}: the module __getattr__ of {facts.module} hands out "
+                    f"{', '.join(n for n, _ in handed_out)} at run time, which no stage audits or rewrites: "
+                    f"review those branches and their uses by hand")
         rows = [replace(r, end_line=self._end_line(r)) for r in rows]
         rows = self._decide(rows)
         self._validate_plan_refs(rows)
@@ -343,9 +349,12 @@ class _Inventory:
         if cls.new_raises:
             return "class", "__new__ raises: forbids direct construction"
         if member_bases:
-            others = [b for b in bases if b not in member_bases]   # mixins: behaviour a replacement lacks
-            if others:
-                return "wrapper", f"subclass of {', '.join(member_bases)} mixing in {', '.join(others)}; " \
+            # mixins and a metaclass bring behaviour a replacement lacks
+            others = [b for b in bases if b not in member_bases]
+            brings = ([f"mixing in {', '.join(others)}"] if others else []) + (
+                [f"with metaclass {cls.metaclass}"] if cls.metaclass else [])
+            if brings:
+                return "wrapper", f"subclass of {', '.join(member_bases)} {' and '.join(brings)}; " \
                                   f"{adds if cls.substance else 'adds nothing of its own'}"
             return "wrapper", f"subclass of {', '.join(member_bases)}, {adds}"
         composed = [c for c in cls.composes if self._member_symbol(facts.module, c)]
@@ -419,7 +428,8 @@ class _Inventory:
             symbol = self._member_symbol(row.module, cls.new_returns)
             return f"{symbol.module}:{symbol.name}" if symbol else None
         members = [s for s in (self._member_symbol(row.module, b) for b in cls.bases) if s]
-        return f"{members[0].module}:{members[0].name}" if len(members) == 1 and len(cls.bases) == 1 else None
+        thin = len(members) == 1 and len(cls.bases) == 1 and cls.metaclass is None
+        return f"{members[0].module}:{members[0].name}" if thin else None
 
     def _validate_plan_refs(self, rows: list[Definition]) -> None:
         refs = {r.ref for r in rows}

@@ -46,8 +46,6 @@ class Reader:
             weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
                              set(self.files))
         self.jobs = jobs or os.cpu_count() or 1
-        self._workers = _Workers(self.jobs)   # started at the first batch, reused by every later one
-        weakref.finalize(self, self._workers.close)
         self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
         self.read = 0    # files read in this run
 
@@ -87,7 +85,7 @@ class Reader:
             return {}
         items = [(p, self.files[p].module, self.files[p].is_package) for p in unknown]
         if len(items) >= _SURVEY_THRESHOLD and self.jobs > 1:
-            results = [row for rows in self._workers.map(_survey_batch, [
+            results = [row for rows in _in_workers(self.jobs, _survey_batch, [
                 (str(self.root), batch, query) for batch in _batches(items, self.jobs, minimum=64)]) for row in rows]
         else:
             results = _survey_batch((str(self.root), items, query), keep=self._data)
@@ -129,7 +127,7 @@ class Reader:
             answers.update((p, (self._digest[p], p in candidates and query.matches(self.data(p)))) for p in todo)
         elif len(todo) >= _SURVEY_THRESHOLD and self.jobs > 1:
             batches = _batches(todo, self.jobs, minimum=64)
-            for found in self._workers.map(_search_batch, [(str(self.root), b, query) for b in batches]):
+            for found in _in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
                 answers.update(found)
         else:
             answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
@@ -196,7 +194,7 @@ class Reader:
             return {p: extract_file(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in paths}
         items = [(p, self.files[p].module, self.files[p].is_package) for p in paths]
         out: dict[str, FileFacts] = {}
-        for result in self._workers.map(_extract_batch, [(str(self.root), batch) for batch in
+        for result in _in_workers(self.jobs, _extract_batch, [(str(self.root), batch) for batch in
                                                                _batches(items, self.jobs, minimum=8)]):
             for path, digest, data in result:
                 facts = FileFacts.from_tuple(data)
@@ -281,27 +279,11 @@ def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-class _Workers:
-    """One pool of worker processes for a reader's batches (starting a pool costs a fork per worker: a run
-    has several batches). Runs the batches in this process if the pool cannot run."""
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
-        self._broken = False
-
-    def map(self, function: Callable, batches: list) -> list:
-        if not self._broken:
-            try:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=gc.freeze)
-                return list(self._pool.map(function, batches))
-            except (BrokenProcessPool, OSError):
-                self._broken = True
-                self.close()
+def _in_workers(jobs: int, function: Callable, batches: list) -> list:
+    """`function` over `batches` in worker processes; in this process if the pool cannot run. A pool per
+    call: no pool outlives its call, so no fork ever happens while another pool's thread runs."""
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.freeze) as pool:
+            return list(pool.map(function, batches))
+    except (BrokenProcessPool, OSError):
         return [function(batch) for batch in batches]
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None

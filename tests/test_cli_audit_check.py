@@ -213,3 +213,15 @@ def test_plan_stage_detail_names_at_most_thirty_test_files(tmp_path):
     text = " ".join(out[out.index("tests affected"):].split())
     assert text.startswith("tests affected (35): tests/test_000.py, ")
     assert text.endswith("tests/test_029.py, and 5 more (--json lists them all)")
+
+
+def test_audit_and_plan_warn_about_family_names_a_module_getattr_hands_out(tmp_path):
+    files = {**SMALL, "pkg/__init__.py": (
+        "from pkg.core import Engine\n\ndef __getattr__(name):\n    if name == 'LegacyEngine':\n"
+        "        return Engine\n    raise AttributeError(name)\n")}
+    plan = small_repo(tmp_path, files)
+    for command in ("audit", "plan"):
+        code, out = run_cli([command, str(plan), "--no-cache"], width=400)
+        assert code == 0, out
+        assert ("warning pkg/__init__.py:4: the module __getattr__ of pkg hands out LegacyEngine at run time, "
+                "which no stage audits or rewrites") in out, out

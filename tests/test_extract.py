@@ -448,3 +448,26 @@ def test_function_facts_and_returns():
 def test_facts_round_trip_through_json():
     found = facts(CLASS_SOURCE + '__all__ = ["Thin"]\nimport pkg.x as y\nmock.patch("a.b.c")\ny.z\n')
     assert FileFacts.from_json(found.to_json()) == found
+
+
+def test_names_a_module_getattr_hands_out_are_recorded():
+    """PEP 562 compatibility shims bind nothing a reader can see: the names the hook tests for are kept
+    (comparisons either way round, literal collections, a module-level table)."""
+    found = facts("""
+        _MOVED = {"OldTable": "new.Table"}
+
+        def __getattr__(name):
+            if name == "OldEngine":
+                from pkg.core import Engine
+                return Engine
+            if "OldMotor" == name or name in ("OldA", "OldB"):
+                return object
+            if name in _MOVED:
+                return _MOVED[name]
+            raise AttributeError(name)
+
+        def helper(name):
+            return name == "NotAHook"
+        """)
+    assert found.dynamic_names == (("OldEngine", 4), ("OldA", 7), ("OldB", 7), ("OldMotor", 7), ("OldTable", 9))
+    assert facts("class C:\n    def __getattr__(self, name):\n        return name == 'X'\n").dynamic_names == ()

@@ -496,3 +496,21 @@ def test_a_class_whose_methods_return_its_own_instances_is_no_factory(tmp_path):
         """}
     row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.value:ValueEngine")
     assert (row.kind, row.detail) == ("class", "implementation")
+
+
+def test_a_subclass_with_its_own_metaclass_is_no_thin_wrapper(tmp_path):
+    """`class FakeEngine(Engine, metaclass=Checking): pass`: the metaclass changes how the class behaves
+    (isinstance checks, construction), so it needs a decision like any wrapper with substance."""
+    files = {**ENGINE_PACKAGE, "pkg/meta.py": """
+        from pkg.core import Engine
+
+        class Checking(type):
+            def __instancecheck__(cls, other):
+                return True
+
+        class FakeEngine(Engine, metaclass=Checking):
+            pass
+        """}
+    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.meta:FakeEngine")
+    assert (row.kind, row.detail, row.status) == (
+        "wrapper", "subclass of Engine with metaclass Checking; adds nothing of its own", "needs decision")

@@ -28,6 +28,8 @@ def run(args: Namespace, console: Console) -> int:
     console.print(render(inventory))
     for error in inventory.errors:
         console.print(f"[yellow]skipped[/] {escape(error)}", highlight=False)
+    for warning in inventory.warnings:
+        console.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     return exitcodes.OK
 
 

@@ -6,6 +6,7 @@ import json
 from argparse import Namespace
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -48,6 +49,8 @@ def run(args: Namespace, console: Console) -> int:
         console.print(stage_detail(plan.stage(args.stage)))
         return exitcodes.OK
     console.print(render(plan))
+    for warning in workspace.inventory.warnings:
+        console.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     return exitcodes.OK
 
 
