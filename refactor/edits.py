@@ -12,8 +12,9 @@ from pathlib import Path
 
 from codemods.engine import apply_edits
 from codemods.spec import FileContext, FileResult
+from refactor.errors import RepositoryError
 from refactor.planner import Stage
-from refactor.scan import decode
+from refactor.scan import decode, source_encoding
 from refactor.workspace import Workspace
 
 _BOM = "\ufeff"
@@ -23,6 +24,7 @@ _BOM = "\ufeff"
 class StageEdits:
     results: tuple[FileResult, ...]
     originals: tuple[tuple[str, str], ...]     # path -> original text (BOM included)
+    encodings: tuple[tuple[str, str], ...] = ()   # path -> codec of a file not in UTF-8 (a PEP 263 line)
 
     @property
     def failures(self) -> list[FileResult]:
@@ -43,6 +45,16 @@ class StageEdits:
         return (_BOM + result.new_text) if original.startswith(_BOM) and not result.new_text.startswith(_BOM) \
             else result.new_text
 
+    def encoded(self, result: FileResult) -> bytes:
+        """The new text in the file's own encoding (a latin-1 file stays latin-1). Raises RepositoryError
+        (one line) when the new text has a character that encoding cannot hold."""
+        encoding = dict(self.encodings).get(result.path, "utf-8")
+        try:
+            return (self.new_text(result) or "").encode(encoding)
+        except UnicodeEncodeError as exc:
+            raise RepositoryError(f"{result.path}: the edited text cannot be written in the file's encoding "
+                                  f"{encoding} ({exc.reason}: {exc.object[exc.start:exc.end]!r})") from None
+
     def diff(self) -> str:
         originals = dict(self.originals)
         chunks = []
@@ -57,7 +69,7 @@ class StageEdits:
 def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
     project = workspace.project
     contexts: dict[FileContext, str] = {}
-    originals = []
+    originals, encodings = [], []
     paths = set(stage.files) | {project.by_module[m].path for m in stage.modules if m in project.by_module}
     failures = []
     for path in sorted(paths):
@@ -72,21 +84,25 @@ def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
             continue
         text = text.removeprefix(_BOM)   # decode() drops a UTF-8 BOM; it is put back on write
         originals.append((path, (_BOM + text) if data.startswith(b"\xef\xbb\xbf") else text))
+        encoding = source_encoding(data)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            encodings.append((path, encoding))
         contexts[FileContext(path, source.module, source.is_package)] = text
     spec = stage.edit_spec(keep_local_names=workspace.plan.keep_local_names)
     results = apply_edits(contexts, spec, jobs=workspace.project.reader.jobs)
     ordered = tuple(failures) + tuple(results[p] for p in sorted(results))
-    return StageEdits(ordered, tuple(originals))
+    return StageEdits(ordered, tuple(originals), tuple(encodings))
 
 
 def write_edits(root: Path, edits: StageEdits) -> list[str]:
     """Write changed files and delete deleted ones under `root`; return the paths touched."""
+    encoded = {r.path: edits.encoded(r) for r in edits.changed if r.status != "deleted"}   # all, before writing
     touched = []
     for result in edits.changed:
         target = root / result.path
         if result.status == "deleted":
             target.unlink(missing_ok=True)
         else:
-            target.write_bytes(edits.new_text(result).encode("utf-8"))
+            target.write_bytes(encoded[result.path])
         touched.append(result.path)
     return touched

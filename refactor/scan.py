@@ -163,11 +163,17 @@ def _walk(root: Path) -> list[str]:
 
 # -- reading and parsing -------------------------------------------------------------------------
 
+def source_encoding(data: bytes) -> str:
+    """The codec Python reads these source bytes with (a BOM, a PEP 263 coding line, else UTF-8).
+    Raises SyntaxError or LookupError for a coding line that names no codec."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return encoding
+
+
 def decode(data: bytes, path: str) -> str:
     """Source bytes to text, honouring a BOM and a PEP 263 coding line. Raises ValueError("path:line: ...")."""
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        return data.decode(encoding)
+        return data.decode(source_encoding(data))
     except (SyntaxError, LookupError) as exc:
         raise ValueError(f"{path}:1: cannot decode: {exc}") from None
     except UnicodeDecodeError as exc:

@@ -131,6 +131,21 @@ def test_edited_files_keep_bom_crlf_tabs_and_long_lines(tmp_path):
     assert b"\treturn Settings()" in raw and ("x" * 5000).encode() in raw
 
 
+def test_edited_files_keep_their_declared_encoding(tmp_path):
+    """A latin-1 file (PEP 263 coding line) is written back in latin-1: written as UTF-8 under its
+    latin-1 declaration, its non-ASCII strings would silently change."""
+    repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    source = ("# -*- coding: latin-1 -*-\n# caf\xe9 cr\xe8me\nfrom confapp.config.compat import LegacySettings\n\n"
+              "GREETING = '\xe9t\xe9'\n\ndef make():\n    return LegacySettings()\n")
+    (repo / "src/confapp/latin.py").write_bytes(source.encode("latin-1"))
+    commit_all(repo, "a latin-1 file")
+    assert run_cli(["apply", str(plan), "--all"], width=300)[0] == 0
+    raw = subprocess.run(["git", "show", f"{branches(repo)[-1]}:src/confapp/latin.py"], cwd=repo,
+                         capture_output=True, check=True).stdout
+    assert b"LegacySettings" not in raw and b"return Settings()" in raw
+    assert b"GREETING = '\xe9t\xe9'" in raw and b"# caf\xe9 cr\xe8me" in raw
+
+
 # -- faults ------------------------------------------------------------------------------------------
 
 def test_a_failure_in_the_middle_of_all_keeps_earlier_stages_and_rerun_continues(tmp_path):
