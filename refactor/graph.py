@@ -8,7 +8,7 @@ attribute access through a module alias, a string target (`mock.patch("a.b.C")`,
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from refactor.facts import MODULE_SCOPE, FileFacts, ImportFact
@@ -110,6 +110,40 @@ class ImportGraph:
         found = {self._test_modules[m] for m in importers & self._test_modules.keys()}
         found |= {p for p in paths if is_test_file(p)}
         return sorted(found)
+
+
+def could_refer(candidates: Iterable[str], imports: dict[str, tuple[str, ...]], module_of: dict[str, str],
+                holders: Iterable[str], mentions: Callable[[str, frozenset[str]], bool]) -> set[str]:
+    """The `candidates` (files whose text names a family member) that can refer to the family at all: a
+    file that imports, directly or through other modules, a module holding a family name (its
+    definitions, re-exports and their packages), or whose text names a holder's top-level package (a
+    string target, a dynamic import). A name that is a common word ("Matrix", "Config") appears in
+    many files that never import the family; they need no parse. `imports`: path -> imported modules
+    of every file; `mentions(path, words)`: whether the file's text holds any of the words."""
+    holders = {m for holder in holders for m in _with_packages(holder)}
+    candidates = set(candidates)
+    tops = frozenset(m.partition(".")[0] for m in holders)
+    # cheap first (the usual case), the import closure only for what is left
+    kept = {path for path in candidates if holders.intersection(imports.get(path, ())) or mentions(path, tops)}
+    if kept == candidates:
+        return kept
+    importers: dict[str, set[str]] = defaultdict(set)
+    for path, imported in imports.items():
+        for module in imported:
+            importers[module].add(module_of[path])
+    reach = set()
+    queue = deque(holders)
+    while queue:   # every module that imports a holder, directly or through others
+        module = queue.popleft()
+        if module not in reach:
+            reach.add(module)
+            queue.extend(importers.get(module, ()))
+    return kept | {path for path in candidates - kept if reach.intersection(imports.get(path, ()))}
+
+
+def _with_packages(module: str) -> list[str]:
+    parts = module.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:

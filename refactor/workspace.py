@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refactor.graph import ImportGraph, broken_imports, build_graph, watched_modules
+from refactor.graph import ImportGraph, broken_imports, build_graph, could_refer, watched_modules
 from refactor.inventory import Inventory, take_inventory
 from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.planfile import Plan, load_plan
@@ -61,8 +61,17 @@ class Workspace:
         packages = {m.rpartition(".")[0] for m in modules}
         paths = [f.path for f in self.project.files]
         found = set(self.project.reader.search(words, paths, pairs))
+        parsed = self.project.parsed   # (the inventory's files: no saving in leaving them out)
+        light = self.project.light()
+        found = {p for p in found if p in parsed} | could_refer(
+            (p for p in found if p not in parsed), {p: f.imported_modules for p, f in light.items()},
+            {p: f.module for p, f in light.items()}, {*inventory.modules(), *modules}, self._mentions)
         found |= {f.path for f in self.project.files if f.module.rpartition(".")[0] in packages or f.module in packages}
         return sorted(found)
+
+    def _mentions(self, path: str, words: frozenset[str]) -> bool:
+        data = self.project.reader.data(path)
+        return any(word.encode() in data for word in words)
 
     def unreadable(self) -> list[str]:
         """`path:line: problem` for files the plan would need to read (they mention the family) but cannot."""

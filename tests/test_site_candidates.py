@@ -1,0 +1,35 @@
+"""`refactor.graph.could_refer`: which files that name a family member are worth a parse for sites."""
+
+from __future__ import annotations
+
+from refactor.graph import could_refer
+
+IMPORTS = {
+    "pkg/core.py": (),
+    "pkg/legacy.py": ("pkg.core", "pkg.core.Engine"),
+    "app/direct.py": ("pkg.legacy", "pkg.legacy.OldEngine"),
+    "app/reexport.py": ("pkg.legacy",),                          # `from pkg.legacy import *`
+    "app/deeper.py": ("app.reexport", "app.reexport.OldEngine"),   # through the re-export
+    "app/patches.py": ("unittest.mock",),                        # mock.patch("pkg.legacy.OldEngine")
+    "other/physics.py": ("math",),                               # "OldEngine" as a word in a docstring
+    "other/imports_other.py": ("other.physics",),
+}
+MODULES = {path: path[:-3].replace("/", ".") for path in IMPORTS}
+TEXT = {"app/patches.py": 'mock.patch("pkg.legacy.OldEngine")'}
+
+
+def mentions(path: str, words: frozenset[str]) -> bool:
+    return any(word in TEXT.get(path, "") for word in words)
+
+
+def test_files_that_cannot_reach_the_family_are_left_out():
+    candidates = [p for p in IMPORTS if p.startswith(("app/", "other/"))]
+    assert could_refer(candidates, IMPORTS, MODULES, ["pkg.legacy"], mentions) == {
+        "app/direct.py", "app/reexport.py", "app/deeper.py", "app/patches.py"}
+
+
+def test_a_holders_package_counts_as_a_holder():
+    imports = {**IMPORTS, "app/package.py": ("pkg",)}          # `import pkg` and then pkg.legacy.OldEngine
+    found = could_refer(["app/package.py", "other/physics.py"], imports,
+                        {**MODULES, "app/package.py": "app.package"}, ["pkg.legacy"], mentions)
+    assert found == {"app/package.py"}
