@@ -50,7 +50,8 @@ class Workspace:
 
     def site_files(self) -> list[str]:
         """Files worth parsing for sites: those that name a family member anywhere, or name one of the
-        family's modules (its package's name and its own both appear), or sit in one of those packages."""
+        family's modules (its package's name and its own both appear), and can reach the family (see
+        `graph.could_refer`); and every file of those modules' packages."""
         inventory = self.inventory
         words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
         modules = set(inventory.redundant_modules()) | {n for n in self.extra_needles if "." in n}
