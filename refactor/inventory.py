@@ -129,7 +129,7 @@ class _Inventory:
         self.require_canonical = require_canonical
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
-        self.warnings: list[str] = []
+        self.warnings: list[str] = project.shadowed_files()
         self.known: set[str] = {plan.canonical.name} | {k.name for k, _ in plan.mapping}   # family names so far
 
     # -- finding the files -------------------------------------------------------------------

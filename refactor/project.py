@@ -32,14 +32,17 @@ class Symbol:
 class Project:
     def __init__(self, root: Path, files: list[SourceFile], reader: Reader) -> None:
         self.root = root
-        self.files = files
         self.reader = reader
-        self.by_path = {f.path: f for f in files}
         self.by_module: dict[str, SourceFile] = {}
         for f in files:
             # a module that exists both as `m.py` and `m/__init__.py`: the package wins, as in Python
-            if f.module not in self.by_module or f.is_package:
+            if f.module not in self.by_module or (f.is_package and not self.by_module[f.module].is_package):
                 self.by_module[f.module] = f
+        # the same module in two source roots (a monorepo's services): the first wins, as on sys.path;
+        # the others cannot be imported that way and are left out (see `shadowed_files`)
+        self.files = [f for f in files if self.by_module[f.module] is f]
+        self.shadowed = [(f, self.by_module[f.module]) for f in files if self.by_module[f.module] is not f]
+        self.by_path = {f.path: f for f in self.files}
         self.packages = {".".join(f.module.split(".")[:i]) for f in files
                          for i in range(1, f.module.count(".") + 1 + (1 if f.is_package else 0))}
         self._full: dict[str, FileFacts] = {}
@@ -51,8 +54,21 @@ class Project:
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
              jobs: int | None = None, cache_dir: Path | None = None, remember_stats: bool = True) -> Project:
         files = discover(root, source_roots)
+        roots = [r.rstrip("/") + "/" for r in source_roots if r not in ("", ".")]
+
+        def rank(source: SourceFile) -> int:   # the position of the (deepest) source root it is under
+            under = [(len(r), -i) for i, r in enumerate(roots) if source.path.startswith(r)]
+            return -max(under)[1] if under else len(roots)
+
+        # files of an earlier source root first (stable otherwise): it is the one imported, as on sys.path
+        files.sort(key=rank)
         return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir,
                                        remember_stats=remember_stats))
+
+    def shadowed_files(self) -> list[str]:
+        """One line per file left out because another file is the same module."""
+        return [f"{f.path}: not read: module {f.module} is {winner.path} (the first on the import path wins)"
+                for f, winner in self.shadowed]
 
     # -- facts ------------------------------------------------------------------------------------
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:

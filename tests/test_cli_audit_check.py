@@ -225,3 +225,34 @@ def test_audit_and_plan_warn_about_family_names_a_module_getattr_hands_out(tmp_p
         assert code == 0, out
         assert ("warning pkg/__init__.py:4: the module __getattr__ of pkg hands out LegacyEngine at run time, "
                 "which no stage audits or rewrites") in out, out
+
+
+@pytest.mark.parametrize("roots, winner, loser", [
+    pytest.param(["svc_a/src", "svc_b/src"], "svc_a", "svc_b", id="first-root-wins"),
+    pytest.param(["svc_b/src", "svc_a/src"], "svc_b", "svc_a", id="order-decides"),
+])
+def test_the_same_module_in_two_source_roots_is_read_once_and_named(tmp_path, roots, winner, loser):
+    """A monorepo whose services both have a package `app`: only one `app.core` can be imported (the
+    first source root, as on sys.path); the other is left out with a warning instead of a traceback."""
+    write_tree(tmp_path / "repo", {
+        "svc_a/src/app/__init__.py": "", "svc_b/src/app/__init__.py": "",
+        "svc_a/src/app/core.py": "class Engine:\n    def start(self):\n        return 1\n\nOldEngine = Engine\n",
+        "svc_b/src/app/core.py": "class Engine:\n    def start(self):\n        return 2\n",
+        "svc_b/src/app/old.py": "from app.core import Engine\n\nclass ThinEngine(Engine):\n    pass\n",
+    })
+    plan = write_plan(tmp_path / "plans" / "engine.toml", name="engine", root="../repo", packages=["app"],
+                      source_roots=roots, canonical="app.core:Engine", family=["*Engine"])
+    code, out = run_cli(["audit", str(plan), "--no-cache"], width=400)
+    assert code == 0, out
+    assert f"warning {loser}/src/app/core.py: not read: module app.core is {winner}/src/app/core.py" in out
+    assert ("OldEngine" in out) == (winner == "svc_a") and "ThinEngine" in out
+
+
+def test_a_module_next_to_its_own_package_is_left_out(tmp_path):
+    """`pkg/engines.py` beside `pkg/engines/__init__.py`: Python imports the package."""
+    files = {**SMALL, "pkg/engines.py": "from pkg.core import Engine\n\nShadowEngine = Engine\n",
+             "pkg/engines/__init__.py": "from pkg.core import Engine\n\nPackagedEngine = Engine\n"}
+    code, out = run_cli(["audit", str(small_repo(tmp_path, files)), "--no-cache"], width=400)
+    assert code == 0, out
+    assert "PackagedEngine" in out and "ShadowEngine" not in out
+    assert "warning pkg/engines.py: not read: module pkg.engines is pkg/engines/__init__.py" in out
