@@ -755,11 +755,18 @@ def _assign_fact(name: str, node: ast.stmt, value: ast.expr | None) -> AssignFac
 _TRIVIAL_DUNDERS = {"__slots__", "__doc__", "__module__", "__qualname__"}
 
 
+_INERT_DECORATORS = {"final", "deprecated", "runtime_checkable"}   # change no behaviour a caller relies on
+
+
 def _class_fact(node: ast.ClassDef) -> ClassFact:
     bases = tuple(dotted(b) or "<expr>" for b in node.bases)
     metaclass = next((dotted(k.value) or "<expr>" for k in node.keywords if k.arg == "metaclass"), None)
     methods, substance, composes, returns = [], [], [], []
     new_returns, new_raises, abstract = None, False, False
+    for decorator in node.decorator_list:   # `@dataclass`, `@registry.register("x")`: behaviour or a side effect
+        name = dotted(decorator.func if isinstance(decorator, ast.Call) else decorator) or "<expr>"
+        if name.rpartition(".")[2] not in _INERT_DECORATORS:
+            substance.append(f"@{name}")
     for index, stmt in enumerate(node.body):
         if index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue

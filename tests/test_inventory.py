@@ -514,3 +514,25 @@ def test_a_subclass_with_its_own_metaclass_is_no_thin_wrapper(tmp_path):
     row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.meta:FakeEngine")
     assert (row.kind, row.detail, row.status) == (
         "wrapper", "subclass of Engine with metaclass Checking; adds nothing of its own", "needs decision")
+
+
+@pytest.mark.parametrize("decorator, status", [
+    pytest.param("@registry.register('legacy')", "needs decision", id="registering-decorator"),
+    pytest.param("@dataclass", "needs decision", id="dataclass"),
+    pytest.param("@deprecated('use Engine')", "replace", id="deprecation-marker"),
+    pytest.param("@typing.final", "replace", id="final-marker"),
+])
+def test_a_decorated_subclass_is_thin_only_when_the_decorator_is_a_marker(tmp_path, decorator, status):
+    """A class decorator can register the class or generate methods: removing the class would lose that."""
+    files = {**ENGINE_PACKAGE, "pkg/decorated.py": f"""
+        import typing
+        from dataclasses import dataclass
+        from pkg.core import Engine
+        from pkg.plugins import registry, deprecated
+
+        {decorator}
+        class DecoratedEngine(Engine):
+            pass
+        """, "pkg/plugins.py": "registry = None\ndeprecated = None\n"}
+    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.decorated:DecoratedEngine")
+    assert row.status == status, row.detail
