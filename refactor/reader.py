@@ -9,7 +9,6 @@ import os
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from refactor.extract import light_facts
 from refactor.factcache import FactCache, Snapshot
 from refactor.facts import FileFacts
 from refactor.needles import Query
+from refactor.pools import process_pool
 from refactor.scan import SourceFile, cache_folder, extract_file, grep_files
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
@@ -283,7 +283,7 @@ def _in_workers(jobs: int, function: Callable, batches: list) -> list:
     """`function` over `batches` in worker processes; in this process if the pool cannot run. A pool per
     call: no pool outlives its call, so no fork ever happens while another pool's thread runs."""
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.freeze) as pool:
+        with process_pool(jobs, initializer=gc.freeze) as pool:
             return list(pool.map(function, batches))
     except (BrokenProcessPool, OSError):
         return [function(batch) for batch in batches]
