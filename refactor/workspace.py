@@ -25,6 +25,7 @@ class Workspace:
     _graph: ImportGraph | None = field(default=None, repr=False)
     _stage_plan: StagePlan | None = field(default=None, repr=False)
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
+    _site_files: list[str] | None = field(default=None, repr=False)
     extra_needles: frozenset[str] = frozenset()   # removed names and (dotted) modules, so leftovers are found
 
     @classmethod
@@ -52,6 +53,11 @@ class Workspace:
         """Files worth parsing for sites: those that name a family member anywhere, or name one of the
         family's modules (its package's name and its own both appear), and can reach the family (see
         `graph.could_refer`); and every file of those modules' packages."""
+        if self._site_files is None:
+            self._site_files = self._find_site_files()
+        return self._site_files
+
+    def _find_site_files(self) -> list[str]:
         inventory = self.inventory
         words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
         modules = set(inventory.redundant_modules()) | {n for n in self.extra_needles if "." in n}
