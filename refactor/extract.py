@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from refactor.facts import (
     MODULE_SCOPE,
@@ -169,6 +171,28 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
         parser=parser,
         dynamic_names=_dynamic_names(tree),
     )
+
+
+def with_skipped(facts: FileFacts, chunks: list, imported: tuple[str, ...], focus: tuple) -> FileFacts:
+    """`facts` of a source whose top-level defs and classes `chunks` (`refactor.chunks.Chunk`) were left
+    out: their names are bound as if parsed; `imported` (what their import lines name) joins the
+    file's imported modules, so the module graph stays whole."""
+    bindings, toplevel = list(facts.bindings), list(facts.toplevel)
+    for chunk in chunks:
+        _insert(bindings, Binding(chunk.name, chunk.line, "class" if chunk.kind == "class" else "function"))
+        _insert(toplevel, TopStatement(chunk.line, chunk.kind, (chunk.name,)))
+    return dataclasses.replace(
+        facts, bindings=tuple(bindings), toplevel=tuple(toplevel),
+        imported_modules=tuple(sorted(set(facts.imported_modules) | set(imported))),
+        skipped=tuple((chunk.start, chunk.end) for chunk in chunks), focus=focus)
+
+
+def _insert(items: list, item: NamedTuple) -> None:
+    """Put `item` after every entry of `items` on its line or before it (they are in source order)."""
+    at = len(items)
+    while at and items[at - 1].line > item.line:
+        at -= 1
+    items.insert(at, item)
 
 
 class _Collector(ast.NodeVisitor):

@@ -14,7 +14,7 @@ from pathlib import Path
 from refactor import __version__
 from refactor.facts import FileFacts
 
-SCHEMA = 16
+SCHEMA = 17
 
 # path -> (stat key or None, content hash, imported modules or None)
 Snapshot = dict[str, tuple[tuple[int, ...] | None, str, tuple[str, ...] | None]]

@@ -1,7 +1,9 @@
 """What one Python file says, as plain frozen values: imports, top-level bindings, strings that name code.
 
 Facts are extracted once per file content (see `refactor.extract`) and cached by content hash, so
-everything here is JSON-serialisable and independent of the plan.
+everything here is JSON-serialisable. They do not depend on the plan, except that facts parsed for a
+search may leave out top-level defs and classes that mention nothing it is about (`skipped`, `focus`;
+see `refactor.chunks`): every top-level name is still bound, and every import line still counted.
 """
 
 from __future__ import annotations
@@ -113,6 +115,10 @@ class FileFacts:
     parser: str = "ast"             # "ast" or "libcst" (syntax newer than the running Python)
     # names a module-level `__getattr__` hands out at run time (PEP 562): (name, line of the test)
     dynamic_names: tuple[tuple[str, int], ...] = ()
+    # byte ranges of top-level defs and classes left unparsed because they mention nothing the search
+    # that asked was about (see `refactor.chunks`): only their names are known (bindings, toplevel)
+    skipped: tuple[tuple[int, int], ...] = ()
+    focus: tuple = ()                # what they were parsed for when some were skipped: `chunks.Focus.key()`
 
     def to_json(self) -> dict[str, Any]:
         out = {}
@@ -127,9 +133,9 @@ class FileFacts:
         for key, item_type in _NESTED.items():
             values[key] = tuple(item_type(**_tuples(item)) for item in values.get(key, ()))
         values["imported_modules"] = tuple(values.get("imported_modules", ()))
-        for key in ("all_names", "dynamic_names"):
+        for key in ("all_names", "dynamic_names", "skipped"):
             if values.get(key) is not None:
-                values[key] = tuple((name, line) for name, line in values[key])
+                values[key] = tuple((first, second) for first, second in values[key])
         return cls(**values)
 
     def to_tuple(self) -> tuple:
@@ -149,12 +155,17 @@ class FileFacts:
             if spec.name in _NESTED:
                 make = _NESTED[spec.name]._make
                 value = tuple(make(item) for item in value)   # marshal keeps the inner tuples as tuples
-            elif spec.name in ("all_names", "dynamic_names") and value is not None:
-                value = tuple((name, line) for name, line in value)
+            elif spec.name in ("all_names", "dynamic_names", "skipped") and value is not None:
+                value = tuple((first, second) for first, second in value)
             elif isinstance(value, list):
                 value = tuple(value)
             values[spec.name] = value
         return cls(**values)
+
+    @property
+    def partial(self) -> bool:
+        """Some top-level defs or classes were left unparsed (see `skipped`)."""
+        return bool(self.skipped)
 
     def class_named(self, name: str) -> ClassFact | None:
         return next((c for c in self.classes if c.name == name), None)

@@ -79,13 +79,15 @@ class ImportGraph:
         """Every module that imports any of `modules`, directly or through others."""
         reverse = self._reverse_edges()
         seen: set[str] = set()
-        queue = deque(modules)
-        while queue:
-            current = queue.popleft()
-            for importer in reverse.get(current, ()):
-                if importer not in seen:
-                    seen.add(importer)
-                    queue.append(importer)
+        frontier = set(modules)
+        while frontier:   # breadth first, a level at a time (set unions: no Python loop per edge)
+            reached: set[str] = set()
+            for current in frontier:
+                importers = reverse.get(current)
+                if importers:
+                    reached |= importers
+            frontier = reached - seen
+            seen |= frontier
         return seen
 
     def _reverse_edges(self) -> dict[str, set[str]]:

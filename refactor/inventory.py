@@ -140,14 +140,17 @@ class _Inventory:
         searched: set[str] = set()
         while True:
             fresh, searched = needles - searched, searched | needles
+            self.project.widen_focus(fresh)   # a def or class that names none of these need not be parsed
             unparsed = [p for p in self.package_paths if p not in parsed]
             todo = self.project.reader.search(fresh, unparsed) if fresh else []
             canonical = self.project.by_module.get(self.plan.canonical.module)
             if canonical and canonical.path not in parsed and canonical.path not in todo:
                 todo.append(canonical.path)
-            if not todo:
+            # files parsed for fewer names are parsed again where a new name is in what they left out
+            before = dict(parsed)
+            parsed.update(self.project.parse([*parsed, *todo]))
+            if not todo and all(parsed[p] is before[p] for p in before):
                 return parsed
-            parsed.update(self.project.parse(todo))
             self._find_members(parsed)
             self.known |= {name for _, name in self.members}
             while True:   # aliases of aliases, within what is parsed, until nothing new turns up

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from refactor.chunks import Focus
 from refactor.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
 from refactor.reader import Reader
 from refactor.scan import SourceFile, discover
@@ -46,6 +47,9 @@ class Project:
         self.packages = {".".join(f.module.split(".")[:i]) for f in files
                          for i in range(1, f.module.count(".") + 1 + (1 if f.is_package else 0))}
         self._full: dict[str, FileFacts] = {}
+        self._focus: Focus | None = None          # None: parse whole files (see `widen_focus`)
+        self._served: dict[str, Focus] = {}       # path -> the focus its partial facts are known to serve
+        self._unchecked: set[str] = set()         # partial facts not checked since the focus last widened
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
@@ -71,11 +75,43 @@ class Project:
                 for f, winner in self.shadowed]
 
     # -- facts ------------------------------------------------------------------------------------
+    def widen_focus(self, words: Iterable[str], modules: Iterable[tuple[str, str]] = ()) -> None:
+        """From now on, parse for these words and (package, module) pairs too (and the earlier ones): a top-level def or class that
+        mentions none of them is left unparsed (see `refactor.chunks`). Until the first call, every file
+        is parsed whole. Facts parsed for a narrower focus are checked again when next asked for."""
+        focus = Focus(words, modules)
+        if focus and not (self._focus is not None and self._focus.covers(focus)):
+            self._focus = focus if self._focus is None else self._focus | focus
+            self._unchecked = set(self._served)
+
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:
-        wanted = [p for p in paths if p not in self._full]
+        paths = list(paths)
+        held = {}   # partial facts parsed before the focus last widened: kept where they serve it too
+        for path in paths:
+            if path in self._unchecked:
+                if self._served[path].covers(self._focus):
+                    self._unchecked.discard(path)
+                else:
+                    held[path] = self._full[path]
+        wanted = [p for p in paths if p not in self._full or p in held]
         if wanted:
-            self._full.update(self.reader.facts(wanted, full=True))
+            found = self.reader.facts(wanted, full=True, focus=self._focus, held=held)
+            self._full.update(found)
+            for path, facts in found.items():
+                self._unchecked.discard(path)
+                if facts.skipped:
+                    self._served[path] = Focus(*facts.focus)
         return {p: self._full[p] for p in paths}
+
+    def complete(self, paths: Iterable[str]) -> None:
+        """Parse whole the files of `paths` whose facts left some defs or classes out: what a search did
+        not need can still hold a syntax error (and a file that does not parse cannot be edited)."""
+        partial = [p for p in paths if p in self._full and self._full[p].skipped]
+        if partial:
+            self._full.update(self.reader.facts(partial, full=True))
+            for path in partial:
+                self._served.pop(path, None)
+                self._unchecked.discard(path)
 
     def light(self) -> dict[str, FileFacts]:
         missing = [f.path for f in self.files if f.path not in self._light and f.path not in self._full]
@@ -87,10 +123,14 @@ class Project:
         source = self.by_module.get(module)
         if source is None:
             return None
+        facts = self._full.get(source.path)
+        if facts is not None and source.path not in self._unchecked:
+            return facts
         return self.parse([source.path])[source.path]
 
     @property
     def parsed(self) -> dict[str, FileFacts]:
+        """Every file parsed so far (facts for an earlier, narrower focus may lack what `parse` would add)."""
         return dict(self._full)
 
     def errors(self) -> list[str]:

@@ -3,6 +3,7 @@ content hash, and without reading a file whose `stat` says it has not changed si
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -12,12 +13,13 @@ from collections.abc import Callable, Iterable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from refactor.extract import light_facts
+from refactor.chunks import Focus
+from refactor.extract import imported_modules
 from refactor.factcache import FactCache, Snapshot
 from refactor.facts import FileFacts
 from refactor.needles import Query
 from refactor.pools import process_pool
-from refactor.scan import SourceFile, cache_folder, extract_file, grep_files
+from refactor.scan import SourceFile, cache_folder, extract_file, grep_files, refresh_file
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
 _PARALLEL_BYTES = 256_000    # rather than in worker processes
@@ -144,20 +146,33 @@ class Reader:
         return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
 
     # -- facts ----------------------------------------------------------------------------------
-    def facts(self, paths: Iterable[str], *, full: bool) -> dict[str, FileFacts]:
+    def facts(self, paths: Iterable[str], *, full: bool, focus: Focus | None = None,
+              held: dict[str, FileFacts] | None = None) -> dict[str, FileFacts]:
+        """Facts of `paths`: light (imported modules only) or full. Full facts for a `focus` may leave out
+        top-level defs and classes that mention none of its words (see `refactor.chunks`); facts `held`
+        for a narrower focus (the caller's, or the cache's) are kept where they serve this one too."""
         paths = list(paths)
         if not full:
             return self._light(paths)
+        held = {p: f for p, f in (held or {}).items() if f.skipped and focus is not None}
         self._hash(paths)
-        keys = {p: self._key(p) for p in paths}
+        keys = {p: self._key(p) for p in paths if p not in held}
         found = self._cache.get_many(list(keys.values()))
         out = {p: found[k] for p, k in keys.items() if k in found}
-        missing = [p for p in paths if p not in out]
-        new = self._parse_all(missing)
-        self.parsed += len(new)
+        for path in [p for p, f in out.items() if f.skipped]:   # (cached for another search: may lack some)
+            facts = out.pop(path)
+            if focus is not None and Focus(*facts.focus).covers(focus):
+                out[path] = facts
+            elif focus is not None:
+                held[path] = facts
+        new = self._parse_all([p for p in paths if p not in out], focus, held)
         self._cache.put_many({self._key(p): f for p, f in new.items()})
         out.update(new)
         return out
+
+    def remember(self, facts: dict[str, FileFacts]) -> None:
+        """Keep `facts` (of files as this reader read them) in the cache in place of what it holds."""
+        self._cache.put_many({self._key(p): f for p, f in facts.items()})
 
     def _key(self, path: str) -> str:
         source = self.files[path]
@@ -169,7 +184,7 @@ class Reader:
         missing = [p for p in paths if p not in self._imports]
         for path in missing:   # hashed from the snapshot, whose imports were not kept
             source = self.files[path]
-            self._imports[path] = light_facts(path, source.module, source.is_package, self.data(path)).imported_modules
+            self._imports[path] = imported_modules(source.module, source.is_package, self.data(path))
             known = self._snapshot.get(path)
             self._remember_file(path, known[0] if known else None)
         self._save_snapshot()
@@ -189,18 +204,38 @@ class Reader:
                 pass
         return total
 
-    def _parse_all(self, paths: list[str]) -> dict[str, FileFacts]:
-        if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
-            return {p: extract_file(p, self.files[p].module, self.files[p].is_package, self.data(p)) for p in paths}
-        items = [(p, self.files[p].module, self.files[p].is_package) for p in paths]
+    def _parse_all(self, paths: list[str], focus: Focus | None = None,
+                   held: dict[str, FileFacts] | None = None) -> dict[str, FileFacts]:
+        """Facts of `paths`, in worker processes when there are many; for a path in `held`, those facts
+        (marked as parsed for `focus`) if they serve it."""
+        held = held or {}
         out: dict[str, FileFacts] = {}
-        for result in _in_workers(self.jobs, _extract_batch, [(str(self.root), batch) for batch in
+        for path in [p for p in paths if p in held]:   # no new word anywhere in the file: nothing to check
+            if focus.serves_as_well(held[path].focus, self.data(path)):
+                out[path] = dataclasses.replace(held[path], focus=focus.key())
+        paths = [p for p in paths if p not in out]
+        if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
+            for path in paths:
+                source, data = self.files[path], self.data(path)
+                facts = refresh_file(path, source.module, source.is_package, data, focus, held[path].skipped) \
+                    if path in held else extract_file(path, source.module, source.is_package, data, focus)
+                self.parsed += facts is not None
+                out[path] = facts or dataclasses.replace(held[path], focus=focus.key())
+            return out
+        items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
+                 for p in paths]
+        for result in _in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
                                                                _batches(items, self.jobs, minimum=8)]):
             for path, digest, data in result:
-                facts = FileFacts.from_tuple(data)
+                if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
+                    out[path] = dataclasses.replace(held[path], focus=focus.key()) if digest == self._digest[path] \
+                        else extract_file(path, self.files[path].module, self.files[path].is_package,
+                                          _bytes_of(self.root / path) or b"", focus)
+                    continue
                 if digest != self._digest[path]:     # changed since it was hashed: key the facts by what was read
                     self._digest[path] = digest
-                out[path] = facts
+                out[path] = FileFacts.from_tuple(data)
+                self.parsed += 1
         return out
 
 
@@ -251,7 +286,7 @@ def _survey_batch(job: tuple[str, list[tuple[str, str, bool]], Query | None],
             data, stat = b"", None
         if keep is not None:
             keep[path] = data
-        imports = light_facts(path, module, is_package, data).imported_modules
+        imports = imported_modules(module, is_package, data)   # (no FileFacts built: 11% of a survey)
         out.append((path, stat, _digest(data), imports, query.matches(data) if query else False))
     return out
 
@@ -265,12 +300,17 @@ def _search_batch(job: tuple[str, list[str], Query]) -> dict[str, tuple[str, boo
     return out
 
 
-def _extract_batch(job: tuple[str, list[tuple[str, str, bool]]]) -> list[tuple[str, str, tuple]]:
-    root, items = job
+def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str, str, tuple | None]]:
+    """(path, content hash, facts as a tuple) per file; None for facts when those held serve the focus."""
+    root, items, focus = job
     out = []
-    for path, module, is_package in items:
+    for path, module, is_package, held in items:
         data = _bytes_of(Path(root) / path) or b""
-        out.append((path, _digest(data), extract_file(path, module, is_package, data).to_tuple()))
+        if held is not None:
+            facts = refresh_file(path, module, is_package, data, focus, held)
+            out.append((path, _digest(data), facts.to_tuple() if facts is not None else None))
+        else:
+            out.append((path, _digest(data), extract_file(path, module, is_package, data, focus).to_tuple()))
     return out
 
 

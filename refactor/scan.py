@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from refactor.extract import facts_from_source
+from refactor.chunks import Focus, blank, top_level_chunks
+from refactor.extract import facts_from_source, imported_modules, with_skipped
 from refactor.facts import FileFacts
 
 SKIP_DIRS = {
@@ -181,12 +182,21 @@ def decode(data: bytes, path: str) -> str:
         raise ValueError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
-def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
-    """Full facts for one file; a file that cannot be read or parsed gives facts with `error` set."""
+def extract_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus | None = None) -> FileFacts:
+    """Full facts for one file; a file that cannot be read or parsed gives facts with `error` set. With a
+    `focus`, top-level defs and classes that mention none of its words are left unparsed (`skipped`)."""
     try:
         text = decode(data, path)
     except ValueError as exc:
         return FileFacts(path=path, module=module, is_package=is_package, full=True, error=str(exc))
+    skip = focus.skippable(data, top_level_chunks(data)) if focus else []
+    if skip:
+        try:
+            shortened = decode(blank(data, skip), path)
+            imported = imported_modules(module, is_package, b"\n".join(data[c.start:c.end] for c in skip))
+            return with_skipped(facts_from_source(shortened, path, module, is_package), skip, imported, focus.key())
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            pass   # a statement boundary guessed wrong, or an error to report: the whole file decides
     try:
         return facts_from_source(text, path, module, is_package)
     except SyntaxError as exc:
@@ -201,6 +211,15 @@ def extract_file(path: str, module: str, is_package: bool, data: bytes) -> FileF
         return facts_from_source(lowered, path, module, is_package, parser="libcst")
     except (libcst.ParserSyntaxError, SyntaxError, ValueError, RecursionError):
         return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
+
+
+def refresh_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus,
+                 held: tuple[tuple[int, int], ...]) -> FileFacts | None:
+    """None when facts of `data` that left the byte ranges `held` unparsed serve `focus` as well (it
+    would leave them out too); else facts parsed for `focus`."""
+    if focus.allows(data, held):
+        return None
+    return extract_file(path, module, is_package, data, focus)
 
 
 def cache_folder(root: Path) -> Path:

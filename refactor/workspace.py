@@ -66,6 +66,7 @@ class Workspace:
             package, _, name = module.rpartition(".")
             pairs.add((package.rpartition(".")[2] or name, name))
         packages = {m.rpartition(".")[0] for m in modules}
+        self.project.widen_focus(words, pairs)
         paths = [f.path for f in self.project.files]
         found = set(self.project.reader.search(words, paths, pairs))
         parsed = self.project.parsed   # (the inventory's files: no saving in leaving them out)
@@ -81,8 +82,10 @@ class Workspace:
         return any(word.encode() in data for word in words)
 
     def unreadable(self) -> list[str]:
-        """`path:line: problem` for files the plan would need to read (they mention the family) but cannot."""
+        """`path:line: problem` for files the plan would need to read (they mention the family) but cannot,
+        or could not edit: those parsed only in part are parsed whole first."""
         relevant = set(self.site_files())
+        self.project.complete(sorted(relevant))
         return sorted(facts.error for path, facts in self.project.parsed.items()
                       if facts.error and path in relevant)
 
