@@ -80,9 +80,26 @@ def imported_modules(module: str, is_package: bool, data: bytes) -> tuple[str, .
     found: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
     for line in _import_lines(data):
-        # the same line recurs across files; only a relative one depends on where it is
-        found.update(_line_imports(line, package if _RELATIVE.match(line) else None))
+        # the same line recurs across files (`import os`): it is read once; only a relative one depends
+        # on where it is
+        names = _LINES.get(line)
+        if names is None:
+            if len(_LINES) > _LINES_KEPT:
+                _LINES.clear()
+            names = _LINES[line] = _line_kind(line)
+        found.update(_line_imports(line, package) if names is _RELATIVE_LINE else names)
     return tuple(sorted(found))
+
+
+_LINES: dict[bytes, tuple[str, ...]] = {}   # a line holding `import` -> what it imports (absolute)
+_LINES_KEPT = 1 << 18
+_RELATIVE_LINE: tuple[str, ...] = ("<relative>",)
+
+
+def _line_kind(line: bytes) -> tuple[str, ...]:
+    if _IMPORT_LINE.match(line) is None:
+        return ()
+    return _RELATIVE_LINE if _RELATIVE.match(line) else _line_imports(line, None)
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -106,18 +123,17 @@ def _line_imports(line: bytes, package: str | None) -> tuple[str, ...]:
 
 
 def _import_lines(data: bytes) -> Iterator[bytes]:
-    """The text of each `_IMPORT_LINE` match, trying only lines that contain `import` (a byte search finds
-    them far faster than a multi-line pattern tried at every line start; a match never spans lines)."""
-    tried = -1
+    """Each line that contains `import` (a byte search finds them far faster than a multi-line pattern
+    tried at every line start; an `_IMPORT_LINE` match never spans lines)."""
     position = data.find(b"import")
     while position >= 0:
         start = data.rfind(b"\n", 0, position) + 1
-        if start != tried:
-            tried = start
-            match = _IMPORT_LINE.match(data, start)
-            if match is not None:
-                yield match.group()
-        position = data.find(b"import", position + 6)
+        end = data.find(b"\n", position)
+        if end < 0:
+            yield data[start:]
+            return
+        yield data[start:end]
+        position = data.find(b"import", end)
 
 
 def absolute_module(written: str, module: str, is_package: bool) -> str:
