@@ -211,22 +211,47 @@ class Focus:
                     yield position
 
     def _local_names(self, text: bytes) -> set[bytes]:
-        """Names that lines of `text` bind from what this focus names, and from those names in turn."""
+        """Names that lines of `text` bind from what this focus names, and from those names in turn. A
+        line with a word binds all it binds; a line that only names a package or module binds what can
+        be that module: `import a.b as x`, `from a import b` (b a module of the focus), `x = "a.b"`-like
+        assignments that write `package.module` out (not every name imported from the package)."""
         found: set[bytes] = set()
-        todo = list(self.triggers)
+        todo = [(word, True) for word in self._words] + [(word, False) for word in self._module_words]
         while todo:
-            word = todo.pop()
+            word, broad = todo.pop()
             position = text.find(word)
             while position >= 0:
                 line_start = text.rfind(b"\n", 0, position) + 1
                 line_end = text.find(b"\n", position)
                 line_end = len(text) if line_end < 0 else line_end
-                for name in _bound_by(text[line_start:line_end]):
+                line = text[line_start:line_end]
+                for name in _bound_by(line) if broad else self._module_bound_by(line):
                     if name not in found and name not in self._words:
                         found.add(name)
-                        todo.append(name)
+                        todo.append((name, True))
                 position = text.find(word, line_end)
         return found
+
+    @functools.cached_property
+    def _module_words(self) -> list[bytes]:
+        return sorted({w.encode() for pair in self.modules for w in pair} - set(self._words))
+
+    @functools.cached_property
+    def _dotted(self) -> list[bytes]:
+        return sorted({f"{a}.{b}".encode() for a, b in self.modules})
+
+    def _module_bound_by(self, line: bytes) -> list[bytes]:
+        if _IMPORT_START.match(line):
+            names = _AS.findall(line)
+            imported = _FROM_IMPORT.match(line)
+            if imported:
+                words = set(self._module_words)
+                names.extend(n for n in _NAME.findall(_AS_CLAUSE.sub(b"", imported.group(1))) if n in words)
+            return names
+        assigned = _ASSIGNED.match(line)
+        if assigned and any(form in line for form in self._dotted):
+            return [assigned.group(1)]
+        return []
 
 
 def _bound_by(line: bytes) -> list[bytes]:

@@ -318,3 +318,31 @@ def test_cached_partial_facts_serve_a_narrower_focus_and_not_a_wider_one(tmp_pat
     assert again.parsed == 1 and wider.class_named("Thin") is not None
     whole = Reader(tmp_path, files, jobs=1).facts(["pkg/user.py"], full=True)["pkg/user.py"]
     assert not whole.skipped and whole.function_named("unrelated") is not None
+
+
+def test_a_line_that_only_names_a_package_binds_only_what_can_be_the_module():
+    data = _source("""
+        import importlib
+        import app as application
+        from app.core import Engine
+        from app import legacy
+        x = app.Symbol("x")
+        mod = importlib.import_module("app.legacy")
+
+
+        def through_a_name_from_the_package():
+            return Engine(x)
+
+
+        def through_the_package_alias():
+            return application.legacy.build()
+
+
+        def through_the_module_name():
+            return legacy.build()
+
+
+        def through_the_imported_module():
+            return mod.build()
+        """)
+    assert _skipped(Focus([], [("app", "legacy")]), data) == {"through_a_name_from_the_package"}
