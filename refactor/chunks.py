@@ -83,6 +83,13 @@ def top_level_chunks(data: bytes) -> list[Chunk]:
             rest = None
         line += data.count(b"\n", counted, start)
         counted = start
+        header_end = data.find(b"\n", start)
+        if header_end >= 0 and _START.search(data, header_end, end):
+            # a line in it starts in column 0 (in a string, or where the scan misjudged a string): it may
+            # hold another statement, so it is never left out
+            chunks.append(Chunk(begin, end, None))
+            decorators = None
+            continue
         chunks.append(Chunk(begin, end, header.group(1).decode(), header.group(2).decode(), line))
         decorators = None
     if rest is not None or decorators is not None:
@@ -202,8 +209,7 @@ class Focus:
                 end = position + len(name)
                 if data.startswith(b".py", end) and not _word_byte(data, end + 3) \
                         or any(data.startswith(prefix, position - len(prefix)) for prefix in prefixes) \
-                        or _IMPORT_START.match(data, data.rfind(b"\n", 0, position) + 1) \
-                        and _whole_word(data, position, end):
+                        or _whole_word(data, position, end) and _in_import(data, position):
                     yield position
         for name in local:
             for position in _occurrences(data, name):
@@ -264,6 +270,19 @@ def _bound_by(line: bytes) -> list[bytes]:
     if imported:
         names.extend(n for n in _NAME.findall(_AS_CLAUSE.sub(b"", imported.group(1))) if n != b"as")
     return names
+
+
+def _in_import(data: bytes, position: int) -> bool:
+    """Whether `position` is on an import statement's line, or inside the parentheses of one that
+    continues over several lines (`from pkg import (\n    module,\n)`)."""
+    line_start = data.rfind(b"\n", 0, position) + 1
+    if _IMPORT_START.match(data, line_start):
+        return True
+    keyword = data.rfind(b"import", 0, line_start)
+    if keyword < 0 or not _IMPORT_START.match(data, data.rfind(b"\n", 0, keyword) + 1):
+        return False
+    opened = data.find(b"(", keyword, position)
+    return opened >= 0 and data.find(b")", opened, position) < 0
 
 
 def _occurrences(data: bytes, needle: bytes) -> Iterator[int]:

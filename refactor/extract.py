@@ -75,11 +75,12 @@ def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFa
                      imported_modules=imported_modules(module, is_package, data))
 
 
-def imported_modules(module: str, is_package: bool, data: bytes) -> tuple[str, ...]:
-    """The modules (and `module.name`s) a file's import lines name, sorted."""
+def imported_modules(module: str, is_package: bool, data: bytes, *, continued: bool = False) -> tuple[str, ...]:
+    """The modules (and `module.name`s) a file's import lines name, sorted. `continued`: also the names of a
+    parenthesized import on the lines after its first (as `ast` sees them)."""
     found: set[str] = set()
     package = module if is_package else module.rpartition(".")[0]
-    for line in _import_lines(data):
+    for line in _import_lines(data, continued):
         # the same line recurs across files (`import os`): it is read once; only a relative one depends
         # on where it is
         names = _LINES.get(line)
@@ -122,18 +123,32 @@ def _line_imports(line: bytes, package: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _import_lines(data: bytes) -> Iterator[bytes]:
+def _import_lines(data: bytes, continued: bool = False) -> Iterator[bytes]:
     """Each line that contains `import` (a byte search finds them far faster than a multi-line pattern
-    tried at every line start; an `_IMPORT_LINE` match never spans lines)."""
+    tried at every line start; an `_IMPORT_LINE` match never spans lines). `continued`: a line that opens a
+    parenthesis after `import` and does not close it runs on, joined, to where it closes."""
     position = data.find(b"import")
     while position >= 0:
         start = data.rfind(b"\n", 0, position) + 1
         end = data.find(b"\n", position)
         if end < 0:
-            yield data[start:]
-            return
-        yield data[start:end]
+            end = len(data)
+        line = data[start:end]
+        if continued and b"(" in line[position - start:] and b")" not in line[position - start:]:
+            close = data.find(b")", end)
+            if close >= 0:
+                line = _COMMENT.sub(b"", data[start:close + 1]).replace(b"\r", b" ").replace(b"\n", b" ")
+                end = close
+        elif continued and line.rstrip().endswith(b"\\"):   # continued with backslashes
+            while end < len(data) and data[start:end].rstrip().endswith(b"\\"):
+                following = data.find(b"\n", end + 1)
+                end = len(data) if following < 0 else following
+            line = data[start:end].replace(b"\\\r\n", b" ").replace(b"\\\n", b" ")
+        yield line
         position = data.find(b"import", end)
+
+
+_COMMENT = re.compile(rb"#[^\n]*")
 
 
 def absolute_module(written: str, module: str, is_package: bool) -> str:

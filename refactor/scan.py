@@ -193,7 +193,8 @@ def extract_file(path: str, module: str, is_package: bool, data: bytes, focus: F
     if skip:
         try:
             shortened = decode(blank(data, skip), path)
-            imported = imported_modules(module, is_package, b"\n".join(data[c.start:c.end] for c in skip))
+            imported = imported_modules(module, is_package, b"\n".join(data[c.start:c.end] for c in skip),
+                                        continued=True)
             return with_skipped(facts_from_source(shortened, path, module, is_package), skip, imported, focus.key())
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             pass   # a statement boundary guessed wrong, or an error to report: the whole file decides

@@ -80,7 +80,28 @@ def test_column_zero_text_inside_strings_continuations_and_brackets_starts_nothi
         def last():
             pass
         ''')
-    assert [(k, n) for k, n, _ in _defs(data) if k] == [("def", "usage"), ("def", "joined"), ("def", "last")]
+    # a def with a line in column 0 (in a string, a continuation) is never left out: it is not a def here
+    assert [(k, n) for k, n, _ in _defs(data) if k] == [("def", "last")]
+    assert [data[c.start:c.end].split(b"(")[0] for c in top_level_chunks(data)][:2] == [b"def usage", b"def joined"]
+
+
+def test_a_misjudged_string_never_costs_a_binding():
+    # each '"""' opens a triple-quoted string to the scan: `g` seems inside one, and its chunk merges with `f`'s
+    data = _source('''
+        def f(src):
+            return src.startswith('"""')
+
+
+        def g():
+            return '"""'
+
+
+        def h():
+            return 2
+        ''')
+    whole = extract_file("m.py", "m", False, data)
+    part = extract_file("m.py", "m", False, data, Focus(["Nothing"]))
+    assert part.bindings == whole.bindings and part.skipped
 
 
 @pytest.mark.parametrize("data", [
