@@ -24,7 +24,8 @@ from refactor.scan import SourceFile, cache_folder, extract_file, grep_files, re
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
 _PARALLEL_BYTES = 256_000    # rather than in worker processes
 _SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
-_SAVE_AFTER = 64             # snapshot changes worth a write now (fewer wait for the reader to go away)
+_SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
+_SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
 _RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
 
 
@@ -44,6 +45,7 @@ class Reader:
         self._snapshot: Snapshot = self._cache.get_snapshot(self._root_key) if cache and remember_stats else {}
         self._remember = cache and remember_stats
         self._unsaved = [0]   # snapshot entries changed since the last save (a list: shared with the finalizer)
+        self._saved_at = time.monotonic()
         if self._remember:    # what a run learnt one file at a time is kept when the reader goes away
             weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
                              set(self.files))
@@ -108,8 +110,10 @@ class Reader:
             self._unsaved[0] += 1
 
     def _save_snapshot(self) -> None:
-        if self._unsaved[0] >= max(_SAVE_AFTER, len(self._snapshot) // 4):   # (amortised: never per file)
+        """Save what a long run learnt now and then (a short one saves once, when the reader goes away)."""
+        if self._unsaved[0] >= _SAVE_AFTER and time.monotonic() - self._saved_at > _SAVE_EVERY:
             _save_snapshot(self._cache, self._root_key, self._snapshot, self._unsaved, set(self.files))
+            self._saved_at = time.monotonic()
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, needles: Iterable[str], paths: Iterable[str],
