@@ -159,12 +159,6 @@ class Focus:
     def __bool__(self) -> bool:
         return bool(self.words or self.modules)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Focus) and (other.words, other.modules) == (self.words, self.modules)
-
-    def __hash__(self) -> int:
-        return hash((self.words, self.modules))
-
     def __or__(self, other: Focus) -> Focus:
         return Focus(self.words | other.words, self.modules | other.modules)
 
