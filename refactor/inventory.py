@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from refactor.errors import PlanError
 from refactor.facts import ClassFact, FileFacts
+from refactor.needles import module_pairs
 from refactor.planfile import Plan, Ref
 from refactor.project import Project, Symbol
 
@@ -138,11 +139,15 @@ class _Inventory:
         needles |= {self.plan.canonical.name} | {k.name for k, _ in self.plan.mapping}
         parsed: dict[str, FileFacts] = {}
         searched: set[str] = set()
+        holders: set[str] = set()   # modules that define or alias a family name, as far as parsed
         while True:
             fresh, searched = needles - searched, searched | needles
             self.project.widen_focus(fresh)   # a def or class that names none of these need not be parsed
             unparsed = [p for p in self.package_paths if p not in parsed]
-            todo = self.project.reader.search(fresh, unparsed) if fresh else []
+            # (the names and modules found so far are what the site search will look for: git is asked
+            # for them now too, once for both searches)
+            ahead = (self.known, module_pairs(holders))
+            todo = self.project.reader.search(fresh, unparsed, ahead=ahead) if fresh else []
             canonical = self.project.by_module.get(self.plan.canonical.module)
             if canonical and canonical.path not in parsed and canonical.path not in todo:
                 todo.append(canonical.path)
@@ -153,8 +158,14 @@ class _Inventory:
                 return parsed
             self._find_members(parsed)
             self.known |= {name for _, name in self.members}
+            holders |= {module for module, _ in self.members}
             while True:   # aliases of aliases, within what is parsed, until nothing new turns up
-                found = {name for facts in parsed.values() for name in self._aliases_in(facts)} - self.known
+                found = set()
+                for facts in parsed.values():
+                    names = self._aliases_in(facts) - self.known
+                    found |= names
+                    if any(b.kind == "assign" and b.name in names for b in facts.bindings):
+                        holders.add(facts.module)
                 if not found:
                     break
                 self.known |= found

@@ -8,6 +8,16 @@ from collections.abc import Iterable
 _SUBSTRING_CHECKS = 8   # up to this many needles, one `in` each beats one alternation pattern
 
 
+def module_pairs(modules: Iterable[str]) -> set[tuple[str, str]]:
+    """How a file names each module when it does not import it by its full name: (the last part of its
+    package, or its own name for a top-level module; its own name), both written somewhere in the file."""
+    pairs = set()
+    for module in modules:
+        package, _, name = module.rpartition(".")
+        pairs.add((package.rpartition(".")[2] or name, name))
+    return pairs
+
+
 class Needles:
     """Byte strings to look for in source, outside comments."""
 

@@ -49,6 +49,7 @@ class Reader:
         if self._remember:    # what a run learnt one file at a time is kept when the reader goes away
             weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
                              set(self.files))
+        self._grepped: list[tuple[tuple[bytes, ...], set[str]]] = []   # needles git was asked for -> its answer
         self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
         weakref.finalize(self, self._cache.put_many, self._later)
         self.jobs = jobs or os.cpu_count() or 1
@@ -116,10 +117,12 @@ class Reader:
             self._saved_at = time.monotonic()
 
     # -- searching ------------------------------------------------------------------------------
-    def search(self, needles: Iterable[str], paths: Iterable[str],
-               pairs: Iterable[tuple[str, str]] = ()) -> list[str]:
+    def search(self, needles: Iterable[str], paths: Iterable[str], pairs: Iterable[tuple[str, str]] = (), *,
+               ahead: tuple[Iterable[str], Iterable[tuple[str, str]]] = ((), ())) -> list[str]:
         """Paths whose bytes contain any needle, or both words of any pair, outside comments (a cheap
-        prefilter before parsing; pairs are over-approximated: any first word and any second word)."""
+        prefilter before parsing; pairs are over-approximated: any first word and any second word).
+        `ahead`: needles and pairs a later search of this run is likely to ask for; git is asked for those
+        too, and that search reuses its answer instead of reading every file again."""
         words = sorted({n.encode() for n in needles if n}, key=lambda w: (-len(w), w))   # a stable order
         pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
         if not words and not pairs:
@@ -130,7 +133,9 @@ class Reader:
         paths = list(paths)
         answers = self._hash(paths, query)                 # files read now are searched as they are read
         todo = [p for p in paths if p not in answers and self._digest[p] not in searched]
-        candidates = grep_files(self.root, query.shortest()) if len(todo) >= _SURVEY_THRESHOLD else None
+        candidates = self._grep(query, Query([w.encode() for w in ahead[0] if w],
+                                             [(a.encode(), b.encode()) for a, b in ahead[1] if a and b])) \
+            if len(todo) >= _SURVEY_THRESHOLD else None
         if candidates is not None:   # git ruled out every other file; the candidates are searched here
             answers.update((p, (self._digest[p], p in candidates and query.matches(self.data(p)))) for p in todo)
         elif len(todo) >= _SURVEY_THRESHOLD and self.jobs > 1:
@@ -150,6 +155,20 @@ class Reader:
         if answers:
             self._cache.put_search(key, matched, searched)
         return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+
+    def _grep(self, query: Query, ahead: Query) -> set[str] | None:
+        """Files git finds any of `query`'s needles in (or None: see `grep_files`), from an earlier answer
+        of this run where its needles cover them (a file holding a needle holds any part of it), else
+        by asking git for these and `ahead`'s needles."""
+        wanted = query.shortest()
+        for asked, found in self._grepped:
+            if all(any(needle in want for needle in asked) for want in wanted):
+                return found
+        asked = tuple(sorted({*wanted, *ahead.shortest()}))
+        found = grep_files(self.root, asked)
+        if found is not None:
+            self._grepped.append((asked, found))
+        return found
 
     # -- facts ----------------------------------------------------------------------------------
     def facts(self, paths: Iterable[str], *, full: bool, focus: Focus | None = None,

@@ -11,6 +11,7 @@ from pathlib import Path
 from refactor.graph import ImportGraph, broken_imports, build_graph, could_refer, watched_modules
 from refactor.inventory import Inventory, take_inventory
 from refactor.modinfo import ModuleInfo, describe_modules
+from refactor.needles import module_pairs
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
@@ -61,10 +62,7 @@ class Workspace:
         inventory = self.inventory
         words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
         modules = set(inventory.redundant_modules()) | {n for n in self.extra_needles if "." in n}
-        pairs = set()
-        for module in modules:
-            package, _, name = module.rpartition(".")
-            pairs.add((package.rpartition(".")[2] or name, name))
+        pairs = module_pairs(modules)
         packages = {m.rpartition(".")[0] for m in modules}
         self.project.widen_focus(words, pairs)
         paths = [f.path for f in self.project.files]

@@ -9,6 +9,7 @@ import time
 import pytest
 from helpers import git, git_init, write_tree
 
+from refactor import reader as reader_module
 from refactor.factcache import FactCache
 from refactor.reader import _SURVEY_THRESHOLD, Reader
 from refactor.scan import cache_folder, discover
@@ -124,3 +125,25 @@ def test_search_answers_are_cached_by_content(tmp_path):
     paths = [f.path for f in discover(root)]
     again = _reader(root)
     assert again.search(["Engine"], paths) == ["pkg/m0020.py", "pkg/m9999.py"]
+
+
+def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkeypatch):
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    reader = _reader(root, cache=False, jobs=2)
+    reader.facts(paths, full=False)
+    asked = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files", lambda root, needles: asked.append(needles) or real(root, needles))
+    assert reader.search(["Engine"], paths, ahead=(["Motor"], [("core", "widgets")])) == \
+        ["pkg/m0003.py", "pkg/m0020.py"]
+    # covered by what git was asked: no second run, and the same answer as a reader that asks afresh
+    assert reader.search(["Motor", "AMotorB"], paths, [("core", "widgets")]) == ["pkg/m0040.py", "pkg/m0050.py"]
+    assert reader.search(["MotorEngine"], paths) == []
+    assert len(asked) == 1
+    assert reader.search(["widgets"], paths) == ["pkg/m0050.py"]   # not covered: git is asked
+    assert len(asked) == 2
+    fresh = _reader(root, cache=False, jobs=2)
+    fresh.facts(paths, full=False)
+    assert fresh.search(["Motor", "AMotorB"], paths, [("core", "widgets")]) == ["pkg/m0040.py", "pkg/m0050.py"]
