@@ -11,6 +11,7 @@ import bisect
 import dataclasses
 import functools
 import re
+import sys
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -111,16 +112,16 @@ def _line_imports(line: bytes, package: str | None) -> tuple[str, ...]:
         for part in plain.decode("utf-8", "replace").split(","):
             token = part.strip().split(" ")[0].strip("()\\ ")
             if token:
-                found.append(token)
+                found.append(sys.intern(token))
         return tuple(found)
     base = absolute_module(source.decode("utf-8", "replace"), package or "", True)
     if base:
-        found.append(base)
+        found.append(sys.intern(base))
         for name in names.decode("utf-8", "replace").strip("()\\ ").split(","):
             name = name.strip().split(" ")[0].strip("()\\ ")
             if name and name != "*" and name.isidentifier():
-                found.append(f"{base}.{name}")
-    return tuple(found)
+                found.append(sys.intern(f"{base}.{name}"))
+    return tuple(found)   # (interned: one string per module however many files import it, in memory and the cache)
 
 
 def _import_lines(data: bytes, continued: bool = False) -> Iterator[bytes]:

@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import hashlib
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable
@@ -99,7 +100,8 @@ class Reader:
         answers = {}
         self.read += len(unknown)
         for path, stat, digest, imports, hit in results:
-            self._digest[path], self._imports[path] = digest, imports
+            # (interned: each module's name once, not once per batch of workers, in memory and the snapshot)
+            self._digest[path], self._imports[path] = digest, tuple(map(sys.intern, imports))
             answers[path] = (digest, hit)
             self._remember_file(path, stat)
         self._save_snapshot()
