@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from refactor.errors import PlanError
-from refactor.facts import ClassFact, FileFacts
+from refactor.facts import AssignFact, ClassFact, FileFacts
 from refactor.needles import module_pairs
 from refactor.planfile import Plan, Ref
 from refactor.project import Project, Symbol
@@ -110,9 +110,14 @@ def literal_fragments(pattern: str) -> list[str]:
 class _Matcher:
     def __init__(self, plan: Plan) -> None:
         self.family, self.exclude = plan.family, plan.exclude
+        self._members: dict[str, bool] = {}   # name -> member_name(name): asked many times per name
 
     def member_name(self, name: str) -> bool:
-        return any(fnmatch.fnmatchcase(name, p) for p in self.family) and not self.excluded(name)
+        found = self._members.get(name)
+        if found is None:
+            found = self._members[name] = \
+                any(fnmatch.fnmatchcase(name, p) for p in self.family) and not self.excluded(name)
+        return found
 
     def excluded(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, p) for p in self.exclude)
@@ -131,6 +136,7 @@ class _Inventory:
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
         self.warnings: list[str] = project.shadowed_files()
+        self._assigns_by_path: dict[str, tuple[FileFacts, dict[str, AssignFact]]] = {}
         self.known: set[str] = {plan.canonical.name} | {k.name for k, _ in plan.mapping}   # family names so far
 
     # -- finding the files -------------------------------------------------------------------
@@ -173,22 +179,29 @@ class _Inventory:
 
     def _aliases_in(self, facts: FileFacts) -> set[str]:
         names = set()
-        for binding in facts.bindings:
-            if binding.kind in ("assign", "import") and self._may_alias(facts, binding.name):
-                symbol = self.project.resolve(facts.module, binding.name)
+        for name in dict.fromkeys(b.name for b in facts.bindings if b.kind in ("assign", "import")):
+            if self._may_alias(facts, name):
+                symbol = self.project.resolve(facts.module, name)
                 if (symbol.module, symbol.name) in self.members:
-                    names.add(binding.name)
+                    names.add(name)
         return names
 
     def _may_alias(self, facts: FileFacts, name: str) -> bool:
         """Whether a binding's source names a known family name (so resolving it is worth the parsing)."""
-        if self.match.member_name(name) or name in self.known:
+        if name in self.known or self.match.member_name(name):
             return True
-        assign = facts.assign_named(name)
+        assign = self._assigns(facts).get(name)
         if assign is not None:
             return assign.value == "ref" and (assign.target or "").rpartition(".")[2] in self.known
         imp = self.project.import_for(facts, name)
         return imp is not None and (imp.name in self.known or (imp.name is None and imp.asname == name))
+
+    def _assigns(self, facts: FileFacts) -> dict[str, AssignFact]:
+        """A file's assignments by name (the first of each), kept while its facts are the same."""
+        held = self._assigns_by_path.get(facts.path)
+        if held is None or held[0] is not facts:
+            held = self._assigns_by_path[facts.path] = (facts, {a.name: a for a in reversed(facts.assigns)})
+        return held[1]
 
     def _find_members(self, parsed: dict[str, FileFacts]) -> None:
         for facts in parsed.values():

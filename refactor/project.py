@@ -153,6 +153,8 @@ class Project:
         if facts is None:
             return None
         candidates = self._index(facts)[0].get(name, ())
+        if len(candidates) == 1:
+            return candidates[0]
         for prefer in (lambda b: not b.fallback and not b.type_checking, lambda b: not b.type_checking,
                        lambda b: True):
             chosen = [b for b in candidates if prefer(b)]
