@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
         return exitcodes.BAD_INPUT
     finally:
         gc.set_threshold(*gc_threshold)
-        if gc_enabled:
+        if gc_enabled and argv is not None:   # (a caller goes on; a command line ends: no last collection)
             gc.enable()
 
 

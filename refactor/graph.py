@@ -96,11 +96,15 @@ class ImportGraph:
             for importer, imported in self.edges.items():
                 for target in imported:
                     reverse[target].add(importer)
-            for target, importers in list(reverse.items()):
-                # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too
-                parts = target.split(".")
-                for i in range(1, len(parts)):
-                    reverse[".".join(parts[:i])] |= importers
+            # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too: deepest first, each to its parent
+            by_depth: dict[int, set[str]] = defaultdict(set)
+            for target in reverse:
+                by_depth[target.count(".")].add(target)
+            for depth in range(max(by_depth, default=0), 0, -1):
+                for target in by_depth[depth]:
+                    parent = target.rpartition(".")[0]
+                    reverse[parent] |= reverse[target]
+                    by_depth[depth - 1].add(parent)
             self._reverse = reverse
         return self._reverse
 

@@ -44,8 +44,12 @@ class Project:
         self.files = [f for f in files if self.by_module[f.module] is f]
         self.shadowed = [(f, self.by_module[f.module]) for f in files if self.by_module[f.module] is not f]
         self.by_path = {f.path: f for f in self.files}
-        self.packages = {".".join(f.module.split(".")[:i]) for f in files
-                         for i in range(1, f.module.count(".") + 1 + (1 if f.is_package else 0))}
+        self.packages: set[str] = set()   # every package on the way to a module (a namespace one too)
+        for f in files:
+            package = f.module if f.is_package else f.module.rpartition(".")[0]
+            while package and package not in self.packages:
+                self.packages.add(package)
+                package = package.rpartition(".")[0]
         self._full: dict[str, FileFacts] = {}
         self._focus: Focus | None = None          # None: parse whole files (see `widen_focus`)
         self._served: dict[str, Focus] = {}       # path -> the focus its partial facts are known to serve

@@ -44,11 +44,12 @@ def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
     roots = import_roots(root, source_roots)
     skipped: dict[str, bool] = {"": False}   # directory -> skipped (its own name, a parent, or a virtualenv)
     files = []
+    prefix = os.path.join(root, "")
     for rel in sorted(set(paths)):
         directory = rel.rpartition("/")[0]
         if _skipped_dir(root, directory, skipped):
             continue
-        full = os.path.join(root, rel)
+        full = prefix + rel
         try:
             mode = os.lstat(full).st_mode
             if stat.S_ISLNK(mode):
