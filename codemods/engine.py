@@ -34,7 +34,7 @@ from codemods.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.star_imports import GoneStarReplacer
 from codemods.string_targets import StringTargetRewriter
 from codemods.unused_imports import remove_unused_imports
-from refactor.pools import process_pool
+from refactor.pools import in_workers
 
 _BOM = "\ufeff"
 
@@ -83,9 +83,8 @@ _PARALLEL_FILES = 8
 def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec, jobs: int
                     ) -> dict[FileContext, _FirstPass]:
     first = {ctx: _FirstPass() for ctx in files}
-    with process_pool(jobs) as pool:
-        for ctx, done in zip(busy, pool.map(_first_worker, [(c, files[c], spec) for c in busy], chunksize=1)):
-            first[ctx] = done
+    for ctx, done in zip(busy, in_workers(jobs, _first_worker, [(c, files[c], spec) for c in busy])):
+        first[ctx] = done
     return first
 
 
@@ -108,10 +107,9 @@ def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContex
     work = [ctx for ctx in files if ctx in late or first[ctx].code is not None]
     results = {ctx.path: first[ctx].result or FileResult(ctx.path, "unchanged", files[ctx])
                for ctx in files if ctx not in work}
-    with process_pool(jobs) as pool:
-        items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late) for ctx in work]
-        for ctx, result in zip(work, pool.map(_second_worker, items, chunksize=1)):
-            results[ctx.path] = result
+    items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late) for ctx in work]
+    for ctx, result in zip(work, in_workers(jobs, _second_worker, items)):
+        results[ctx.path] = result
     return {ctx.path: results[ctx.path] for ctx in files}
 
 

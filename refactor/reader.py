@@ -4,14 +4,12 @@ content hash, and without reading a file whose `stat` says it has not changed si
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import os
 import sys
 import time
 import weakref
-from collections.abc import Callable, Iterable
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterable
 from pathlib import Path
 
 from refactor.chunks import Focus
@@ -19,7 +17,7 @@ from refactor.extract import imported_modules
 from refactor.factcache import FactCache, Snapshot
 from refactor.facts import FileFacts
 from refactor.needles import Query
-from refactor.pools import process_pool
+from refactor.pools import in_workers
 from refactor.scan import SourceFile, cache_folder, extract_file, grep_files, refresh_file
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
@@ -93,7 +91,7 @@ class Reader:
             return {}
         items = [(p, self.files[p].module, self.files[p].is_package) for p in unknown]
         if len(items) >= _SURVEY_THRESHOLD and self.jobs > 1:
-            results = [row for rows in _in_workers(self.jobs, _survey_batch, [
+            results = [row for rows in in_workers(self.jobs, _survey_batch, [
                 (str(self.root), batch, query) for batch in _batches(items, self.jobs, minimum=64)]) for row in rows]
         else:
             results = _survey_batch((str(self.root), items, query), keep=self._data)
@@ -142,7 +140,7 @@ class Reader:
             answers.update((p, (self._digest[p], p in candidates and query.matches(self.data(p)))) for p in todo)
         elif len(todo) >= _SURVEY_THRESHOLD and self.jobs > 1:
             batches = _batches(todo, self.jobs, minimum=64)
-            for found in _in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
+            for found in in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
                 answers.update(found)
         else:
             answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
@@ -250,7 +248,7 @@ class Reader:
             return out, {p for p in out if p in held and out[p].skipped == held[p].skipped}
         items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
                  for p in paths]
-        for result in _in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
+        for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
                                                                _batches(items, self.jobs, minimum=8)]):
             for path, digest, data in result:
                 if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
@@ -366,13 +364,3 @@ def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str
 def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:
     size = max(minimum, len(items) // (jobs * 4))
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def _in_workers(jobs: int, function: Callable, batches: list) -> list:
-    """`function` over `batches` in worker processes; in this process if the pool cannot run. A pool per
-    call: no pool outlives its call, so no fork ever happens while another pool's thread runs."""
-    try:
-        with process_pool(jobs, initializer=gc.freeze) as pool:
-            return list(pool.map(function, batches))
-    except (BrokenProcessPool, OSError):
-        return [function(batch) for batch in batches]

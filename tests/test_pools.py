@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from refactor.pools import process_pool
+from refactor.pools import in_workers, process_pool
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork and forkserver are POSIX start methods")
 
@@ -38,3 +38,24 @@ def test_without_other_threads_the_default_start_method_is_kept():
     with process_pool(1) as pool:
         parent = pool.submit(os.getppid).result()
     assert (parent == os.getpid()) == (multiprocessing.get_start_method() == "fork")
+
+
+def _worker_pid(_: object) -> int:
+    return os.getpid()
+
+
+def _dies_unless_in(parent: int) -> str:
+    if os.getpid() != parent:
+        os._exit(1)   # a worker that dies (killed, out of memory) breaks its pool
+    return "ran here"
+
+
+def test_every_step_shares_one_pool_whose_workers_are_forked_once():
+    answered = [set(in_workers(2, _worker_pid, list(range(8)))) for _ in range(3)]
+    assert os.getpid() not in set().union(*answered)
+    assert len(set().union(*answered)) <= 2   # the same two processes answered every step
+
+
+def test_a_broken_pool_falls_back_to_this_process_and_is_replaced():
+    assert in_workers(2, _dies_unless_in, [os.getpid()] * 4) == ["ran here"] * 4   # (the workers died)
+    assert os.getpid() not in set(in_workers(2, _worker_pid, list(range(4))))     # a new pool serves again
