@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from refactor.errors import PlanError
-from refactor.facts import AssignFact, ClassFact, FileFacts
+from refactor.facts import ClassFact, FileFacts
 from refactor.needles import module_pairs
 from refactor.planfile import Plan, Ref
 from refactor.project import Project, Symbol
@@ -136,7 +136,7 @@ class _Inventory:
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
         self.warnings: list[str] = project.shadowed_files()
-        self._assigns_by_path: dict[str, tuple[FileFacts, dict[str, AssignFact]]] = {}
+        self._sources_by_path: dict[str, tuple[FileFacts, dict[str, tuple[str | None, bool]]]] = {}
         self.known: set[str] = {plan.canonical.name} | {k.name for k, _ in plan.mapping}   # family names so far
 
     # -- finding the files -------------------------------------------------------------------
@@ -168,7 +168,7 @@ class _Inventory:
             while True:   # aliases of aliases, within what is parsed, until nothing new turns up
                 found = set()
                 for facts in parsed.values():
-                    names = self._aliases_in(facts) - self.known
+                    names = self._aliases_in(facts)
                     found |= names
                     if any(b.kind == "assign" and b.name in names for b in facts.bindings):
                         holders.add(facts.module)
@@ -178,9 +178,10 @@ class _Inventory:
             needles |= self.known
 
     def _aliases_in(self, facts: FileFacts) -> set[str]:
+        """Names a file binds, not known yet, that are (chains of) aliases of family members."""
         names = set()
-        for name in dict.fromkeys(b.name for b in facts.bindings if b.kind in ("assign", "import")):
-            if self._may_alias(facts, name):
+        for name, (source, always) in self._sources(facts).items():
+            if name not in self.known and (always or source in self.known or self.match.member_name(name)):
                 symbol = self.project.resolve(facts.module, name)
                 if (symbol.module, symbol.name) in self.members:
                     names.add(name)
@@ -190,17 +191,25 @@ class _Inventory:
         """Whether a binding's source names a known family name (so resolving it is worth the parsing)."""
         if name in self.known or self.match.member_name(name):
             return True
-        assign = self._assigns(facts).get(name)
-        if assign is not None:
-            return assign.value == "ref" and (assign.target or "").rpartition(".")[2] in self.known
-        imp = self.project.import_for(facts, name)
-        return imp is not None and (imp.name in self.known or (imp.name is None and imp.asname == name))
+        source, always = self._sources(facts).get(name, (None, False))
+        return always or source in self.known
 
-    def _assigns(self, facts: FileFacts) -> dict[str, AssignFact]:
-        """A file's assignments by name (the first of each), kept while its facts are the same."""
-        held = self._assigns_by_path.get(facts.path)
+    def _sources(self, facts: FileFacts) -> dict[str, tuple[str | None, bool]]:
+        """Each name a file binds by assignment or import: the name its value comes from (an assignment's
+        `x = a.Name`, an import's `from m import Name as x`), and whether it may be a family member
+        whatever the names known (`import m as x`: a module). Kept while the file's facts are the same."""
+        held = self._sources_by_path.get(facts.path)
         if held is None or held[0] is not facts:
-            held = self._assigns_by_path[facts.path] = (facts, {a.name: a for a in reversed(facts.assigns)})
+            assigns = {a.name: a for a in reversed(facts.assigns)}   # (the first of each name)
+            sources: dict[str, tuple[str | None, bool]] = {}
+            for name in dict.fromkeys(b.name for b in facts.bindings if b.kind in ("assign", "import")):
+                assign = assigns.get(name)
+                if assign is not None:
+                    sources[name] = ((assign.target or "").rpartition(".")[2] if assign.value == "ref" else None, False)
+                    continue
+                imp = self.project.import_for(facts, name)
+                sources[name] = (None, False) if imp is None else (imp.name, imp.name is None and imp.asname == name)
+            held = self._sources_by_path[facts.path] = (facts, sources)
         return held[1]
 
     def _find_members(self, parsed: dict[str, FileFacts]) -> None:
