@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-
-_SUBSTRING_CHECKS = 8   # up to this many needles, one `in` each beats one alternation pattern
 
 
 def module_pairs(modules: Iterable[str]) -> set[tuple[str, str]]:
@@ -23,23 +20,23 @@ class Needles:
 
     def __init__(self, needles: Iterable[bytes]) -> None:
         needles = sorted(set(needles), key=lambda n: (-len(n), n))
-        self.pattern = re.compile(b"|".join(re.escape(n) for n in needles)) if needles else None
-        # a file without any of the needles that contain no other needle has none of them at all: `in` (a
-        # fast substring search) rules most files out before the slower pattern and comment check runs
+        # a file without any of the needles that contain no other needle has none of them at all, and
+        # where one of the others is, one of these is too, on the same line after the same text
         self.shortest = [n for n in needles if not any(other != n and other in n for other in needles)]
 
     def __bool__(self) -> bool:
-        return self.pattern is not None
+        return bool(self.shortest)
 
     def in_code(self, data: bytes) -> bool:
-        if self.pattern is None:
-            return False
-        if len(self.shortest) <= _SUBSTRING_CHECKS:
-            if not any(needle in data for needle in self.shortest):
-                return False
-        elif self.pattern.search(data) is None:
-            return False
-        return in_code(self.pattern, data)
+        """Whether a needle occurs somewhere other than a comment (a byte search for each: far faster
+        than one alternation pattern over the whole file)."""
+        for needle in self.shortest:
+            position = data.find(needle)
+            while position >= 0:
+                if not in_comment(data, position):
+                    return True
+                position = data.find(needle, position + 1)
+        return False
 
 
 class Query:
@@ -60,13 +57,9 @@ class Query:
         return self.words.in_code(data) or (self.firsts.in_code(data) and self.seconds.in_code(data))
 
 
-def in_code(pattern: re.Pattern, data: bytes) -> bool:
-    """Whether `pattern` matches somewhere other than a comment (a reference can hide in a string, not in a
-    comment). A match after a `#` on its line, with no quote before that `#`, is a comment."""
-    for match in pattern.finditer(data):
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        before = data[start:match.start()]
-        hash_at = before.find(b"#")
-        if hash_at < 0 or b'"' in before[:hash_at] or b"'" in before[:hash_at]:
-            return True
-    return False
+def in_comment(data: bytes, position: int) -> bool:
+    """Whether `position` is in a comment: after a `#` on its line, with no quote before that `#` (a
+    reference can hide in a string, not in a comment)."""
+    start = data.rfind(b"\n", 0, position) + 1
+    hash_at = data.find(b"#", start, position)
+    return hash_at >= 0 and b'"' not in data[start:hash_at] and b"'" not in data[start:hash_at]
