@@ -50,7 +50,7 @@ class Reader:
                              set(self.files))
         self._grepped: list[tuple[tuple[bytes, ...], set[str]]] = []   # needles git was asked for -> its answer
         self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
-        weakref.finalize(self, self._cache.put_many, self._later)
+        weakref.finalize(self, self._cache.put_served, self._later)
         self.jobs = jobs or os.cpu_count() or 1
         self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
         self.read = 0    # files read in this run

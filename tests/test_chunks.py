@@ -12,12 +12,13 @@ import textwrap
 import pytest
 from helpers import write_plan, write_tree
 
+from refactor import reader
 from refactor.chunks import Focus, blank, top_level_chunks
 from refactor.inventory import take_inventory
 from refactor.planfile import load_plan
 from refactor.project import Project
 from refactor.reader import Reader
-from refactor.scan import discover, extract_file
+from refactor.scan import discover, extract_file, refresh_file
 
 
 def _source(text: str) -> bytes:
@@ -339,6 +340,23 @@ def test_cached_partial_facts_serve_a_narrower_focus_and_not_a_wider_one(tmp_pat
     assert again.parsed == 1 and wider.class_named("Thin") is not None
     whole = Reader(tmp_path, files, jobs=1).facts(["pkg/user.py"], full=True)["pkg/user.py"]
     assert not whole.skipped and whole.function_named("unrelated") is not None
+
+
+def test_facts_found_to_serve_a_wider_focus_are_cached_as_serving_it(tmp_path, monkeypatch):
+    write_tree(tmp_path, FAMILY)
+    files = discover(tmp_path)
+    narrow, wider = Focus(["Engine"]), Focus(["Engine"], [("pkg", "hub")])   # `pkg.hub` is named, not in a def
+    first = Reader(tmp_path, files, jobs=1)
+    held = first.facts(["pkg/user.py"], full=True, focus=narrow)
+    facts = first.facts(["pkg/user.py"], full=True, focus=wider, held=held)["pkg/user.py"]
+    assert first.parsed == 1 and facts.skipped            # checked against the wider focus, not parsed again
+    del first                                             # (what it learnt is written when it goes away)
+    checked = []
+    monkeypatch.setattr(reader, "refresh_file", lambda *args: checked.append(args) or refresh_file(*args))
+    again = Reader(tmp_path, files, jobs=1)
+    cached = again.facts(["pkg/user.py"], full=True, focus=wider)["pkg/user.py"]
+    assert again.parsed == 0 and not checked             # the cache says so: not even checked again
+    assert cached.skipped == facts.skipped and Focus(*cached.focus).covers(wider)
 
 
 def test_a_line_that_only_names_a_package_binds_only_what_can_be_the_module():

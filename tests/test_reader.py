@@ -147,3 +147,17 @@ def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkey
     fresh = _reader(root, cache=False, jobs=2)
     fresh.facts(paths, full=False)
     assert fresh.search(["Motor", "AMotorB"], paths, [("core", "widgets")]) == ["pkg/m0040.py", "pkg/m0050.py"]
+
+
+def test_a_damaged_snapshot_reads_as_none(tmp_path):
+    write_tree(tmp_path, {"a.py": "import os\n"})
+    git_init(tmp_path)
+    reader = _reader(tmp_path)
+    reader.facts(["a.py"], full=False)
+    del reader
+    (snapshot,) = cache_folder(tmp_path).glob("snapshot-*")
+    snapshot.write_bytes(b"\x00not marshal")
+    assert FactCache(cache_folder(tmp_path)).get_snapshot(str(tmp_path.resolve())) == {}
+    again = _reader(tmp_path)
+    assert again.facts(["a.py"], full=False)["a.py"].imported_modules == ("os",)
+    assert again.read == 1
