@@ -1,4 +1,4 @@
-"""The repository's import graph: module-level edges for every file, symbol-level sites for parsed ones.
+"""The repository's import graph: symbol-level sites for parsed files, over module-level edges for every file.
 
 A `Site` is one place that refers to a module or to a name in a module: an import statement, an
 attribute access through a module alias, a string target (`mock.patch("a.b.C")`,
@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from refactor.facts import MODULE_SCOPE, FileFacts, ImportFact
+from refactor.modgraph import ModuleGraph, module_graph
 from refactor.project import Project
 
 SITE_KINDS = ("import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
               "all", "patch", "import_module", "getattr", "string", "path")
-TEST_DIRS = {"tests", "test", "testing"}
 
 
 @dataclass(frozen=True)
@@ -37,27 +37,15 @@ class Site:
         return f"{self.path}:{self.line}"
 
 
-def is_test_file(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" \
-        or any(p in TEST_DIRS for p in parts[:-1])
-
-
 class ImportGraph:
-    """Sites and module edges of one repository state, with queries grouped by purpose."""
+    """The sites of one repository state (from its parsed files) over its `ModuleGraph` (every file)."""
 
-    def __init__(self, sites: Iterable[Site], edges: dict[str, set[str]], module_of: dict[str, str],
-                 path_of: dict[str, str]) -> None:
+    def __init__(self, sites: Iterable[Site], modules: ModuleGraph) -> None:
         self.sites = tuple(sorted(set(sites), key=lambda s: (s.path, s.line, s.kind, s.module, s.name or "")))
-        self.edges = edges                      # importer module -> imported modules
-        self.module_of = module_of              # path -> module
-        self.path_of = path_of                  # module -> path
+        self.modules = modules
         self._by_module: dict[str, list[Site]] = defaultdict(list)
         for site in self.sites:
             self._by_module[site.module].append(site)
-        self._reverse: dict[str, set[str]] | None = None
-        self._test_modules: dict[str, str] | None = None   # module -> path, for test files
 
     # -- who refers to what ----------------------------------------------------------------------
     def sites_of_module(self, module: str) -> list[Site]:
@@ -69,53 +57,6 @@ class ImportGraph:
 
     def sites_in(self, path: str) -> list[Site]:
         return [s for s in self.sites if s.path == path]
-
-    # -- module level --------------------------------------------------------------------------
-    def importers(self, module: str) -> set[str]:
-        """Modules that import `module` directly (or one of its names)."""
-        return set(self._reverse_edges().get(module, ()))
-
-    def transitive_importers(self, modules: Iterable[str]) -> set[str]:
-        """Every module that imports any of `modules`, directly or through others."""
-        reverse = self._reverse_edges()
-        seen: set[str] = set()
-        frontier = set(modules)
-        while frontier:   # breadth first, a level at a time (set unions: no Python loop per edge)
-            reached: set[str] = set()
-            for current in frontier:
-                importers = reverse.get(current)
-                if importers:
-                    reached |= importers
-            frontier = reached - seen
-            seen |= frontier
-        return seen
-
-    def _reverse_edges(self) -> dict[str, set[str]]:
-        if self._reverse is None:
-            reverse: dict[str, set[str]] = defaultdict(set)
-            for importer, imported in self.edges.items():
-                for target in imported:
-                    reverse[target].add(importer)
-            # importing `a.b.c` runs `a/__init__` and `a/b/__init__` too: deepest first, each to its parent
-            by_depth: dict[int, set[str]] = defaultdict(set)
-            for target in reverse:
-                by_depth[target.count(".")].add(target)
-            for depth in range(max(by_depth, default=0), 0, -1):
-                for target in by_depth[depth]:
-                    parent = target.rpartition(".")[0]
-                    reverse[parent] |= reverse[target]
-                    by_depth[depth - 1].add(parent)
-            self._reverse = reverse
-        return self._reverse
-
-    def tests_affected(self, modules: Iterable[str], paths: Iterable[str] = ()) -> list[str]:
-        modules = set(modules)
-        if self._test_modules is None:
-            self._test_modules = {m: p for m, p in self.path_of.items() if is_test_file(p)}
-        importers = self.transitive_importers(modules) | modules
-        found = {self._test_modules[m] for m in importers & self._test_modules.keys()}
-        found |= {p for p in paths if is_test_file(p)}
-        return sorted(found)
 
 
 def could_refer(candidates: Iterable[str], imports: dict[str, tuple[str, ...]], module_of: dict[str, str],
@@ -152,20 +93,15 @@ def _with_packages(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
-    """Sites from the full facts of `paths`, edges from every file's (light or full) facts."""
+def build_graph(project: Project, paths: Iterable[str], modules: ModuleGraph | None = None) -> ImportGraph:
+    """Sites from the full facts of `paths`, over the module graph of every file (`modules`, if built)."""
     full = project.parse(list(paths))
     project.parse(_looked_through(project, full.values()))   # in one parallel batch, not one by one below
     sites: list[Site] = []
     for facts in full.values():
         if not facts.error:
             sites.extend(_SiteFinder(project, facts).sites())
-    everything = project.light()
-    known = project.by_module.keys() | project.packages
-    edges = {f.module: known.intersection(f.imported_modules) for f in everything.values()}
-    module_of = {p: f.module for p, f in everything.items()}
-    path_of = {f.module: p for p, f in everything.items()}
-    return ImportGraph(sites, edges, module_of, path_of)
+    return ImportGraph(sites, modules or module_graph(project))
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:

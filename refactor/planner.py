@@ -181,7 +181,7 @@ class _Planner:
         redundant = set(self.redundant)
         for site in self.graph.sites:
             # any reference from one redundant module into another (family name or not, lazy or not)
-            here = self.path_module.get(site.path) or self.graph.module_of.get(site.path)
+            here = self.path_module.get(site.path) or self.graph.modules.module_of.get(site.path)
             there = self.owner(site) or (site.module if site.module in redundant else None)
             if here in redundant and there is not None and here != there:
                 dependencies[here].add(there)   # `here` depends on `there`: remove `here` first
@@ -222,8 +222,8 @@ class _Planner:
             deleted_names[module] |= {d.name for d in definitions if d.module == module}
         exports_after, public_after = self._exports_after(sites, renames, deleted_names)
         files = sorted({s.path for s in sites} | {self.modules[m].path for m in modules if m in self.modules})
-        touched = {self.path_module.get(p) or self.graph.module_of.get(p, "") for p in files}
-        tests = self.graph.tests_affected(touched - {""}, files)
+        touched = {self.path_module.get(p) or self.graph.modules.module_of.get(p, "") for p in files}
+        tests = self.graph.modules.tests_affected(touched - {""}, files)
         removed = sum(1 for d in definitions if d.class_object)
         depends = sorted({t for m in modules for t in dependencies.get(m, ()) if t not in modules})
         return Stage(

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from refactor.chunks import Focus
@@ -49,6 +49,7 @@ class Reader:
             weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
                              set(self.files))
         self._grepped: list[tuple[tuple[bytes, ...], set[str]]] = []   # needles git was asked for -> its answer
+        self._waiting_tasks: list[Callable[[], object]] = []
         self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
         weakref.finalize(self, self._cache.put_served, self._later)
         self.jobs = jobs or os.cpu_count() or 1
@@ -165,10 +166,20 @@ class Reader:
             if all(any(needle in want for needle in asked) for want in wanted):
                 return found
         asked = tuple(sorted({*wanted, *ahead.shortest()}))
-        found = grep_files(self.root, asked)
+        found = grep_files(self.root, asked, meanwhile=self._run_waiting_tasks)
         if found is not None:
             self._grepped.append((asked, found))
         return found
+
+    def when_waiting(self, task: Callable[[], object]) -> None:
+        """Run `task` (once) the next time this reader waits for git to search the files: work that
+        is needed later anyway, done on this process's otherwise idle core. It may never run (nothing
+        to search, or everything searched before): the caller must not count on it."""
+        self._waiting_tasks.append(task)
+
+    def _run_waiting_tasks(self) -> None:
+        while self._waiting_tasks:
+            self._waiting_tasks.pop(0)()
 
     # -- facts ----------------------------------------------------------------------------------
     def facts(self, paths: Iterable[str], *, full: bool, focus: Focus | None = None,

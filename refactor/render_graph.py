@@ -12,7 +12,7 @@ def _edges(plan: StagePlan, graph: ImportGraph) -> tuple[dict[str, int], set[tup
     nodes = set(stage_of) | {canonical}
     edges = set()
     for site in graph.sites:
-        importer = graph.module_of.get(site.path)
+        importer = graph.modules.module_of.get(site.path)
         if importer and site.module in nodes and importer != site.module:
             edges.add((importer, site.module))
     return stage_of, edges, canonical

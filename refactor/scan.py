@@ -7,7 +7,7 @@ import os
 import stat
 import subprocess
 import tokenize
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,11 +123,12 @@ def _git_files(root: Path) -> list[str] | None:
     return [p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def grep_files(root: Path, needles: Iterable[bytes]) -> set[str] | None:
+def grep_files(root: Path, needles: Iterable[bytes], meanwhile: Callable[[], object] = lambda: None
+               ) -> set[str] | None:
     """Paths that may contain a needle, as `discover` lists them in a git work tree: those `git grep`
     finds it in (compiled, multi-threaded: far faster than reading every file here), and the tracked files
     it does not search (those a `.gitignore` matches). None outside a git work tree or when git cannot
-    answer; the caller then searches itself."""
+    answer; the caller then searches itself. `meanwhile` runs here while git works."""
     arguments = []
     for needle in needles:
         if not needle or b"\n" in needle or b"\0" in needle:
@@ -138,18 +139,25 @@ def grep_files(root: Path, needles: Iterable[bytes]) -> set[str] | None:
     git = ["git", "-C", str(root), "-c", "core.quotePath=false"]
     try:
         # `--untracked` greps the files in the work tree as they are, but skips ignored ones even if tracked
-        unsearched = subprocess.run([*git, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard",
-                                     "--", "*.py"], capture_output=True, check=False, timeout=120)
-        done = subprocess.run(
-            [*git, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-F", "--no-color", "--untracked",
-             "--no-recurse-submodules", *arguments, "--", "*.py"],
-            capture_output=True, check=False, timeout=300, env={**os.environ, "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        with subprocess.Popen([*git, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "*.py"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as unsearched, \
+             subprocess.Popen([*git, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-F", "--no-color",
+                               "--untracked", "--no-recurse-submodules", *arguments, "--", "*.py"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "LC_ALL": "C"}) as done:
+            try:
+                meanwhile()
+                found, _ = done.communicate(timeout=300)
+                ignored, _ = unsearched.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                done.kill()
+                unsearched.kill()
+                return None
+    except OSError:
         return None
-    if unsearched.returncode != 0 or done.returncode not in (0, 1) or (done.returncode == 1 and done.stdout):
+    if unsearched.returncode != 0 or done.returncode not in (0, 1) or (done.returncode == 1 and found):
         return None
-    return {p for p in (done.stdout + b"\0" + unsearched.stdout).decode("utf-8", "surrogateescape").split("\0") if p}
+    return {p for p in (found + b"\0" + ignored).decode("utf-8", "surrogateescape").split("\0") if p}
 
 
 def _walk(root: Path) -> list[str]:

@@ -15,6 +15,7 @@ from codemods.spec import Rename
 from refactor.facts import TopStatement
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import CLASS_KINDS, Definition, Inventory
+from refactor.modgraph import ModuleGraph
 from refactor.modinfo import ModuleInfo
 from refactor.planner import StagePlan, make_plan
 
@@ -80,7 +81,7 @@ def graph(sites: Iterable[Site], edges: Mapping[str, set[str]] | None = None,
     edges = {k: set(v) for k, v in (edges or {}).items()}
     known = set(modules) | {s.module for s in sites} | {module_for(s.path) for s in sites} | set(edges)
     known |= {m for targets in edges.values() for m in targets}
-    return ImportGraph(sites, edges, {path_for(m): m for m in known}, {m: path_for(m) for m in known})
+    return ImportGraph(sites, ModuleGraph(edges, {path_for(m): m for m in known}, {m: path_for(m) for m in known}))
 
 
 def plan(rows: Iterable[Definition], sites: Iterable[Site], modules: Iterable[ModuleInfo],

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from refactor.facts import TopStatement
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import Definition, Inventory
+from refactor.modgraph import ModuleGraph
 from refactor.modinfo import ModuleInfo
 from refactor.planner import make_plan
 
@@ -72,7 +73,7 @@ def _plan(rows, sites, infos):
                            "canonical", CANONICAL)
     paths = {s.path for s in sites} | {i.path for i in infos.values()}
     module_of = {p: p[:-3].replace("/", ".") for p in paths}
-    graph = ImportGraph(sites, {}, module_of, {m: p for p, m in module_of.items()})
+    graph = ImportGraph(sites, ModuleGraph({}, module_of, {m: p for p, m in module_of.items()}))
     return make_plan(Inventory("random", CANONICAL, (canonical, *rows), ()), graph, infos)
 
 

@@ -135,7 +135,8 @@ def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkey
     reader.facts(paths, full=False)
     asked = []
     real = reader_module.grep_files
-    monkeypatch.setattr(reader_module, "grep_files", lambda root, needles: asked.append(needles) or real(root, needles))
+    monkeypatch.setattr(reader_module, "grep_files",
+                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
     assert reader.search(["Engine"], paths, ahead=(["Motor"], [("core", "widgets")])) == \
         ["pkg/m0003.py", "pkg/m0020.py"]
     # covered by what git was asked: no second run, and the same answer as a reader that asks afresh
@@ -161,3 +162,17 @@ def test_a_damaged_snapshot_reads_as_none(tmp_path):
     again = _reader(tmp_path)
     assert again.facts(["a.py"], full=False)["a.py"].imported_modules == ("os",)
     assert again.read == 1
+
+
+def test_work_handed_over_for_a_wait_runs_once_while_git_searches(tmp_path):
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    reader = _reader(root, cache=False, jobs=2)
+    reader.facts(paths, full=False)
+    ran = []
+    reader.when_waiting(lambda: ran.append(reader.search(["Motor"], ["pkg/m0030.py", "pkg/m0040.py"])))
+    assert reader.search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    assert ran == [["pkg/m0040.py"]]                 # (it may use the reader: git is another process)
+    reader.search(["widgets"], paths)
+    assert len(ran) == 1

@@ -259,7 +259,7 @@ def test_the_planner_rewrites_every_site_of_a_removed_name(workspace):
     plan = workspace.stage_plan
     gone: set[str] = set()
     for stage in plan.stages:
-        gone |= {workspace.graph.path_of[m] for m in stage.delete_modules}
+        gone |= {workspace.graph.modules.path_of[m] for m in stage.delete_modules}
         edited = {e.site for e in stage.edits}
         for module in stage.modules:
             removed = {d.name for d in stage.definitions if d.module == module}
