@@ -127,12 +127,18 @@ def test_search_answers_are_cached_by_content(tmp_path):
     assert again.search(["Engine"], paths) == ["pkg/m0020.py", "pkg/m9999.py"]
 
 
-def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkeypatch):
+def _hashed_repository(tmp_path):
+    """The paths of a git repository of many files, and a reader that has hashed them all."""
     root = _many_files(tmp_path / "repo")
     git_init(root)
     paths = [f.path for f in discover(root)]
     reader = _reader(root, cache=False, jobs=2)
     reader.facts(paths, full=False)
+    return paths, reader
+
+
+def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkeypatch):
+    paths, reader = _hashed_repository(tmp_path)
     asked = []
     real = reader_module.grep_files
     monkeypatch.setattr(reader_module, "grep_files",
@@ -145,8 +151,7 @@ def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkey
     assert len(asked) == 1
     assert reader.search(["widgets"], paths) == ["pkg/m0050.py"]   # not covered: git is asked
     assert len(asked) == 2
-    fresh = _reader(root, cache=False, jobs=2)
-    fresh.facts(paths, full=False)
+    _, fresh = _hashed_repository(tmp_path / "again")
     assert fresh.search(["Motor", "AMotorB"], paths, [("core", "widgets")]) == ["pkg/m0040.py", "pkg/m0050.py"]
 
 
@@ -165,11 +170,7 @@ def test_a_damaged_snapshot_reads_as_none(tmp_path):
 
 
 def test_work_handed_over_for_a_wait_runs_once_while_git_searches(tmp_path):
-    root = _many_files(tmp_path / "repo")
-    git_init(root)
-    paths = [f.path for f in discover(root)]
-    reader = _reader(root, cache=False, jobs=2)
-    reader.facts(paths, full=False)
+    paths, reader = _hashed_repository(tmp_path)
     ran = []
     reader.when_waiting(lambda: ran.append(reader.search(["Motor"], ["pkg/m0030.py", "pkg/m0040.py"])))
     assert reader.search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
