@@ -4,6 +4,7 @@ content hash, and without reading a file whose `stat` says it has not changed si
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
 import sys
@@ -90,6 +91,14 @@ class Reader:
                 unknown.append(path)
         if not unknown:
             return {}
+        if len(unknown) >= _SURVEY_THRESHOLD:
+            # reading most files: the others not known either are read now too (their first use is not
+            # far), and the snapshot, whole, is written while git next searches
+            asked = set(unknown)
+            unknown += [p for p in self.files if p not in asked and p not in self._digest and p not in self._snapshot]
+            if self._remember:   # (no reference to the reader: it still goes away when no longer used)
+                self.when_waiting(functools.partial(_save_snapshot, self._cache, self._root_key, self._snapshot,
+                                                    self._unsaved, set(self.files)))
         items = [(p, self.files[p].module, self.files[p].is_package) for p in unknown]
         if len(items) >= _SURVEY_THRESHOLD and self.jobs > 1:
             results = [row for rows in in_workers(self.jobs, _survey_batch, [
