@@ -193,8 +193,11 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
         return exitcodes.BAD_INPUT
     finally:
         gc.set_threshold(*gc_threshold)
-        if gc_enabled and argv is not None:   # (a caller goes on; a command line ends: no last collection)
-            gc.enable()
+        if argv is not None:   # a caller goes on
+            if gc_enabled:
+                gc.enable()
+        else:                  # a command line ends: what it made is left to the process's end, not
+            gc.freeze()        # traversed by a last collection (a second or so on a big repository)
 
 
 if __name__ == "__main__":  # pragma: no cover
