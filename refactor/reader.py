@@ -7,7 +7,6 @@ import dataclasses
 import functools
 import hashlib
 import os
-import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable
@@ -108,8 +107,7 @@ class Reader:
         answers = {}
         self.read += len(unknown)
         for path, stat, digest, imports, hit in results:
-            # (interned: each module's name once, not once per batch of workers, in memory and the snapshot)
-            self._digest[path], self._imports[path] = digest, tuple(map(sys.intern, imports))
+            self._digest[path], self._imports[path] = digest, imports
             answers[path] = (digest, hit)
             self._remember_file(path, stat)
         self._save_snapshot()
