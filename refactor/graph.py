@@ -93,15 +93,16 @@ def _with_packages(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def build_graph(project: Project, paths: Iterable[str], modules: ModuleGraph | None = None) -> ImportGraph:
-    """Sites from the full facts of `paths`, over the module graph of every file (`modules`, if built)."""
+def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
+    """Sites from the full facts of `paths`, over the module graph of every file (built after those are
+    parsed: a parsed file's imports are exact, where the line scan can take an example in a docstring)."""
     full = project.parse(list(paths))
     project.parse(_looked_through(project, full.values()))   # in one parallel batch, not one by one below
     sites: list[Site] = []
     for facts in full.values():
         if not facts.error:
             sites.extend(_SiteFinder(project, facts).sites())
-    return ImportGraph(sites, modules or module_graph(project))
+    return ImportGraph(sites, module_graph(project))
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:

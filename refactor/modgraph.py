@@ -3,6 +3,7 @@ lines), and what the planner asks of them: importers, importers through others, 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -12,10 +13,13 @@ TEST_DIRS = {"tests", "test", "testing"}
 
 
 def is_test_file(path: str) -> bool:
-    parts = path.split("/")
-    name = parts[-1]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" \
-        or any(p in TEST_DIRS for p in parts[:-1])
+    directory, _, name = path.rpartition("/")
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or _test_folder(directory)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _test_folder(directory: str) -> bool:
+    return any(part in TEST_DIRS for part in directory.split("/"))
 
 
 class ModuleGraph:
@@ -26,13 +30,6 @@ class ModuleGraph:
         self.edges, self.module_of, self.path_of = edges, module_of, path_of
         self._reverse: dict[str, set[str]] | None = None
         self._test_modules: dict[str, str] | None = None   # module -> path, for test files
-
-    def prepare(self) -> ModuleGraph:
-        """Work out now what later questions need (who imports each module, which modules are tests):
-        for a caller with time to spare now, as while git searches."""
-        self._reverse_edges()
-        self._tests()
-        return self
 
     def importers(self, module: str) -> set[str]:
         """Modules that import `module` directly (or one of its names)."""

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from refactor.graph import ImportGraph, broken_imports, build_graph, could_refer, watched_modules
 from refactor.inventory import Inventory, take_inventory
-from refactor.modgraph import ModuleGraph, module_graph
 from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.needles import module_pairs
 from refactor.planfile import Plan, load_plan
@@ -29,7 +28,6 @@ class Workspace:
     _stage_plan: StagePlan | None = field(default=None, repr=False)
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
     _site_files: list[str] | None = field(default=None, repr=False)
-    _module_graph: ModuleGraph | None = field(default=None, repr=False)
     extra_needles: frozenset[str] = frozenset()   # removed names and (dotted) modules, so leftovers are found
 
     @classmethod
@@ -39,9 +37,11 @@ class Workspace:
         return cls.for_plan(plan, cache=cache, root=root)
 
     def __post_init__(self) -> None:
-        # the module graph needs only the first pass over every file: it is built while git searches
-        this = weakref.ref(self)
-        self.project.reader.when_waiting(lambda: this() is not None and this().module_graph.prepare())
+        # every file's light facts (what the graph takes for a file not parsed) need only the first pass
+        # over every file: they are made while git searches. (The module graph itself is built at the
+        # end, from the facts of the files parsed by then: those are more exact than the line scan.)
+        light = weakref.WeakMethod(self.project.light)
+        self.project.reader.when_waiting(lambda: light() is not None and light()())
 
     @classmethod
     def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
@@ -96,16 +96,9 @@ class Workspace:
                       if facts.error and path in relevant)
 
     @property
-    def module_graph(self) -> ModuleGraph:
-        """Who imports whom, for every file."""
-        if self._module_graph is None:
-            self._module_graph = module_graph(self.project)
-        return self._module_graph
-
-    @property
     def graph(self) -> ImportGraph:
         if self._graph is None:
-            self._graph = build_graph(self.project, self.site_files(), self.module_graph)
+            self._graph = build_graph(self.project, self.site_files())
         return self._graph
 
     @property
