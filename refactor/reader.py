@@ -23,6 +23,7 @@ from refactor.scan import SourceFile, cache_folder, extract_file, grep_files, re
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
 _PARALLEL_BYTES = 256_000    # rather than in worker processes
 _SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
+_SEARCH_THRESHOLD = 256      # ... read and searched here
 _SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
 _SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
 _RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
@@ -144,14 +145,16 @@ class Reader:
         candidates = self._grep(query, Query([w.encode() for w in ahead[0] if w],
                                              [(a.encode(), b.encode()) for a, b in ahead[1] if a and b])) \
             if len(todo) >= _SURVEY_THRESHOLD else None
-        if candidates is not None:   # git ruled out every other file; the candidates are searched here
-            answers.update((p, (self._digest[p], p in candidates and query.matches(self.data(p)))) for p in todo)
-        elif len(todo) >= _SURVEY_THRESHOLD and self.jobs > 1:
-            batches = _batches(todo, self.jobs, minimum=64)
+        if candidates is not None:   # git ruled out every other file; the candidates are searched below
+            answers.update((p, (self._digest[p], False)) for p in todo if p not in candidates)
+            todo = [p for p in todo if p in candidates]
+        unread = [p for p in todo if p not in self._data]   # (many: read and searched in worker processes)
+        if len(unread) >= _SEARCH_THRESHOLD and self.jobs > 1:
+            batches = _batches(unread, self.jobs, minimum=32)
             for found in in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
                 answers.update(found)
-        else:
-            answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
+            todo = [p for p in todo if p in self._data]
+        answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
         hits = set()
         for path, (digest, hit) in answers.items():
             if hit:

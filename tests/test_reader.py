@@ -83,11 +83,13 @@ def _many_files(root):
     return write_tree(root, files)
 
 
-@pytest.mark.parametrize("where", ["git", "plain-parallel", "plain-serial"])
-def test_every_search_path_gives_the_same_answer(tmp_path, where):
+@pytest.mark.parametrize("where", ["git", "git-candidates-in-workers", "plain-parallel", "plain-serial"])
+def test_every_search_path_gives_the_same_answer(tmp_path, where, monkeypatch):
     root = _many_files(tmp_path / "repo")
-    if where == "git":
+    if where.startswith("git"):
         git_init(root)
+    if where == "git-candidates-in-workers":   # (git's candidates are read and searched in worker processes)
+        monkeypatch.setattr(reader_module, "_SEARCH_THRESHOLD", 2)
     jobs = 1 if where == "plain-serial" else 2
     expected = ["pkg/m0003.py", "pkg/m0020.py", "pkg/m0040.py", "pkg/m0050.py"]
     paths = [f.path for f in discover(root)]
