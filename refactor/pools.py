@@ -45,6 +45,6 @@ def in_workers(jobs: int, function: Callable, items: list, *, chunksize: int = 1
     except (BrokenProcessPool, OSError):
         if _SHARED.get(jobs) is pool:
             del _SHARED[jobs]
-            if pool is not None:
-                pool.shutdown(wait=False, cancel_futures=True)
+            if pool is not None:   # (its threads end first: the next pool must not fork while they run)
+                pool.shutdown(wait=True, cancel_futures=True)
         return [function(item) for item in items]
