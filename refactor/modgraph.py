@@ -1,5 +1,6 @@
-"""Who imports whom: module-level edges for every file of a repository (from the line scan of its import
-lines), and what the planner asks of them: importers, importers through others, the tests affected."""
+"""Who imports whom: module-level edges for every file of a repository (exact for a parsed file, from the
+line scan of its import lines for the others), and what the planner asks of them: a module's importers,
+through other modules too, and the tests a change reaches."""
 
 from __future__ import annotations
 
@@ -30,10 +31,6 @@ class ModuleGraph:
         self.edges, self.module_of, self.path_of = edges, module_of, path_of
         self._reverse: dict[str, set[str]] | None = None
         self._test_modules: dict[str, str] | None = None   # module -> path, for test files
-
-    def importers(self, module: str) -> set[str]:
-        """Modules that import `module` directly (or one of its names)."""
-        return set(self._reverse_edges().get(module, ()))
 
     def transitive_importers(self, modules: Iterable[str]) -> set[str]:
         """Every module that imports any of `modules`, directly or through others."""
