@@ -180,8 +180,8 @@ class _Inventory:
     def _aliases_in(self, facts: FileFacts) -> set[str]:
         """Names a file binds, not known yet, that are (chains of) aliases of family members."""
         names = set()
-        for name, (source, always) in self._sources(facts).items():
-            if name not in self.known and (always or source in self.known or self.match.member_name(name)):
+        for name in self._sources(facts):
+            if name not in self.known and self._may_alias(facts, name):
                 symbol = self.project.resolve(facts.module, name)
                 if (symbol.module, symbol.name) in self.members:
                     names.add(name)

@@ -52,7 +52,6 @@ class Project:
                 package = package.rpartition(".")[0]
         self._full: dict[str, FileFacts] = {}
         self._focus: Focus | None = None          # None: parse whole files (see `widen_focus`)
-        self._served: dict[str, Focus] = {}       # path -> the focus its partial facts are known to serve
         self._unchecked: set[str] = set()         # partial facts not checked since the focus last widened
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
@@ -86,14 +85,14 @@ class Project:
         focus = Focus(words, modules)
         if focus and not (self._focus is not None and self._focus.covers(focus)):
             self._focus = focus if self._focus is None else self._focus | focus
-            self._unchecked = set(self._served)
+            self._unchecked = {path for path, facts in self._full.items() if facts.skipped}
 
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:
         paths = list(paths)
         held = {}   # partial facts parsed before the focus last widened: kept where they serve it too
         for path in paths:
             if path in self._unchecked:
-                if self._served[path].covers(self._focus):
+                if Focus(*self._full[path].focus).covers(self._focus):   # (what they are known to serve)
                     self._unchecked.discard(path)
                 else:
                     held[path] = self._full[path]
@@ -101,10 +100,7 @@ class Project:
         if wanted:
             found = self.reader.facts(wanted, full=True, focus=self._focus, held=held)
             self._full.update(found)
-            for path, facts in found.items():
-                self._unchecked.discard(path)
-                if facts.skipped:
-                    self._served[path] = Focus(*facts.focus)
+            self._unchecked.difference_update(found)
         return {p: self._full[p] for p in paths}
 
     def complete(self, paths: Iterable[str]) -> None:
@@ -113,9 +109,7 @@ class Project:
         partial = [p for p in paths if p in self._full and self._full[p].skipped]
         if partial:
             self._full.update(self.reader.facts(partial, full=True))
-            for path in partial:
-                self._served.pop(path, None)
-                self._unchecked.discard(path)
+            self._unchecked.difference_update(partial)
 
     def light(self) -> dict[str, FileFacts]:
         missing = [f.path for f in self.files if f.path not in self._light and f.path not in self._full]

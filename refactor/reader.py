@@ -257,7 +257,7 @@ class Reader:
         out: dict[str, FileFacts] = {}
         for path in [p for p in paths if p in held]:   # no new word anywhere in the file: nothing to check
             if focus.serves_as_well(held[path].focus, self.data(path)):
-                out[path] = dataclasses.replace(held[path], focus=focus.key())
+                out[path] = _serving(held[path], focus)
         paths = [p for p in paths if p not in out]
         if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
             for path in paths:
@@ -265,23 +265,28 @@ class Reader:
                 facts = refresh_file(path, source.module, source.is_package, data, focus, held[path].skipped) \
                     if path in held else extract_file(path, source.module, source.is_package, data, focus)
                 self.parsed += facts is not None
-                out[path] = facts or dataclasses.replace(held[path], focus=focus.key())
-            return out, {p for p in out if p in held and out[p].skipped == held[p].skipped}
-        items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
-                 for p in paths]
-        for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
-                                                               _batches(items, self.jobs, minimum=8)]):
-            for path, digest, data in result:
-                if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
-                    out[path] = dataclasses.replace(held[path], focus=focus.key()) if digest == self._digest[path] \
-                        else extract_file(path, self.files[path].module, self.files[path].is_package,
-                                          _bytes_of(self.root / path) or b"", focus)
-                    continue
-                if digest != self._digest[path]:     # changed since it was hashed: key the facts by what was read
-                    self._digest[path] = digest
-                out[path] = FileFacts.from_tuple(data)
-                self.parsed += 1
+                out[path] = facts or _serving(held[path], focus)
+        else:
+            items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
+                     for p in paths]
+            for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
+                                                                   _batches(items, self.jobs, minimum=8)]):
+                for path, digest, data in result:
+                    if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
+                        out[path] = _serving(held[path], focus) if digest == self._digest[path] \
+                            else extract_file(path, self.files[path].module, self.files[path].is_package,
+                                              _bytes_of(self.root / path) or b"", focus)
+                        continue
+                    if digest != self._digest[path]:     # changed since it was hashed: key the facts by what was read
+                        self._digest[path] = digest
+                    out[path] = FileFacts.from_tuple(data)
+                    self.parsed += 1
         return out, {p for p in out if p in held and out[p].skipped == held[p].skipped}
+
+
+def _serving(facts: FileFacts, focus: Focus) -> FileFacts:
+    """Facts parsed in part, marked as serving `focus` too (found to leave out only what it would)."""
+    return dataclasses.replace(facts, focus=focus.key())
 
 
 def _save_snapshot(cache: FactCache, root: str, snapshot: Snapshot, unsaved: list[int], files: set[str]) -> None:
@@ -374,11 +379,9 @@ def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str
     out = []
     for path, module, is_package, held in items:
         data = _bytes_of(Path(root) / path) or b""
-        if held is not None:
-            facts = refresh_file(path, module, is_package, data, focus, held)
-            out.append((path, _digest(data), facts.to_tuple() if facts is not None else None))
-        else:
-            out.append((path, _digest(data), extract_file(path, module, is_package, data, focus).to_tuple()))
+        facts = refresh_file(path, module, is_package, data, focus, held) if held is not None \
+            else extract_file(path, module, is_package, data, focus)
+        out.append((path, _digest(data), facts.to_tuple() if facts is not None else None))
     return out
 
 
