@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections import Counter
 
 from codemods._context import StageIndex
@@ -31,7 +32,7 @@ class Gates:
         if not self._parsed:
             self._parsed = True
             try:
-                self._tree = ast.parse(self.text)
+                self._tree = _parse(self.text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._tree = None
         return self._tree
@@ -116,7 +117,7 @@ def imports_may_go_unused(original: str, edited: str) -> bool:
 
 def _import_bindings(code: str) -> set[str]:
     """Names import statements bind (`import a.b` binds `a` but is used as `a.b`: its dotted name is kept)."""
-    return {alias.asname or alias.name for node in ast.walk(ast.parse(code))
+    return {alias.asname or alias.name for node in ast.walk(_parse(code))
             if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names if alias.name != "*"}
 
 
@@ -137,3 +138,10 @@ def _names_any(expression: ast.expr, names: set[str]) -> bool:
         if (isinstance(node, ast.Name) and node.id in names) or (isinstance(node, ast.Attribute) and node.attr in names):
             return True
     return False
+
+
+def _parse(code: str) -> ast.Module:
+    """`ast.parse` without the warnings the user's code raises (`SyntaxWarning: invalid escape sequence`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(code)

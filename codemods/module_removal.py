@@ -2,8 +2,10 @@
 
 Not substance: the docstring, imports (also under `if TYPE_CHECKING:` or in a
 `try/except ImportError`), `__all__` and `__all__ += ...`, `pass`, `...`, logger set-up
-(`logger = logging.getLogger(__name__)`), comments and blank lines. Everything else is:
-a class, a function, any other assignment or expression, any other control flow.
+(`logger = logging.getLogger(__name__)`), aliases of what a name or attribute chain refers to
+(`X = Y`, `X = a.b.Y`), `None` fallbacks (`X = None`), deprecation warnings (`warnings.warn(...)`),
+comments and blank lines: what a compatibility module holds. Everything else is: a class, a
+function, any other assignment or expression, any other control flow.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 
-_GET_LOGGER = m.Call(func=m.Attribute(attr=m.Name("getLogger")) | m.Name("getLogger"))
+_GET_LOGGER = m.Call(func=m.Attribute(attr=m.Name("getLogger") | m.Name("get_logger")) | m.Name("getLogger") | m.Name("get_logger"))
+_DOTTED = m.Name() | m.Attribute(value=m.MatchIfTrue(lambda node: m.matches(node, _DOTTED)))
+_WARN = m.Call(func=m.Attribute(value=m.Name("warnings"), attr=m.Name("warn")) | m.Name("warn"))
 _TRIVIAL_SMALL = (
     m.Import()
     | m.ImportFrom()
@@ -22,6 +26,8 @@ _TRIVIAL_SMALL = (
     | m.AugAssign(target=m.Name("__all__"))
     | m.Assign(targets=[m.AssignTarget(target=m.Name())], value=_GET_LOGGER)
     | m.AnnAssign(target=m.Name(), value=_GET_LOGGER)
+    | m.Assign(targets=[m.AssignTarget(target=m.Name())], value=_DOTTED | m.Name("None"))
+    | m.Expr(value=_WARN)
 )
 
 

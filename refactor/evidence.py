@@ -29,6 +29,8 @@ class Evidence:
     failing_before_and_after: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
     renamed_tests: tuple[str, ...] = ()
+    baseline_unparsable: tuple[str, ...] = ()   # files read that already did not parse at the base
+    baseline_broken_imports: int = 0            # imports already broken at the base
 
     @property
     def site_count(self) -> int:
@@ -55,6 +57,11 @@ class Evidence:
         if self.findings:
             lines.append("Reported, not rewritten:")
             lines.extend(f"  - {f}" for f in self.findings)
+        if self.baseline_unparsable or self.baseline_broken_imports:
+            lines.append(f"Already broken at the base (not caused by this stage): {len(self.baseline_unparsable)} "
+                         f"file(s) that do not parse, {self.baseline_broken_imports} broken import(s), "
+                         f"{len(self.failing_before_and_after)} failing test(s)")
+            lines.extend(f"  - {f}" for f in self.baseline_unparsable)
         lines += [
             "",
             f"Refactor-Plan: {self.plan}",
@@ -68,6 +75,8 @@ class Evidence:
             f"Refactor-Sites: {self.site_count} " + " ".join(f"{k}={n}" for k, n in self.sites),
             f"Refactor-Tests: run={self.tests_run} passed={self.tests_passed} failed={self.tests_failed} "
             f"skipped={self.tests_skipped}",
+            f"Refactor-Baseline: unparsable={len(self.baseline_unparsable)} "
+            f"broken-imports={self.baseline_broken_imports} failing-tests={len(self.failing_before_and_after)}",
             f"{TOOL_TRAILER}: refactor {__version__}",
         ]
         return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import re
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -178,9 +179,17 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+def parse_quietly(text: str, path: str = "<unknown>") -> ast.Module:
+    """`ast.parse`, with the warnings compiling the user's code raises (`SyntaxWarning: invalid escape
+    sequence`, ...) kept from the terminal: they are the file's business, not the run's."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path, type_comments=False)
+
+
 def facts_from_source(text: str, path: str, module: str, is_package: bool, *, parser: str = "ast") -> FileFacts:
     """Parse `text` with ast and collect every fact. Raises SyntaxError when ast rejects it."""
-    tree = ast.parse(text, filename=path, type_comments=False)
+    tree = parse_quietly(text, path)
     collector = _Collector(module, is_package)
     collector.collect(tree, text)
     return FileFacts(
@@ -396,6 +405,8 @@ class _Collector(ast.NodeVisitor):
                 kind = "all"
             elif len(names) == 1 and _is_logger_call(stmt.value):
                 kind = "logger"
+            elif _is_alias(stmt):
+                kind = "alias"
             else:
                 kind = "assign"
             self.toplevel.append(TopStatement(line, kind, names))
@@ -403,8 +414,10 @@ class _Collector(ast.NodeVisitor):
             self.toplevel.append(TopStatement(line, "assign", (stmt.name.id,)))
         elif isinstance(stmt, ast.Expr) and _is_all_mutation(stmt.value):
             self.toplevel.append(TopStatement(line, "all"))
-        elif isinstance(stmt, (ast.If, ast.Try)) and _only_imports(stmt):
-            self.toplevel.append(TopStatement(line, "import"))
+        elif isinstance(stmt, ast.Expr) and _is_warning(stmt.value):
+            self.toplevel.append(TopStatement(line, "warn"))
+        elif isinstance(stmt, (ast.If, ast.Try)) and (block := _shim_block(stmt)) is not None:
+            self.toplevel.append(TopStatement(line, "alias" if block else "import", block))
         else:
             self.toplevel.append(TopStatement(line, "other", tuple(_bound_names(stmt))))
 
@@ -736,26 +749,45 @@ def _bound_names(stmt: ast.stmt) -> list[str]:
 
 
 def _is_logger_call(value: ast.expr | None) -> bool:
-    return isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("getLogger")
+    return isinstance(value, ast.Call) and (dotted(value.func) or "").endswith(("getLogger", "get_logger"))
 
 
 def _is_all_mutation(value: ast.expr) -> bool:
     return isinstance(value, ast.Call) and (dotted(value.func) or "") in ("__all__.extend", "__all__.append")
 
 
-def _only_imports(stmt: ast.If | ast.Try) -> bool:
+def _shim_block(stmt: ast.If | ast.Try) -> tuple[str, ...] | None:
+    """For an if/try block of nothing but imports, aliases (`X = Y`, `X = a.b`), `None` fallbacks,
+    warnings and `pass`: the names its aliases bind (empty for imports alone). None for anything else."""
     bodies = [stmt.body, stmt.orelse] if isinstance(stmt, ast.If) else \
         [stmt.body, stmt.orelse, stmt.finalbody, *(h.body for h in stmt.handlers)]
+    aliases: list[str] = []
     for body in bodies:
         for inner in body:
             if isinstance(inner, (ast.If, ast.Try)):
-                if not _only_imports(inner):
-                    return False
+                nested = _shim_block(inner)
+                if nested is None:
+                    return None
+                aliases.extend(nested)
+            elif _is_alias(inner):
+                aliases.extend(_target_names(inner))
             elif not isinstance(inner, (ast.Import, ast.ImportFrom, ast.Pass)) and not (
                     isinstance(inner, ast.Assign) and isinstance(inner.value, ast.Constant)
-                    and inner.value.value is None):
-                return False
-    return True
+                    and inner.value.value is None) and not (
+                    isinstance(inner, ast.Expr) and _is_warning(inner.value)):
+                return None
+    return tuple(dict.fromkeys(aliases))
+
+
+def _is_alias(stmt: ast.stmt) -> bool:
+    """`X = Y` or `X = a.b.Y` (one plain name bound to what a name or attribute chain refers to)."""
+    return isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+        and dotted(stmt.value) is not None
+
+
+def _is_warning(value: ast.expr) -> bool:
+    """A call of `warnings.warn` (or a `warn` imported from it): a deprecation notice, not behaviour."""
+    return isinstance(value, ast.Call) and (dotted(value.func) or "") in ("warnings.warn", "warn")
 
 
 def _is_type_checking(test: ast.expr) -> bool:

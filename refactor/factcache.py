@@ -14,6 +14,7 @@ import hashlib
 import marshal
 import os
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from refactor import __version__
 from refactor.chunks import Focus
 from refactor.facts import FileFacts
 
-SCHEMA = 18
+SCHEMA = 19
+# What a parse yields depends on the interpreter: a file newer than its grammar is read another way (or
+# not at all), and marshal's format is its own. Each interpreter version keeps its own cache.
+INTERPRETER = f"py{sys.version_info[0]}.{sys.version_info[1]}"
 
 # path -> (stat key or None, content hash, imported modules or None)
 Snapshot = dict[str, tuple[tuple[int, ...] | None, str, tuple[str, ...] | None]]
@@ -40,7 +44,7 @@ class FactCache:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
-            self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}.sqlite3", timeout=5)
+            self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5)
             self._db.execute("PRAGMA synchronous = OFF")   # a cache: losing the last write costs a re-parse
             for table in ("facts", "served", "searches"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
@@ -116,7 +120,7 @@ class FactCache:
         if self._folder is None or self._db is None:
             return None
         name = hashlib.sha1(root.encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()[:20]
-        return self._folder / f"snapshot-{__version__}-s{SCHEMA}-{name}.marshal"
+        return self._folder / f"snapshot-{__version__}-s{SCHEMA}-{INTERPRETER}-{name}.marshal"
 
     def get_snapshot(self, root: str) -> Snapshot:
         path = self._snapshot_path(root)

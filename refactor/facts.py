@@ -74,7 +74,8 @@ class Binding(NamedTuple):
 
 class TopStatement(NamedTuple):
     line: int
-    kind: str                       # import | docstring | all | logger | pass | class | def | assign | other
+    kind: str                       # import | docstring | all | logger | pass | warn | alias | class | def
+    #                                 | assign | other (alias: `X = Y`; names: what it binds)
     names: tuple[str, ...] = ()
 
 

@@ -96,13 +96,18 @@ def _with_packages(module: str) -> list[str]:
 def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
     """Sites from the full facts of `paths`, over the module graph of every file (built after those are
     parsed: a parsed file's imports are exact, where the line scan can take an example in a docstring)."""
+    return ImportGraph(sites_of(project, paths), module_graph(project))
+
+
+def sites_of(project: Project, paths: Iterable[str]) -> list[Site]:
+    """The sites of the files `paths` (those that parse)."""
     full = project.parse(list(paths))
     project.parse(_looked_through(project, full.values()))   # in one parallel batch, not one by one below
     sites: list[Site] = []
     for facts in full.values():
         if not facts.error:
             sites.extend(_SiteFinder(project, facts).sites())
-    return ImportGraph(sites, module_graph(project))
+    return sites
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
@@ -278,33 +283,42 @@ def watched_modules(modules: Iterable[str]) -> set[str]:
     return modules | {m.rpartition(".")[0] for m in modules if "." in m}
 
 
+def broken_reference(project: Project, site: Site, watched: set[str]) -> str | None:
+    """Why `site` fails in `project` (`path:line: reason`), or None: it looks into a module of a `watched`
+    package that does not exist, or into a `watched` module for a name it does not bind (not asked of a
+    module whose names are open: see `Project.names_are_open`). Sites of other modules are not judged."""
+    if site.kind in ("all", "path", "string", "getattr"):
+        return None
+    package = site.module.rpartition(".")[0]
+    if site.module not in watched and package not in watched:
+        return None
+    if not project.module_exists(site.module):
+        return f"{site.path}:{site.line}: module {site.module} does not exist"
+    if site.module in watched and site.name not in (None, "*", "?") \
+            and not (site.name.startswith("__") and site.name.endswith("__")) \
+            and site.name not in project.exports(site.module) \
+            and not project.module_exists(f"{site.module}.{site.name}") \
+            and not project.names_are_open(site.module):
+        return f"{site.path}:{site.line}: {site.module} does not define {site.name}"
+    return None
+
+
+def undefined_exports(project: Project, module: str) -> list[tuple[str, int, str]]:
+    """`__all__` entries of `module` that name nothing it binds (`from module import *` fails on them):
+    (name, line, `path:line: reason`)."""
+    facts = project.facts_of(module)
+    if facts is None or facts.error or not facts.all_names or project.names_are_open(module):
+        return []
+    exports = project.exports(module)
+    return [(name, line, f"{facts.path}:{line}: {module} lists {name} in __all__ but does not define it")
+            for name, line in facts.all_names if name not in exports and not project.module_exists(f"{module}.{name}")]
+
+
 def broken_imports(project: Project, graph: ImportGraph, watched: set[str]) -> list[str]:
-    """Sites that fail: into a module of a `watched` package that does not exist, or into a `watched`
-    module for a name it does not bind (not asked of a module whose names are open: see
-    `Project.names_are_open`); and `__all__` entries of watched modules that name nothing. Lines as
-    `path:line: reason`."""
+    """Every site of `graph` that fails (see `broken_reference`), and the `__all__` entries of watched
+    modules that name nothing (see `undefined_exports`). Lines as `path:line: reason`."""
     project.parse(sorted({project.by_module[m].path for m in watched if m in project.by_module}))
-    out = []
-    for site in graph.sites:
-        if site.kind in ("all", "path", "string", "getattr"):
-            continue
-        package = site.module.rpartition(".")[0]
-        if site.module not in watched and package not in watched:
-            continue
-        if not project.module_exists(site.module):
-            out.append(f"{site.path}:{site.line}: module {site.module} does not exist")
-        elif site.module in watched and site.name not in (None, "*", "?") \
-                and not (site.name.startswith("__") and site.name.endswith("__")) \
-                and site.name not in project.exports(site.module) \
-                and not project.module_exists(f"{site.module}.{site.name}") \
-                and not project.names_are_open(site.module):
-            out.append(f"{site.path}:{site.line}: {site.module} does not define {site.name}")
-    for module in sorted(watched & project.by_module.keys()):   # `from module import *` fails on these
-        facts = project.facts_of(module)
-        if facts is None or facts.error or not facts.all_names or project.names_are_open(module):
-            continue
-        exports = project.exports(module)
-        out.extend(f"{facts.path}:{line}: {module} lists {name} in __all__ but does not define it"
-                   for name, line in facts.all_names
-                   if name not in exports and not project.module_exists(f"{module}.{name}"))
+    out = [reason for site in graph.sites if (reason := broken_reference(project, site, watched))]
+    for module in sorted(watched & project.by_module.keys()):
+        out.extend(reason for _, _, reason in undefined_exports(project, module))
     return sorted(set(out))

@@ -11,6 +11,37 @@ from __future__ import annotations
 import libcst as cst
 
 
+class _Unconcatenate(cst.CSTTransformer):
+    """`"a" f"{b}" "c"` becomes the tuple `("a", f"{b}", "c")` (same lines): an f-string lowered to a tuple
+    cannot stay part of an implicit concatenation, which only joins strings."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> bool:
+        return False   # the whole chain is rewritten at once (its parts are visited there)
+
+    def leave_ConcatenatedString(self, original: cst.ConcatenatedString, updated: cst.ConcatenatedString
+                                 ) -> cst.BaseExpression:
+        parts, node = [(updated.left, updated.whitespace_between)], updated.right
+        while isinstance(node, cst.ConcatenatedString) and not node.lpar:
+            parts.append((node.left, node.whitespace_between))
+            node = node.right
+        parts.append((node, None))
+        if not any(_holds_fstring(part) for part, _ in parts):
+            return updated
+        code = self._module.code_for_node
+        text = "".join(code(part.visit(self)) + ("," + code(space) if space is not None else "")
+                       for part, space in parts)
+        lowered = cst.parse_expression(f"({text},)", config=self._module.config_for_parsing)
+        return lowered.with_changes(lpar=updated.lpar, rpar=updated.rpar) if updated.lpar else lowered
+
+
+def _holds_fstring(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.FormattedString) or (
+        isinstance(node, cst.ConcatenatedString) and (_holds_fstring(node.left) or _holds_fstring(node.right)))
+
+
 class _Lower(cst.CSTTransformer):
     def __init__(self, module: cst.Module) -> None:
         self._module = module
@@ -61,4 +92,5 @@ def lower(text: str) -> str:
     Raises `libcst.ParserSyntaxError` when LibCST cannot parse it either.
     """
     module = cst.parse_module(text)
+    module = module.visit(_Unconcatenate(module))
     return module.visit(_Lower(module)).code

@@ -19,9 +19,10 @@ class ModuleInfo:
     toplevel: tuple[TopStatement, ...]
     public: frozenset[str] = frozenset()        # what other modules may import from it: its own definitions,
     #                                             and imports only when it is a package or lists them in __all__
-    origins: tuple[tuple[str, str], ...] = ()   # imported name -> "module:name" where it really lives
+    origins: tuple[tuple[str, str], ...] = ()   # imported or aliased name -> "module:name" where it really lives
     uses: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> lines where the name appears as a word
     all_lines: tuple[int, ...] = ()             # lines of its `__all__` entries
+    open_names: bool = False                    # it can bind names its source does not show
 
     def origin(self, name: str) -> str | None:
         return dict(self.origins).get(name)
@@ -48,10 +49,11 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
         if facts is None or facts.error:
             continue
         origins = []
+        aliases = {n for s in facts.toplevel if s.kind == "alias" for n in s.names}
         for binding in facts.bindings if module in origins_for else ():
-            if binding.kind == "import":
+            if binding.kind == "import" or (binding.kind == "assign" and binding.name in aliases):
                 symbol = project.resolve(module, binding.name)
-                if symbol.kind not in ("missing", "external"):
+                if symbol.kind not in ("missing", "external") and (binding.kind == "import" or symbol.module != module):
                     origins.append((binding.name, symbol.ref))
         uses: dict[str, list[int]] = {}
         if word is not None:
@@ -68,5 +70,6 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
             toplevel=facts.toplevel, origins=tuple(origins),
             uses=tuple((k, tuple(v)) for k, v in sorted(uses.items())),
             all_lines=tuple(sorted({line for _, line in facts.all_names or ()})),
+            open_names=project.names_are_open(module),
         )
     return out

@@ -12,17 +12,19 @@ Rules:
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from codemods.spec import EditSpec, Rename
+from refactor.facts import TopStatement
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import Definition, Inventory
 from refactor.modinfo import ModuleInfo
 from refactor.ordering import groups_in_order
 
-_INSUBSTANTIAL = {"import", "docstring", "all", "logger", "pass"}
+_INSUBSTANTIAL = {"import", "docstring", "all", "logger", "pass", "warn"}
 _KEPT_MODULE = "module kept"
 _KEPT_FILE = "file kept; family definitions removed from it"
 _UNCHANGED = {_KEPT_MODULE, _KEPT_FILE}
@@ -57,6 +59,7 @@ class Stage:
     exports_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())   # runtime bindings: patch targets
     public_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())    # public re-exports: import sites
     same_objects: tuple[tuple[str, str, str, str], ...] = field(default=())       # re-exports of the canonical
+    kept: tuple[tuple[str, str], ...] = field(default=())   # module that stays -> what keeps it
 
     @property
     def sites_by_kind(self) -> dict[str, int]:
@@ -98,6 +101,7 @@ class Stage:
             "distinct_before": self.distinct_before,
             "distinct_after": self.distinct_after,
             "depends_on": list(self.depends_on),
+            "kept": dict(self.kept),
         }
 
 
@@ -108,6 +112,7 @@ class StagePlan:
     distinct: int
     stages: tuple[Stage, ...]
     baseline: tuple[str, ...] = ()     # imports already broken before any change
+    unparsable: tuple[str, ...] = ()   # files read for the plan that do not parse (`path:line: problem`)
 
     def stage(self, number: int) -> Stage:
         for stage in self.stages:
@@ -117,12 +122,17 @@ class StagePlan:
 
     def to_json(self) -> dict:
         return {"plan": self.name, "canonical": self.canonical, "distinct": self.distinct,
-                "stages": [s.to_json() for s in self.stages], "baseline": list(self.baseline)}
+                "stages": [s.to_json() for s in self.stages], "baseline": list(self.baseline),
+                "unparsable": list(self.unparsable)}
+
+
+def _elsewhere(origin: str | None, module: str) -> bool:
+    return origin is not None and ":" in origin and origin.partition(":")[0] != module
 
 
 def make_plan(inventory: Inventory, graph: ImportGraph, modules: Mapping[str, ModuleInfo],
-              *, baseline: tuple[str, ...] = ()) -> StagePlan:
-    return _Planner(inventory, graph, modules).plan(baseline)
+              *, baseline: tuple[str, ...] = (), unparsable: tuple[str, ...] = ()) -> StagePlan:
+    return dataclasses.replace(_Planner(inventory, graph, modules).plan(baseline), unparsable=unparsable)
 
 
 class _Planner:
@@ -158,17 +168,40 @@ class _Planner:
         return None
 
     def _emptied(self, module: str) -> bool:
-        info = self.modules.get(module)
-        if info is None:
-            return False
+        """Whether nothing of substance is left in `module` once its family definitions go: what is left
+        is imports, `__all__`, warnings and aliases of names that live elsewhere (a compatibility module,
+        whose importers are sent to where each name lives)."""
+        return self.modules.get(module) is not None and not self._substance(module)
+
+    def _substance(self, module: str) -> list[TopStatement]:
+        """The top-level statements that keep `module` once its family definitions go."""
+        info = self.modules[module]
         names = {d.name for d in self.removable.values() if d.module == module}
+        kept = []
         for statement in info.toplevel:
-            if statement.kind in _INSUBSTANTIAL:
+            if statement.kind in _INSUBSTANTIAL or (statement.names and set(statement.names) <= names):
                 continue
-            if statement.names and set(statement.names) <= names:
+            if statement.kind == "alias" and all(n in names or _elsewhere(info.origin(n), module)
+                                                 for n in statement.names):
                 continue
-            return False
-        return True
+            kept.append(statement)
+        return kept
+
+    def kept_because(self, module: str) -> str:
+        """Why `module` stays once its family definitions go: "defines 2 functions (a, b), 1 class (C)"."""
+        if module not in self.modules:
+            return "not read"
+        kinds: dict[str, list[str]] = defaultdict(list)
+        for statement in self._substance(module):
+            kind = {"def": "function", "class": "class", "alias": "alias of a name it defines"}.get(
+                statement.kind, "other statement")
+            kinds[kind].append(", ".join(statement.names) if statement.names and kind != "other statement"
+                               else f"line {statement.line}")
+        parts = []
+        for kind, items in kinds.items():
+            shown = ", ".join(items[:3]) + (f", and {len(items) - 3} more" if len(items) > 3 else "")
+            parts.append(f"{len(items)} {kind}{'es' if kind == 'class' and len(items) != 1 else 's' if len(items) != 1 else ''} ({shown})")
+        return "defines " + ", ".join(parts)
 
     # -- ordering ----------------------------------------------------------------------------------
     def plan(self, baseline: tuple[str, ...]) -> StagePlan:
@@ -233,6 +266,7 @@ class _Planner:
             findings=tuple(f"{e.site.path}:{e.site.line}: {e.note}" for e in edits if e.replacement is None),
             distinct_before=distinct, distinct_after=distinct - removed, depends_on=tuple(depends),
             exports_after=exports_after, public_after=public_after, same_objects=self.same_objects,
+            kept=tuple((m, self.kept_because(m)) for m in modules if m not in delete_modules),
         )
 
     def _edit(self, site: Site) -> SiteEdit:
@@ -253,9 +287,13 @@ class _Planner:
             if row.replacement is None:
                 return SiteEdit(site, None, f"{row.ref} ({row.kind}) has no replacement: needs a decision")
             return SiteEdit(site, row.replacement)
-        origin = self.modules[site.module].origin(site.name) if site.module in self.modules else None
+        info = self.modules.get(site.module)
+        origin = info.origin(site.name) if info is not None else None
         if origin and ":" in origin:
             return SiteEdit(site, origin, f"{site.module} is deleted; {site.name} lives in {origin}")
+        if info is not None and site.name not in info.exports and not info.open_names \
+                and not (site.name.startswith("__") and site.name.endswith("__")):
+            return SiteEdit(site, None, f"already broken: {site.module} does not define {site.name} (left as it is)")
         return SiteEdit(site, None, f"{site.module} is deleted and where {site.name} lives cannot be decided")
 
     def _blocked(self, definitions: list[Definition], edits: list[SiteEdit], delete_modules: tuple[str, ...]

@@ -49,8 +49,7 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         if inventory.distinct != claimed.distinct_after:
             problems.append(f"claims distinct {claimed.distinct_before} -> {claimed.distinct_after}, "
                             f"the branch has {inventory.distinct}")
-        left = [d.ref for d in inventory.definitions if d.module in claimed.modules
-                and d.status not in ("canonical", "canonical re-export", "kept")]
+        left = [d.ref for d in inventory.definitions if d.module in claimed.modules and d.removable]
         if left:
             problems.append(f"claims {', '.join(claimed.modules)} are free of the family, but they still "
                             f"define {', '.join(left)}")

@@ -50,9 +50,17 @@ def describe(stage: Stage, evidence: Evidence, *, plan_path: str, branch: str, p
     if still_failing:
         lines.append(f"- {len(still_failing)} test(s) already failed on the base and still fail (not caused here):")
         lines += [f"  - `{t}`" for t in still_failing]
+    lines += [f"- tests affected by this stage: {len(stage.tests)}", ""]
+    if evidence.baseline_unparsable or evidence.baseline_broken_imports:
+        lines += [
+            "## Already broken at the base (not caused by this stage, not held against it)",
+            "",
+            f"- {evidence.baseline_broken_imports} import(s) already broken (`refactor plan {plan_path}` lists them)",
+            f"- {len(evidence.baseline_unparsable)} file(s) read for the plan do not parse:",
+        ]
+        lines += [f"  - `{f}`" for f in evidence.baseline_unparsable]
+        lines.append("")
     lines += [
-        f"- tests affected by this stage: {len(stage.tests)}",
-        "",
         "## Reproduce",
         "",
         "```",

@@ -30,7 +30,7 @@ from refactor.testrun import (
     is_pytest,
     run_tests,
 )
-from refactor.verify import Verification, removal_needles, verify_stage
+from refactor.verify import Verification, removal_needles, unparsable_naming, verify_stage
 from refactor.workspace import Workspace
 
 Progress = Callable[[str], None]
@@ -214,9 +214,6 @@ class StageRunner:
             workspace = Workspace.for_plan(self.plan, root=root)
             fresh = workspace.stage_plan
             unreadable = workspace.unreadable()
-            if unreadable:
-                raise RepositoryError(f"{unreadable[0]} (the stage cannot see what this file imports; fix it, "
-                                      f"or move it out of the plan's packages)")
             stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
                 (s for s in fresh.stages if wanted & set(s.modules)), None)
             if stage is None:
@@ -227,15 +224,17 @@ class StageRunner:
                 return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
                                     details=stage.blocked, stage=stage)
             self.progress(f"stage {number}: rewriting {len(stage.edits)} sites in {len(stage.files)} files")
+            blind = unparsable_naming(workspace, unreadable, stage)
             edits = compute_edits(workspace, stage)
             if edits.failures:
                 return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
                                     details=tuple(r.error or r.path for r in edits.failures), stage=stage)
+            before = workspace.hold([r.path for r in edits.changed])
             touched = write_edits(root, edits)
             diff_path = self._save_diff(number, edits.diff())
             self.progress(f"stage {number}: verifying with a fresh audit and import graph")
             after = Workspace.for_plan(self.plan, root=root, extra_needles=removal_needles(stage))
-            verification = verify_stage(stage, after, touched, fresh.baseline)
+            verification = verify_stage(stage, after, touched, before)
             if not verification.ok:
                 return self._failed_verification(number, branch, stage, verification, diff_path)
             report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
@@ -249,7 +248,8 @@ class StageRunner:
                 distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
                 tests_failed=report.failed, tests_skipped=report.skipped,
                 failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
-                findings=tuple(stage.findings) + tuple(edits.findings),
+                findings=tuple(stage.findings) + tuple(edits.findings) + tuple(blind),
+                baseline_unparsable=tuple(sorted({*fresh.unparsable, *unreadable.values()})), baseline_broken_imports=len(fresh.baseline),
             )
             paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
             self.progress(f"stage {number}: committing {len(paths)} files")

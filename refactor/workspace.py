@@ -87,13 +87,20 @@ class Workspace:
         data = self.project.reader.data(path)
         return any(word.encode() in data for word in words)
 
-    def unreadable(self) -> list[str]:
-        """`path:line: problem` for files the plan would need to read (they mention the family) but cannot,
-        or could not edit: those parsed only in part are parsed whole first."""
+    def unreadable(self) -> dict[str, str]:
+        """{path: `path:line: problem`} for files the plan would need to read (they mention the family) but
+        cannot, or could not edit: those parsed only in part are parsed whole first."""
         relevant = set(self.site_files())
         self.project.complete(sorted(relevant))
-        return sorted(facts.error for path, facts in self.project.parsed.items()
-                      if facts.error and path in relevant)
+        return {path: facts.error for path, facts in sorted(self.project.parsed.items())
+                if facts.error and path in relevant}
+
+    def hold(self, paths: list[str]) -> Project:
+        """This tree's project, with every file of `paths` read and parsed whole now: call it before those
+        files change, and the project keeps answering for the tree as it was (verification asks it)."""
+        self.project.parse(paths)
+        self.project.complete(paths)
+        return self.project
 
     @property
     def graph(self) -> ImportGraph:
@@ -116,5 +123,6 @@ class Workspace:
         if self._stage_plan is None:
             watched = watched_modules(self.inventory.modules())
             baseline = tuple(broken_imports(self.project, self.graph, watched))
-            self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline)
+            self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline,
+                                         unparsable=tuple(self.project.errors()))
         return self._stage_plan

@@ -33,9 +33,10 @@ def test_all_stages_leave_one_definition_no_reference_and_green_tests(tmp_path, 
         stage = next(s for s in workspace.stage_plan.stages if set(s.modules) == set(wanted.modules))
         edits = compute_edits(workspace, stage)
         assert edits.failures == []
+        before = workspace.hold([r.path for r in edits.changed])
         touched = write_edits(plan.root, edits)
         after = Workspace.for_plan(plan, cache=False, extra_needles=removal_needles(stage))
-        verification = verify_stage(stage, after, touched, workspace.stage_plan.baseline)
+        verification = verify_stage(stage, after, touched, before)
         assert verification.ok, [c for c in verification.failures()]
         removed_modules |= set(stage.delete_modules)
         removed_refs |= {d.ref for d in stage.definitions}

@@ -344,6 +344,38 @@ def test_dunder_all_top_statements():
         (1, "docstring"), (2, "import"), (3, "all"), (4, "all"), (5, "logger")]
 
 
+
+def test_compatibility_statements_are_told_apart_from_logic():
+    """What a compatibility module holds (warnings, aliases, import blocks with alias fallbacks) is marked
+    as such; an assignment of a value, a call or a block with logic is not."""
+    found = facts('''
+        import warnings
+        warnings.warn("moved", DeprecationWarning)
+        Old = New
+        Beat = helpers.Heartbeat
+        try:
+            from a import Pulse
+            PulseManager = Pulse
+        except ImportError:
+            PulseManager = None
+        try:
+            import b
+        except ImportError:
+            b = None
+        VALUE = 1
+        Made = make().cls
+        log = central.get_logger(__name__)
+        register(Old)
+        try:
+            import c
+        except ImportError:
+            c = build()
+    ''')
+    assert [(t.line, t.kind, t.names) for t in found.toplevel] == [
+        (1, "import", ()), (2, "warn", ()), (3, "alias", ("Old",)), (4, "alias", ("Beat",)),
+        (5, "alias", ("PulseManager",)), (10, "import", ()), (14, "assign", ("VALUE",)),
+        (15, "assign", ("Made",)), (16, "logger", ("log",)), (17, "other", ()), (18, "other", ("c",))]
+
 # -- classes --------------------------------------------------------------------------------
 
 CLASS_SOURCE = """

@@ -70,6 +70,14 @@ NEWER = [
             gamma(beta)
         after_it = 1
         ''', ["alpha", "ValueError", "gamma", "after_it"], id="except-star"),
+    pytest.param(r'''
+        first = f"{alpha.get('code', 'print(\"x\")')}" "plain"
+        second = ("head"
+                  f"{beta}"
+                  "middle" f"{gamma}")
+        after_it = 1
+        ''', ["first", "alpha", "second", "beta", "gamma", "after_it"],
+        id="pep701-f-strings-in-implicit-concatenation"),
 ]
 
 
@@ -104,6 +112,7 @@ PLAIN = [
     pytest.param("async def g():\n    async with a as b:\n        await b\n", id="async"),
     pytest.param("x = (\n    1,\n\n    2,\n)\n", id="blank-lines-in-brackets"),
     pytest.param("", id="empty"),
+    pytest.param('x = ("a"\n     "b") + c("d" "e")\n', id="concatenated-plain-strings"),
 ]
 
 

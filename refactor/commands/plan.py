@@ -98,6 +98,10 @@ def render(plan: StagePlan) -> Group:
     if plan.baseline:
         notes.append(Text(f"{len(plan.baseline)} import(s) already broken before any change (baseline, not blocking):"))
         notes.extend(Text(f"  {line}") for line in plan.baseline)
+    if plan.unparsable:
+        notes.append(Text(f"{len(plan.unparsable)} file(s) read for the plan do not parse (baseline, not blocking; "
+                          f"a stage reports those that name what it removes):"))
+        notes.extend(Text(f"  {line}") for line in plan.unparsable)
     blocked = [b for s in plan.stages for b in s.blocked]
     for line in blocked:
         notes.append(Text.from_markup(f"[bold red]blocked[/] {line}"))
@@ -119,6 +123,8 @@ def stage_detail(stage: Stage) -> Group:
         parts.append(Text(f"  {d.path}:{d.line}  {d.name} ({d.kind}) -> {d.replacement or 'no replacement: needs a decision'}"))
     for module in stage.delete_modules:
         parts.append(Text(f"  module {module} deleted: nothing of substance left"))
+    for module, reason in stage.kept:
+        parts.append(Text(f"  module {module} kept: it {reason}"))
     parts.append(Text(f"sites rewritten ({len(stage.edits)}): {_kinds(stage)}", style="bold"))
     for edit in stage.edits:
         line = Text(f"  {edit.describe()}")

@@ -40,6 +40,24 @@ EMPTY = [
     """,
         id="imports-logger-all-pass",
     ),
+    pytest.param("try:\n    import x\nexcept ImportError:\n    x = None\n", id="fallback-none"),
+    pytest.param(
+        """
+        import warnings
+        from app.engine import Engine
+        from app import helpers
+
+        warnings.warn("use app.engine", DeprecationWarning, stacklevel=2)
+        OldEngine = Engine
+        Beat = helpers.Heartbeat
+        try:
+            from app.pulse import Pulse
+            PulseManager = Pulse
+        except ImportError:
+            PulseManager = None
+    """,
+        id="compatibility-module-aliases-and-warning",
+    ),
 ]
 
 SUBSTANCE = [
@@ -48,7 +66,9 @@ SUBSTANCE = [
     pytest.param("VALUE = 1\n", id="constant"),
     pytest.param("register(1)\n", id="call"),
     pytest.param("if DEBUG:\n    VALUE = 1\n", id="if-with-assignment"),
-    pytest.param("try:\n    import x\nexcept ImportError:\n    x = None\n", id="fallback-value"),
+    pytest.param("try:\n    import x\nexcept ImportError:\n    x = 0\n", id="fallback-value"),
+    pytest.param("Engine = make_engine().cls\n", id="alias-of-a-call-result"),
+    pytest.param("import logging\nlogging.warning('deprecated')\n", id="a-call-that-is-not-warnings-warn"),
     pytest.param('"""Doc."""\n"""second string is an expression"""\n', id="second-string"),
 ]
 
