@@ -23,6 +23,7 @@ class ModuleInfo:
     uses: tuple[tuple[str, tuple[int, ...]], ...] = ()  # name -> lines where the name appears as a word
     all_lines: tuple[int, ...] = ()             # lines of its `__all__` entries
     open_names: bool = False                    # it can bind names its source does not show
+    holds_modules: bool = False                 # a package with modules of its own under it
 
     def origin(self, name: str) -> str | None:
         return dict(self.origins).get(name)
@@ -71,5 +72,6 @@ def describe_modules(project: Project, modules: Iterable[str], names: Iterable[s
             uses=tuple((k, tuple(v)) for k, v in sorted(uses.items())),
             all_lines=tuple(sorted({line for _, line in facts.all_names or ()})),
             open_names=project.names_are_open(module),
+            holds_modules=facts.is_package and any(f.module.startswith(module + ".") for f in project.files),
         )
     return out

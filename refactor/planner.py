@@ -171,7 +171,8 @@ class _Planner:
         """Whether nothing of substance is left in `module` once its family definitions go: what is left
         is imports, `__all__`, warnings and aliases of names that live elsewhere (a compatibility module,
         whose importers are sent to where each name lives)."""
-        return self.modules.get(module) is not None and not self._substance(module)
+        info = self.modules.get(module)
+        return info is not None and not info.holds_modules and not self._substance(module)
 
     def _substance(self, module: str) -> list[TopStatement]:
         """The top-level statements that keep `module` once its family definitions go."""
@@ -191,6 +192,8 @@ class _Planner:
         """Why `module` stays once its family definitions go: "defines 2 functions (a, b), 1 class (C)"."""
         if module not in self.modules:
             return "not read"
+        if self.modules[module].holds_modules and not self._substance(module):
+            return "is a package holding other modules (its __init__ stays, emptied of the family)"
         kinds: dict[str, list[str]] = defaultdict(list)
         for statement in self._substance(module):
             kind = {"def": "function", "class": "class", "alias": "alias of a name it defines"}.get(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,26 @@ from refactor.workspace import Workspace
 Progress = Callable[[str], None]
 
 
+class PhaseClock:
+    """Wall time spent per phase of a stage (worktree, planning, codemods, verification, tests, commit)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self._phase: str | None = None
+        self._since = 0.0
+
+    def enter(self, phase: str | None) -> None:
+        """From now on, time counts toward `phase` (None: toward nothing)."""
+        now = time.monotonic()
+        if self._phase is not None:
+            self.spent[self._phase] = self.spent.get(self._phase, 0.0) + now - self._since
+        self._phase, self._since = phase, now
+
+    def totals(self) -> tuple[tuple[str, float], ...]:
+        self.enter(None)
+        return tuple((phase, round(seconds, 3)) for phase, seconds in self.spent.items())
+
+
 @dataclass(frozen=True)
 class StageOutcome:
     number: int
@@ -50,6 +71,7 @@ class StageOutcome:
     tests: TestReport | None = None
     comparison: Comparison | None = None
     stage: Stage | None = None
+    timings: tuple[tuple[str, float], ...] = ()   # wall seconds per phase (see `PhaseClock`)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +99,7 @@ class StageRunner:
         self.state = self.git.state_dir
         self.baselines = BaselineStore(self.state / "baselines")
         self._base_plans: dict[str, StagePlan] = {}
+        self.clock = PhaseClock()
 
     # -- where a stage starts ------------------------------------------------------------------------
     def base_commit(self) -> str:
@@ -115,6 +138,7 @@ class StageRunner:
     def base_plan(self, base: str) -> StagePlan:
         """The plan as made on the base commit: it fixes the stages' numbers and modules."""
         if base not in self._base_plans:
+            self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
             with self.git.worktree(base, f"{self.plan.name}-base") as tree:
                 self._base_plans[base] = Workspace.for_plan(self.plan, root=tree / self.rel).stage_plan
@@ -148,6 +172,8 @@ class StageRunner:
                 return done
             expect = self._replaceable(branch, existing, parent, number)
         outcome = self.build(number, planned, base, parent, parent_branch, branch)
+        outcome = dataclasses.replace(outcome, timings=self.clock.totals())
+        self.clock = PhaseClock()
         self.record(outcome)
         if outcome.status == "committed":
             if expect is not None:
@@ -164,7 +190,10 @@ class StageRunner:
         except (OSError, ValueError):
             runs = {}
         runs[str(outcome.number)] = {"status": outcome.status, "reason": outcome.reason,
-                                     "details": list(outcome.details[:10]), "commit": outcome.commit}
+                                     "details": list(outcome.details[:10]), "commit": outcome.commit,
+                                     "timings": dict(outcome.timings),
+                                     "sites": len(outcome.stage.edits) if outcome.stage else None,
+                                     "files": len(outcome.stage.files) if outcome.stage else None}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(runs, indent=1))
         os.replace(tmp, path)
@@ -209,54 +238,68 @@ class StageRunner:
         """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
         wanted = set(planned.stage(number).modules)
         self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
+        self.clock.enter("worktree")
         with self.git.worktree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
-            root = tree / self.rel
-            workspace = Workspace.for_plan(self.plan, root=root)
-            fresh = workspace.stage_plan
-            unreadable = workspace.unreadable()
-            stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
-                (s for s in fresh.stages if wanted & set(s.modules)), None)
-            if stage is None:
-                return StageOutcome(number, branch, "failed", reason=f"the modules of stage {number} "
-                                    f"({', '.join(sorted(wanted))}) define no family member on {parent[:10]} any more")
-            stage = dataclasses.replace(stage, number=number)
-            if stage.blocked:
-                return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
-                                    details=stage.blocked, stage=stage)
-            self.progress(f"stage {number}: rewriting {len(stage.edits)} sites in {len(stage.files)} files")
-            blind = unparsable_naming(workspace, unreadable, stage)
-            edits = compute_edits(workspace, stage)
-            if edits.failures:
-                return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
-                                    details=tuple(r.error or r.path for r in edits.failures), stage=stage)
-            before = workspace.hold([r.path for r in edits.changed])
-            touched = write_edits(root, edits)
-            diff_path = self._save_diff(number, edits.diff())
-            self.progress(f"stage {number}: verifying with a fresh audit and import graph")
-            after = Workspace.for_plan(self.plan, root=root, extra_needles=removal_needles(stage))
-            verification = verify_stage(stage, after, touched, before)
-            if not verification.ok:
-                return self._failed_verification(number, branch, stage, verification, diff_path)
-            report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
-            if failure is not None:
-                return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
-            evidence = Evidence(
-                plan=self.plan.name, plan_hash=self.plan.digest, stage=number, stages=len(planned.stages),
-                base=base, parent=parent, modules=stage.modules, deleted_modules=stage.delete_modules,
-                definitions=tuple(f"{d.ref} ({d.kind})" for d in stage.definitions),
-                sites=tuple(stage.sites_by_kind.items()), distinct_before=stage.distinct_before,
-                distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
-                tests_failed=report.failed, tests_skipped=report.skipped,
-                failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
-                findings=tuple(stage.findings) + tuple(edits.findings) + tuple(blind),
-                baseline_unparsable=tuple(sorted({*fresh.unparsable, *unreadable.values()})), baseline_broken_imports=len(fresh.baseline),
-            )
-            paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
-            self.progress(f"stage {number}: committing {len(paths)} files")
-            sha = self.git.commit_in(tree, paths, evidence.message())
-            review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
-                              parent_branch=parent_branch, still_failing=comparison.still_failing,
-                              findings=evidence.findings)
+            try:
+                return self._build_in(tree, number, planned, base, parent, parent_branch, branch, wanted)
+            finally:
+                self.clock.enter("worktree")   # (its removal)
+
+    def _build_in(self, tree: Path, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str,
+                  branch: str, wanted: set[str]) -> StageOutcome:
+        self.clock.enter("planning")
+        root = tree / self.rel
+        workspace = Workspace.for_plan(self.plan, root=root)
+        fresh = workspace.stage_plan
+        unreadable = workspace.unreadable()
+        stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
+            (s for s in fresh.stages if wanted & set(s.modules)), None)
+        if stage is None:
+            return StageOutcome(number, branch, "failed", reason=f"the modules of stage {number} "
+                                f"({', '.join(sorted(wanted))}) define no family member on {parent[:10]} any more")
+        stage = dataclasses.replace(stage, number=number)
+        if stage.blocked:
+            return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
+                                details=stage.blocked, stage=stage)
+        self.progress(f"stage {number}: rewriting {len(stage.edits)} sites in {len(stage.files)} files")
+        self.clock.enter("codemods")
+        blind = unparsable_naming(workspace, unreadable, stage)
+        edits = compute_edits(workspace, stage)
+        if edits.failures:
+            return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
+                                details=tuple(r.error or r.path for r in edits.failures), stage=stage)
+        before = workspace.hold([r.path for r in edits.changed])
+        touched = write_edits(root, edits)
+        diff_path = self._save_diff(number, edits.diff())
+        self.progress(f"stage {number}: verifying with a fresh audit and import graph")
+        self.clock.enter("verification")
+        after = Workspace.for_plan(self.plan, root=root, extra_needles=removal_needles(stage))
+        verification = verify_stage(stage, after, touched, before)
+        if not verification.ok:
+            return self._failed_verification(number, branch, stage, verification, diff_path)
+        self.clock.enter("tests")
+        report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
+        if failure is not None:
+            return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
+        evidence = Evidence(
+            plan=self.plan.name, plan_hash=self.plan.digest, stage=number, stages=len(planned.stages),
+            base=base, parent=parent, modules=stage.modules, deleted_modules=stage.delete_modules,
+            definitions=tuple(f"{d.ref} ({d.kind})" for d in stage.definitions),
+            sites=tuple(stage.sites_by_kind.items()), distinct_before=stage.distinct_before,
+            distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
+            tests_failed=report.failed, tests_skipped=report.skipped,
+            failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
+            findings=tuple(stage.findings) + tuple(edits.findings) + tuple(blind),
+            baseline_unparsable=tuple(sorted({*fresh.unparsable, *unreadable.values()})),
+            baseline_broken_imports=len(fresh.baseline),
+        )
+        paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
+        self.progress(f"stage {number}: committing {len(paths)} files")
+        self.clock.enter("commit")
+        sha = self.git.commit_in(tree, paths, evidence.message())
+        review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
+                          parent_branch=parent_branch, still_failing=comparison.still_failing,
+                          findings=evidence.findings)
         review_path = self._save_review(number, review)
         return StageOutcome(number, branch, "committed", commit=sha, evidence=evidence, diff_path=str(diff_path),
                             review_path=str(review_path), tests=report, comparison=comparison, stage=stage)
@@ -313,9 +356,11 @@ class StageRunner:
         if stored is not None:
             return stored
         self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
+        self.clock.enter("base tests")
         with self.git.worktree(base, f"{self.plan.name}-baseline") as tree:
             report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
                                source_roots=self.plan.source_roots)
+        self.clock.enter("tests")
         if report.passed == 0:   # nothing passes before any change: no stage could be judged by it
             last = next((line for line in reversed(report.output_tail.splitlines()) if line.strip()), "no output")
             raise RepositoryError(

@@ -221,3 +221,22 @@ def test_a_stage_module_may_keep_reexporting_a_member_another_stage_removes(tmp_
     _, plan = small_repo(tmp_path, files)
     code, out = run_cli(["apply", str(plan), "--all"], width=200)
     assert code == 0, out
+
+
+def test_a_package_init_that_holds_only_an_alias_is_emptied_not_deleted(tmp_path):
+    """The seed's `services/websocket/__init__.py` re-exports the manager under another name; the package
+    holds eleven modules. Deleting its `__init__` would make it a namespace package and every import of
+    its modules a reference to a deleted module: it is emptied of the family and stays."""
+    files = {**CORE, "app/services/__init__.py": "",
+             "app/services/socket/__init__.py": "from app.core.engine import Engine as SocketEngine\n\n"
+                                                "__all__ = ['SocketEngine']\n",
+             "app/services/socket/queue.py": "class Queue: ...\n",
+             "app/services/socket/handler.py": "from app.services.socket.queue import Queue\n"}
+    write_tree(tmp_path, files)
+    plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
+                      canonical="app.core.engine:Engine", family=["*Engine"])
+    stage = next(s for s in Workspace.open(plan, cache=False).stage_plan.stages
+                 if s.modules == ("app.services.socket",))
+    assert stage.delete_modules == ()
+    assert stage.kept == (("app.services.socket",
+                           "is a package holding other modules (its __init__ stays, emptied of the family)"),)
