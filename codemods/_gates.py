@@ -18,6 +18,7 @@ from codemods._context import StageIndex
 _STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
 _WORD = re.compile(r"[^\W\d]\w*")
 _PATCH_WORDS = ("patch", "setattr", "delattr")
+_DOTTED_LITERAL = re.compile(r"""['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")   # a string `"a.b.C"`
 
 
 class Gates:
@@ -80,7 +81,8 @@ class Gates:
         """`string_targets`: a string (or a `patch.multiple` keyword) naming a renamed name, a name some
         file renamed, or a removed module."""
         patching = any(word in self.text for word in _PATCH_WORDS)
-        if not patching and not (self.gone_named and ("/" in self.text or "\\" in self.text)):
+        if not patching and not _DOTTED_LITERAL.search(self.text) \
+                and not (self.gone_named and ("/" in self.text or "\\" in self.text)):
             return False
         tree = self._ast()
         if tree is None:

@@ -9,11 +9,15 @@
   the attribute string is renamed when `m` still binds the new name, else the call becomes
   the dotted form `patch("new_module.New", ...)`.
 - `patch.multiple("m", X=...)`: keywords renamed when `m` binds the new names.
+- Any other string that is exactly a dotted path of two dots or more (`"app.legacy.OldName"`:
+  an entry point, a plugin list, a setting naming a class) is spelled anew the same way.
 - A patch of a name of a removed module that no rename covers, and any string naming a
   removed module's file by path, are reported, not guessed.
 """
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -25,6 +29,7 @@ from codemods._strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
 _SUFFIXES = ("mocker.patch", "monkeypatch.setattr", "monkeypatch.delattr")
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")   # (what the site search reads as a dotted string)
 
 
 class StringTargetRewriter(cst.CSTTransformer):
@@ -63,6 +68,9 @@ class StringTargetRewriter(cst.CSTTransformer):
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
     ) -> cst.SimpleString:
         value = updated_node.evaluated_value
+        if isinstance(value, str) and _DOTTED.match(value):
+            new = dotted_target(value, self.job, self._line(original_node))
+            return restring(updated_node, new) if new is not None else updated_node
         if isinstance(value, str) and "/" in value.replace("\\", "/"):
             text = value.replace("\\", "/")
             for module, path in self.job.stage.gone_paths.items():

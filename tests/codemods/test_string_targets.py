@@ -212,6 +212,29 @@ PATCHES = [
         ),
         id="patch-where-looked-up-follows-that-files-rename",
     ),
+    pytest.param(
+        Case(
+            before="""
+            ENGINE = Environment(extensions=["app.legacy.AppSettings", 'other.ext.Thing'])
+            DEFAULT = "app.legacy.AppSettings.from_env"
+        """,
+            after="""
+            ENGINE = Environment(extensions=["app.settings.Settings", 'other.ext.Thing'])
+            DEFAULT = "app.settings.Settings.from_env"
+        """,
+        ),
+        id="a-dotted-path-in-any-string-jinja2-extension-list",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            NOTE = "see app.legacy.AppSettings"
+            SHORT = "legacy.AppSettings"
+        """,
+            after=None,
+        ),
+        id="a-string-that-only-contains-or-half-spells-the-path-stays",
+    ),
 ]
 
 DYNAMIC = [
