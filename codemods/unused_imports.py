@@ -6,8 +6,9 @@ A rewritten import counts as the import it replaces (so an unused `from old impo
 stays unused as `from new import New`, it does not go). Imports the user left unused stay,
 and so do `__future__` imports, and module-level imports that export: names in `__all__`,
 in the stage's `exports_after` / `public_after` for this module, and everything a package
-`__init__` imports. An unused import from a module the stage deletes goes even if it was
-unused before, since it would fail (unless it exports: `package_exports` reports that).
+`__init__` imports. An unused import of a module the stage deletes goes even if it was
+unused before, since it would fail (unless it exports: `package_exports` reports that); a
+name imported from it that no rename covers stays (the plan reports it).
 Removing one import can empty an `if TYPE_CHECKING:` block and free the `TYPE_CHECKING`
 import, so removal repeats (a few rounds) until nothing more goes.
 """
@@ -85,8 +86,11 @@ def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Count
 
 
 def _from_gone(source: str, job: FileJob) -> bool:
+    """An import of a module the stage deletes (`import gone`, `from pkg import gone`). A name imported
+    from it that no rename covers is not: the plan reports it (already broken, or where it lives is not
+    known) and it stays as written."""
     module, _, name = source.partition(":")
-    return module in job.stage.gone or (bool(name) and f"{module}.{name}" in job.stage.gone)
+    return (not name and module in job.stage.gone) or (bool(name) and f"{module}.{name}" in job.stage.gone)
 
 
 def _protected(key: Key, top: bool, module: cst.Module, job: FileJob) -> bool:

@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from refactor import __version__, exitcodes
 from refactor.errors import RefactorError
+from refactor.output import make_console
 
 # command -> (module under refactor.commands, one-line help)
 COMMANDS = {
@@ -69,7 +70,7 @@ def _plan(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the stages as JSON")
     parser.add_argument("--diff", action="store_true", help="show the unified diff of the changes (writes nothing)")
     parser.add_argument("--graph", choices=("mermaid", "dot"), help="print the family's import graph")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the --graph output to FILE")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the --graph or --diff output to FILE")
 
 
 def _apply(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +157,7 @@ def _is_git_failure(exc: Exception) -> bool:
 
 
 def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
-    console = console or Console(highlight=False)
+    console = console or make_console()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -25,6 +25,7 @@ class StageEdits:
     results: tuple[FileResult, ...]
     originals: tuple[tuple[str, str], ...]     # path -> original text (BOM included)
     encodings: tuple[tuple[str, str], ...] = ()   # path -> codec of a file not in UTF-8 (a PEP 263 line)
+    raw: tuple[tuple[str, bytes], ...] = ()       # path -> the file's bytes as read
 
     @property
     def failures(self) -> list[FileResult]:
@@ -55,21 +56,32 @@ class StageEdits:
             raise RepositoryError(f"{result.path}: the edited text cannot be written in the file's encoding "
                                   f"{encoding} ({exc.reason}: {exc.object[exc.start:exc.end]!r})") from None
 
-    def diff(self) -> str:
-        originals = dict(self.originals)
-        chunks = []
+    def diff(self) -> bytes:
+        """A unified diff of every change, byte for byte as the files are and will be (their encoding, BOM,
+        line endings and a missing last newline kept): what `git apply` and `patch -p1` take."""
+        raw = dict(self.raw)
+        out = []
         for result in sorted(self.changed, key=lambda r: r.path):
-            before = originals.get(result.path, "").splitlines(keepends=True)
-            after = (self.new_text(result) or "").splitlines(keepends=True)
-            to = "/dev/null" if result.status == "deleted" else f"b/{result.path}"
-            chunks.extend(difflib.unified_diff(before, after, f"a/{result.path}", to))
-        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in chunks)
+            before = _lines(raw.get(result.path, b""))
+            after = [] if result.status == "deleted" else _lines(self.encoded(result))
+            to = b"/dev/null" if result.status == "deleted" else b"b/" + result.path.encode("utf-8", "surrogateescape")
+            name = b"a/" + result.path.encode("utf-8", "surrogateescape")
+            for line in difflib.diff_bytes(difflib.unified_diff, before, after, name, to):
+                out.append(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n")
+        return b"".join(out)
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """`data` cut after each `\\n` only (a `\\r`, form feed or other separator stays inside its line)."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
 
 
 def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
     project = workspace.project
     contexts: dict[FileContext, str] = {}
-    originals, encodings = [], []
+    originals, encodings, raw = [], [], []
     paths = set(stage.files) | {project.by_module[m].path for m in stage.modules if m in project.by_module}
     failures = []
     for path in sorted(paths):
@@ -77,6 +89,7 @@ def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
         if source is None:
             continue
         data = project.reader.data(path)
+        raw.append((path, data))
         try:
             text = decode(data, path)
         except ValueError as exc:
@@ -91,7 +104,7 @@ def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
     spec = stage.edit_spec(keep_local_names=workspace.plan.keep_local_names)
     results = apply_edits(contexts, spec, jobs=workspace.project.reader.jobs)
     ordered = tuple(failures) + tuple(results[p] for p in sorted(results))
-    return StageEdits(ordered, tuple(originals), tuple(encodings))
+    return StageEdits(ordered, tuple(originals), tuple(encodings), tuple(raw))
 
 
 def write_edits(root: Path, edits: StageEdits) -> list[str]:

@@ -159,12 +159,10 @@ class _Planner:
         if site.name in (None, "?", "*"):
             return site.module if site.module in self.redundant else None
         ref = f"{site.module}:{site.name}"
-        if ref in self.removable:
-            return site.module
+        if ref in self.removable or site.module in self.deleted:
+            return site.module  # (a name of a module that goes away: that module's stage, family or not)
         if ref in self.reexports:
             return self._reexport_owner(self.reexports[ref])
-        if site.module in self.deleted:
-            return site.module  # a non-family name imported from a module that goes away
         return None
 
     def _emptied(self, module: str) -> bool:

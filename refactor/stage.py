@@ -370,11 +370,11 @@ class StageRunner:
         return report
 
     # -- files the user can open ---------------------------------------------------------------------
-    def _save_diff(self, number: int, diff: str) -> Path:
+    def _save_diff(self, number: int, diff: bytes) -> Path:
         folder = self.state / "diffs" / self.plan.name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"stage-{number:02d}.diff"
-        path.write_text(diff, encoding="utf-8")
+        path.write_bytes(diff)
         return path
 
     def reviews_folder(self) -> Path:

@@ -6,6 +6,7 @@ Data flows one way: files -> facts -> inventory + graph -> stage plan.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +30,17 @@ class Workspace:
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
     _site_files: list[str] | None = field(default=None, repr=False)
     extra_needles: frozenset[str] = frozenset()   # removed names and (dotted) modules, so leftovers are found
+    progress: Callable[[str], None] = field(default=lambda message: None, repr=False, compare=False)
 
     @classmethod
-    def open(cls, plan_path: str | Path, *, cache: bool = True, root: Path | None = None) -> Workspace:
+    def open(cls, plan_path: str | Path, *, cache: bool = True, root: Path | None = None,
+             progress: Callable[[str], None] | None = None) -> Workspace:
         """Read the plan; scan `root` (a worktree of the same repository) or the plan's own root."""
         plan = load_plan(plan_path)
-        return cls.for_plan(plan, cache=cache, root=root)
+        workspace = cls.for_plan(plan, cache=cache, root=root)
+        if progress is not None:
+            workspace.progress = progress
+        return workspace
 
     def __post_init__(self) -> None:
         # every file's light facts (what the graph takes for a file not parsed) need only the first pass
@@ -55,6 +61,7 @@ class Workspace:
     @property
     def inventory(self) -> Inventory:
         if self._inventory is None:
+            self.progress(f"finding the family's definitions among {len(self.project.files):,} files")
             self._inventory = take_inventory(self.project, self.plan)
         return self._inventory
 
@@ -68,6 +75,7 @@ class Workspace:
 
     def _find_site_files(self) -> list[str]:
         inventory = self.inventory
+        self.progress("searching every file for the family's names and modules")
         words = {d.name for d in inventory.definitions} | {n for n in self.extra_needles if "." not in n}
         modules = set(inventory.redundant_modules()) | {n for n in self.extra_needles if "." in n}
         pairs = module_pairs(modules)
@@ -105,7 +113,9 @@ class Workspace:
     @property
     def graph(self) -> ImportGraph:
         if self._graph is None:
-            self._graph = build_graph(self.project, self.site_files())
+            files = self.site_files()
+            self.progress(f"reading the import sites of {len(files):,} files")
+            self._graph = build_graph(self.project, files)
         return self._graph
 
     @property
@@ -121,6 +131,8 @@ class Workspace:
     @property
     def stage_plan(self) -> StagePlan:
         if self._stage_plan is None:
+            self.graph   # (its own progress first)
+            self.progress("ordering the stages")
             watched = watched_modules(self.inventory.modules())
             baseline = tuple(broken_imports(self.project, self.graph, watched))
             self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline,

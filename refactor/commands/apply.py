@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
+from refactor.output import paused, progress
 from refactor.planfile import load_plan
 from refactor.stage import Options, StageOutcome, StageRunner
 
@@ -21,29 +22,28 @@ def run(args: Namespace, console: Console) -> int:
     options = Options(base=args.base, strict=args.strict, force=args.force,
                       reviews=Path(args.reviews).resolve() if args.reviews else None,
                       test_timeout=args.test_timeout)
-    status = console.status("starting", spinner="dots")
-    runner = StageRunner(plan, options, progress=lambda message: status.update(message))
+    runner = StageRunner(plan, options)
     if getattr(args, "open_prs", False) and not args.base and runner.git.current_branch() is None:
         console.print("[bold red]error:[/] --open-prs on a detached HEAD: the first pull request needs a branch "
                       "to target; pass --base BRANCH", highlight=False)
         return exitcodes.BAD_INPUT
     outcomes: list[StageOutcome] = []
-    with runner.git.lock(), status:
+    with runner.git.lock(), progress(console) as show:
+        runner.progress = show
         if args.all:
             total = len(runner.base_plan(runner.base_commit()).stages)
             numbers = range(1, total + 1)
             if not total:
-                status.stop()
-                console.print(f"nothing to apply: {plan.name} has no redundant module", highlight=False)
+                with paused(show):
+                    console.print(f"nothing to apply: {plan.name} has no redundant module", highlight=False)
                 return exitcodes.OK
         else:
             numbers = [args.stage]
         for number in numbers:
             outcome = runner.apply(number)
             outcomes.append(outcome)
-            status.stop()
-            report(outcome, console)
-            status.start()
+            with paused(show):
+                report(outcome, console)
             if not outcome.ok:
                 break
     if args.all or len(outcomes) > 1:

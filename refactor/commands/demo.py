@@ -49,7 +49,8 @@ def run(args: Namespace, console: Console) -> int:
                                                               'root = "websocket_app"')
     plan_path = folder / "websocket_manager.toml"
     plan_path.write_text(text, encoding="utf-8")
-    console.rule("[bold]refactor demo")
+    if console.is_terminal:
+        console.rule("[bold]refactor demo")
     console.print(f"a git copy of the bundled fixture: {repo}\nits plan: {plan_path}\n", highlight=False)
     workspace = Workspace.open(plan_path)
     console.print(f"[bold]1. audit[/]: {workspace.inventory.distinct} distinct definitions, "

@@ -11,14 +11,25 @@ from rich.table import Table
 from rich.text import Text
 
 from refactor import exitcodes
+from refactor.output import progress
 from refactor.planner import Stage, StagePlan
 from refactor.render_graph import dot, mermaid
 from refactor.workspace import Workspace
 
 
 def run(args: Namespace, console: Console) -> int:
-    workspace = Workspace.open(args.plan, cache=not args.no_cache)
-    plan = workspace.stage_plan
+    if args.output and not (args.graph or args.diff):
+        console.print("[bold red]error:[/] --output FILE writes the --diff or --graph output: name one of them",
+                      highlight=False)
+        return exitcodes.BAD_INPUT
+    with progress(console, "reading the plan") as show:
+        workspace = Workspace.open(args.plan, cache=not args.no_cache, progress=show)
+        plan = workspace.stage_plan
+        stage_missing = args.stage is not None and not any(s.number == args.stage for s in plan.stages)
+        patches = None
+        if args.diff and plan.stages and not stage_missing:
+            from refactor.commands.diff import stage_patches   # (LibCST: loaded only for a diff)
+            patches = stage_patches(workspace, plan, args.stage, show)
     if args.graph:
         text = mermaid(plan, workspace.graph) if args.graph == "mermaid" else dot(plan, workspace.graph)
         if args.output:
@@ -32,13 +43,13 @@ def run(args: Namespace, console: Console) -> int:
         console.print(f"nothing to plan: {plan.name} has {plan.distinct} distinct definition(s) and no "
                       f"redundant module (plan.family = {list(workspace.plan.family)})", highlight=False)
         return exitcodes.OK
-    if args.stage is not None and not any(s.number == args.stage for s in plan.stages):
+    if stage_missing:
         console.print(f"[bold red]error:[/] {workspace.plan.path}: no stage {args.stage} "
                       f"(the plan has {len(plan.stages)})", highlight=False)
         return exitcodes.BAD_INPUT
-    if args.diff:
+    if patches is not None:
         from refactor.commands.diff import show_diff
-        return show_diff(workspace, plan, args.stage, console)
+        return show_diff(patches, console, args.output)
     if args.json:
         data = plan.to_json()
         if args.stage is not None:

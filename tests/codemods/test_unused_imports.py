@@ -140,6 +140,19 @@ CASES = [
     pytest.param(
         Case(
             before="""
+            def test():
+                from app.legacy import _never_defined_there
+                return 1
+        """,
+            after=None,
+            spec=GONE,
+            findings=("imports _never_defined_there from removed module app.legacy",),
+        ),
+        id="a-name-no-rename-covers-from-a-removed-module-stays-as-written",
+    ),
+    pytest.param(
+        Case(
+            before="""
             def f():
                 from typing import cast
                 from app.legacy import AppSettings
