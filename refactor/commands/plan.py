@@ -28,7 +28,8 @@ def run(args: Namespace, console: Console) -> int:
         stage_missing = args.stage is not None and not any(s.number == args.stage for s in plan.stages)
         patches = None
         if args.diff and plan.stages and not stage_missing:
-            from refactor.commands.diff import stage_patches   # (LibCST: loaded only for a diff)
+            # (LibCST is loaded only for a diff)
+            from refactor.commands.diff import stage_patches
             patches = stage_patches(workspace, plan, args.stage, show)
     if args.graph:
         text = mermaid(plan, workspace.graph) if args.graph == "mermaid" else dot(plan, workspace.graph)
