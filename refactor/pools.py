@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +32,13 @@ def process_pool(jobs: int, initializer: Callable[[], object] | None = None) -> 
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=initializer)
 
 
+def _worker_start() -> None:
+    """In each worker: Ctrl-C is the parent's to handle (it reaches the whole process group: a worker
+    would print its own traceback), and what the worker inherited is kept out of the collector's way."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.freeze()
+
+
 _SHARED: dict[int, ProcessPoolExecutor] = {}   # jobs -> the pool every step of this process shares
 
 
@@ -40,7 +48,7 @@ def in_workers(jobs: int, function: Callable, items: list, *, chunksize: int = 1
     pool = _SHARED.get(jobs)
     try:
         if pool is None:
-            pool = _SHARED[jobs] = process_pool(jobs, initializer=gc.freeze)
+            pool = _SHARED[jobs] = process_pool(jobs, initializer=_worker_start)
         return list(pool.map(function, items, chunksize=chunksize))
     except (BrokenProcessPool, OSError):
         if _SHARED.get(jobs) is pool:

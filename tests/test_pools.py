@@ -59,3 +59,41 @@ def test_every_step_shares_one_pool_whose_workers_are_forked_once():
 def test_a_broken_pool_falls_back_to_this_process_and_is_replaced():
     assert in_workers(2, _dies_unless_in, [os.getpid()] * 4) == ["ran here"] * 4   # (the workers died)
     assert os.getpid() not in set(in_workers(2, _worker_pid, list(range(4))))     # a new pool serves again
+
+
+CTRL_C = """
+import sys, threading, time
+from refactor.pools import in_workers
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+
+if __name__ == "__main__":
+    if sys.argv[1] == "thread":   # a spinner's thread: workers come from a fork server
+        threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+    try:
+        in_workers(2, nap, [0.1, 0.1])   # the shared pool now waits, idle, for the next step
+        time.sleep(30)                    # (a test run)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("threads", ["thread", "none"])
+def test_ctrl_c_reaching_the_workers_prints_no_traceback_from_them(tmp_path, threads):
+    """Ctrl-C reaches every process of the terminal's foreground group: the workers leave it to the parent."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(CTRL_C)
+    process = subprocess.Popen([sys.executable, str(script), threads], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(3)   # the workers are idle
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err, err

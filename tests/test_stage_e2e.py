@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -232,8 +233,9 @@ def test_ctrl_c_during_a_stage_leaves_no_branch_and_no_worktree(tmp_path):
     slow = plan.read_text().replace('test_command = ["python", "-m", "pytest", "-q"]',
                                     f"test_command = {json.dumps(['python', '-c', sleeper])}")
     plan.write_text(slow)
+    # its own process group, as a terminal's foreground job: Ctrl-C reaches every process of it
     process = subprocess.Popen([sys.executable, "-m", "refactor", "apply", str(plan), "--stage", "1"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     start = time.monotonic()
     while time.monotonic() < start + 60 and not started.exists() and process.poll() is None:
         time.sleep(0.1)
@@ -243,9 +245,11 @@ def test_ctrl_c_during_a_stage_leaves_no_branch_and_no_worktree(tmp_path):
         pytest.fail(f"the stage never started (child exit {exited} after {time.monotonic() - start:.1f}s): "
                     f"{process.communicate()[0][-2000:]}")
     time.sleep(0.5)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)
     out, _ = process.communicate(timeout=60)
-    assert process.returncode != 0
+    assert process.returncode == 130, out
+    assert "Traceback" not in out and "KeyboardInterrupt" not in out, out
+    assert out.strip().splitlines()[-1] == "interrupted", out
     assert stage_branches(repo) == []
     assert worktrees(repo) == [str(repo)]
     assert not (repo / ".git" / "refactor" / "lock").exists()
