@@ -26,6 +26,7 @@ from codemods.class_bases import BaseCleaner
 from codemods.definition_removal import remove_definitions
 from codemods.dynamic_imports import DynamicImportRewriter
 from codemods.import_rewrite import rewrite_imports
+from codemods.module_moves import GoneModuleMover
 from codemods.module_removal import has_substance
 from codemods.package_exports import GoneImportReporter
 from codemods.parametrize_dedupe import ParametrizeDeduper
@@ -174,6 +175,9 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             tree = remove_unused_imports(done.original, tree, job)
             code = tree.code
         if gates.gone_named and reports_gone_imports(code, stage):
+            if stage.spec.module_moves:
+                tree = tree.visit(GoneModuleMover(job))
+                code = tree.code
             job.original_line = line_map(code, original)
             _visit(tree, GoneImportReporter(job))
     except Exception as error:

@@ -55,6 +55,9 @@ class EditSpec:
     # targets (a package re-exporting the canonical). Importing one of them where the target's name
     # is already bound is not shadowing.
     same_objects: tuple[tuple[str, str, str, str], ...] = ()
+    # deleted module -> the module its remaining uses move to (an import of the module object that is still
+    # used once every name has moved: `m.__all__`, `getattr(m, name)`, an import for its side effects).
+    module_moves: tuple[tuple[str, str], ...] = ()
     # keep the old local name (`from new import New as Old`) instead of renaming the uses.
     keep_local_names: bool = False
 

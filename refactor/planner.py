@@ -60,6 +60,7 @@ class Stage:
     public_after: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())    # public re-exports: import sites
     same_objects: tuple[tuple[str, str, str, str], ...] = field(default=())       # re-exports of the canonical
     kept: tuple[tuple[str, str], ...] = field(default=())   # module that stays -> what keeps it
+    module_moves: tuple[tuple[str, str], ...] = field(default=())   # deleted module -> where its uses go
 
     @property
     def sites_by_kind(self) -> dict[str, int]:
@@ -80,6 +81,7 @@ class Stage:
             exports_after=self.exports_after,
             public_after=self.public_after,
             same_objects=self.same_objects,
+            module_moves=self.module_moves,
             keep_local_names=keep_local_names,
         )
 
@@ -268,6 +270,7 @@ class _Planner:
             distinct_before=distinct, distinct_after=distinct - removed, depends_on=tuple(depends),
             exports_after=exports_after, public_after=public_after, same_objects=self.same_objects,
             kept=tuple((m, self.kept_because(m)) for m in modules if m not in delete_modules),
+            module_moves=tuple((m, self.inventory.canonical.partition(":")[0]) for m in delete_modules),
         )
 
     def _edit(self, site: Site) -> SiteEdit:

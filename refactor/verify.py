@@ -63,22 +63,23 @@ def unparsable_naming(workspace: Workspace, unreadable: dict[str, str], stage: S
 def new_broken_imports(before: Project, after: Workspace, changed: list[str], watched: set[str]) -> list[str]:
     """References that fail on the changed tree (`after`) and did not fail before the stage (`before`: its
     facts of every `changed` file must have been read before the change). A file the stage did not change
-    holds the same references as before, each asked again of `before`; in a changed file, a failing
-    reference is old only when that file made the same failing reference before."""
+    reads as it did: a failing reference of it is old when the same text on the same line failed before
+    (what it refers to can read differently once a module is gone: `"a.gone.X"` is then `a` lacking
+    `gone`). In a changed
+    file, a failing reference is old only when that file made the same failing reference before."""
     project = after.project
     project.parse(sorted({project.by_module[m].path for m in watched if m in project.by_module}))
     edited = set(changed)
+    failing = [(site, reason) for site in after.graph.sites
+               if (reason := broken_reference(project, site, watched)) is not None]
+    unchanged = sorted({s.path for s, _ in failing if s.path not in edited} & before.by_path.keys())
+    failed_lines = {(s.path, s.line, s.text) for s in sites_of(before, unchanged)
+                    if broken_reference(before, s, watched)}
     was_broken = {(s.path, s.module, s.name) for s in sites_of(before, sorted(edited & before.by_path.keys()))
                   if broken_reference(before, s, watched)}
-    out = []
-    for site in after.graph.sites:
-        reason = broken_reference(project, site, watched)
-        if reason is None:
-            continue
-        old = (site.path, site.module, site.name) in was_broken if site.path in edited \
-            else broken_reference(before, site, watched) is not None
-        if not old:
-            out.append(reason)
+    out = [reason for site, reason in failing
+           if not ((site.path, site.module, site.name) in was_broken if site.path in edited
+                   else (site.path, site.line, site.text) in failed_lines)]
     for module in sorted(watched & project.by_module.keys()):
         undefined = undefined_exports(project, module)
         if undefined:

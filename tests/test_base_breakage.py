@@ -132,7 +132,9 @@ def test_verification_still_catches_an_import_the_stage_breaks(tmp_path):
     one the change broke (a module deleted under an importer) is new."""
     before_tree, after_tree = tmp_path / "before", tmp_path / "after"
     common = {"app/__init__.py": "", "app/core/__init__.py": "", "app/core/engine.py": "class Engine: ...\n",
-              "app/a.py": "from app.core.gone import Thing\nfrom app.core.engine import Missing\n"}
+              "app/a.py": "from app.core.gone import Thing\nfrom app.core.engine import Missing\n",
+              # broken before (gone lacks Missing); after, the same string reads as `app.core` lacking `gone`
+              "app/b.py": 'from unittest import mock\nmock.patch("app.core.gone.Missing")\n'}
     write_tree(before_tree, {**common, "app/core/gone.py": "class Thing: ...\n"})
     write_tree(after_tree, common)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(after_tree), packages=["app"],
