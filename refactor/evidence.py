@@ -37,8 +37,8 @@ class Evidence:
         return sum(n for _, n in self.sites)
 
     def message(self) -> str:
-        short = ", ".join(m.rpartition(".")[2] for m in self.modules)
-        lines = [f"refactor({self.plan}): stage {self.stage}/{self.stages}: remove {short}", ""]
+        lines = [f"refactor({self.plan}): stage {self.stage}/{self.stages}: "
+                 f"{what_goes(self.modules, self.deleted_modules, short=True)}", ""]
         lines.append(f"Distinct definitions: {self.distinct_before} -> {self.distinct_after}")
         lines.append("Modules: " + ", ".join(
             f"{m} ({'file deleted' if m in self.deleted_modules else 'family definitions removed'})"
@@ -80,6 +80,16 @@ class Evidence:
             f"{TOOL_TRAILER}: refactor {__version__}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def what_goes(modules: tuple[str, ...], deleted: tuple[str, ...], *, short: bool = False) -> str:
+    """`remove a, b; clear c of the family`: modules deleted, and modules that stay without the family."""
+    def named(group: list[str]) -> str:
+        return ", ".join(m.rpartition(".")[2] if short else f"`{m}`" for m in group)
+    gone = [m for m in modules if m in deleted]
+    kept = [m for m in modules if m not in deleted]
+    parts = ([f"remove {named(gone)}"] if gone else []) + ([f"clear {named(kept)} of the family"] if kept else [])
+    return "; ".join(parts)
 
 
 def parse(trailers: dict[str, str]) -> Evidence | None:

@@ -69,3 +69,8 @@ def paused(show: Callable[[str], None]) -> Iterator[None]:
             yield
     else:
         yield
+
+
+def counted(number: int, word: str, plural: str | None = None) -> str:
+    """`1 stage`, `2 stages`, `1,204 sites`."""
+    return f"{number:,} {word if number == 1 else plural or word + 's'}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -105,7 +107,9 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(path, "plan", "missing [plan] table")
     unknown = sorted(set(table) - _KNOWN_PLAN_KEYS)
     if unknown:
-        raise PlanError(path, f"plan.{unknown[0]}", "unknown key")
+        close = difflib.get_close_matches(unknown[0], sorted(_KNOWN_PLAN_KEYS), n=1)
+        raise PlanError(path, f"plan.{unknown[0]}", "unknown key" + (f" (did you mean {close[0]}?)" if close else
+                                                                   f"; the keys are {', '.join(sorted(_KNOWN_PLAN_KEYS))}"))
     name = table.get("name")
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", name or ""):
         raise PlanError(path, "plan.name", "missing or not a simple name (letters, digits, . _ -)")
@@ -124,6 +128,10 @@ def load_plan(path: str | Path) -> Plan:
     for pattern in family + exclude:
         _check_pattern(pattern, path=path, key="plan.family" if pattern in family else "plan.exclude")
     keep = tuple(parse_ref(r, path=path, key="plan.keep") for r in _str_list(table, "keep", path=path, required=False))
+    if isinstance(table.get("test_command"), str):
+        words = table["test_command"].split()
+        raise PlanError(path, "plan.test_command", f"expected a list of arguments (never a shell string), such as "
+                                                   f"{json.dumps(words)}, got {table['test_command']!r}")
     test_command = _str_list(table, "test_command", path=path, required=False, default=DEFAULT_TEST_COMMAND)
     branch_prefix = table.get("branch_prefix", f"refactor/{name}")
     if not isinstance(branch_prefix, str) or not re.match(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$", branch_prefix) \

@@ -72,6 +72,7 @@ class StageOutcome:
     comparison: Comparison | None = None
     stage: Stage | None = None
     timings: tuple[tuple[str, float], ...] = ()   # wall seconds per phase (see `PhaseClock`)
+    details_path: str | None = None  # every line of `details` (a report shows the first few)
 
     @property
     def ok(self) -> bool:
@@ -174,6 +175,8 @@ class StageRunner:
         outcome = self.build(number, planned, base, parent, parent_branch, branch)
         outcome = dataclasses.replace(outcome, timings=self.clock.totals())
         self.clock = PhaseClock()
+        if outcome.details:
+            outcome = dataclasses.replace(outcome, details_path=str(self._save_details(number, outcome.details)))
         self.record(outcome)
         if outcome.status == "committed":
             if expect is not None:
@@ -309,7 +312,7 @@ class StageRunner:
         details = []
         for check in verification.failures():
             details.append(f"{check.name}: failed")
-            details.extend(f"  {line}" for line in check.detail[:20])
+            details.extend(f"  {line}" for line in check.detail)
         return StageOutcome(number, branch, "failed", reason="the stage contract does not hold on the changed tree",
                             details=tuple(details), diff_path=str(diff_path), stage=stage)
 
@@ -375,6 +378,13 @@ class StageRunner:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"stage-{number:02d}.diff"
         path.write_bytes(diff)
+        return path
+
+    def _save_details(self, number: int, details: tuple[str, ...]) -> Path:
+        folder = self.state / "failures" / self.plan.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.txt"
+        path.write_text("".join(line + "\n" for line in details), encoding="utf-8")
         return path
 
     def reviews_folder(self) -> Path:

@@ -83,8 +83,6 @@ def _bad_plan_toml(repo: Path, plan: Path) -> str:
 
 
 @pytest.mark.parametrize("spoil", [
-    pytest.param(_unparseable, id="unparseable-file"),
-    pytest.param(_non_utf8, id="non-utf8-file"),
     pytest.param(_root_not_a_repository, id="root-outside-any-repository"),
     pytest.param(_escaping_source_root, id="path-escaping-the-root"),
     pytest.param(_missing_canonical, id="canonical-does-not-exist"),
@@ -102,6 +100,18 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(tmp_path, spoil):
     assert len(lines) == 1 and expected in lines[0], out
     assert snapshot(repo) == before
     assert branches(repo) == [] and worktrees(repo) == [str(repo)]
+
+
+@pytest.mark.parametrize("spoil", [pytest.param(_unparseable, id="unparseable-file"),
+                                   pytest.param(_non_utf8, id="non-utf8-file")])
+def test_a_file_python_cannot_read_that_names_the_family_is_reported_never_a_refusal(tmp_path, spoil):
+    """It was already broken at the base: the stages go on, and the one removing what it names says so."""
+    repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    expected = spoil(repo, plan)
+    code, out = run_cli(["apply", str(plan), "--all"], width=400)
+    assert code == 0, out
+    assert f"reported: {expected}: " in out
+    assert "(the file does not parse, so it was not rewritten; it names AppSettings" in out
 
 
 def test_a_family_of_only_the_canonical_has_nothing_to_apply(tmp_path):

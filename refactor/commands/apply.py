@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
-from refactor.output import paused, progress
+from refactor.output import counted, paused, progress
 from refactor.planfile import load_plan
 from refactor.stage import Options, StageOutcome, StageRunner
 
@@ -30,8 +30,15 @@ def run(args: Namespace, console: Console) -> int:
     outcomes: list[StageOutcome] = []
     with runner.git.lock(), progress(console) as show:
         runner.progress = show
+        planned = runner.base_plan(runner.base_commit())
+        if planned.baseline or planned.unparsable:
+            with paused(show):
+                console.print(f"already broken at the base, never held against a stage: "
+                              f"{counted(len(planned.baseline), 'import')}, "
+                              f"{counted(len(planned.unparsable), 'file')} that do not parse "
+                              f"(refactor plan {args.plan} lists them)", highlight=False, markup=False)
         if args.all:
-            total = len(runner.base_plan(runner.base_commit()).stages)
+            total = len(planned.stages)
             numbers = range(1, total + 1)
             if not total:
                 with paused(show):
@@ -54,6 +61,9 @@ def run(args: Namespace, console: Console) -> int:
     return exitcodes.FAILED
 
 
+_SHOWN = 10   # lines of a failure's details shown; the rest are in a file
+
+
 def report(outcome: StageOutcome, console: Console) -> None:
     if outcome.status == "up to date":
         console.print(f"[green]✓[/] stage {outcome.number}: {outcome.reason} (nothing to do)", highlight=False)
@@ -73,8 +83,11 @@ def report(outcome: StageOutcome, console: Console) -> None:
         return
     console.print(f"[bold red]✗[/] stage {outcome.number} {outcome.status}: {outcome.reason}; nothing was "
                   f"committed and {outcome.branch} was not created", highlight=False)
-    for line in outcome.details:
-        console.print(f"    {line}", highlight=False)
+    for line in outcome.details[:_SHOWN]:
+        console.print(f"    {line}", highlight=False, markup=False)
+    if len(outcome.details) > _SHOWN:
+        console.print(f"    … and {len(outcome.details) - _SHOWN} more lines: all {len(outcome.details)} in "
+                      f"{outcome.details_path}", highlight=False, markup=False)
     if outcome.diff_path:
         console.print(f"  the stage's diff was saved to {outcome.diff_path}", highlight=False)
     if outcome.tests is not None and outcome.tests.output_tail:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refactor import exitcodes
-from refactor.output import progress
+from refactor.output import counted, progress
 from refactor.planner import Stage, StagePlan
 from refactor.render_graph import dot, mermaid
 from refactor.workspace import Workspace
@@ -85,7 +85,7 @@ def _common_prefix(plan: StagePlan) -> str:
 
 def render(plan: StagePlan) -> Group:
     prefix = _common_prefix(plan)
-    title = f"Plan {plan.name}: {len(plan.stages)} stages to one {plan.canonical.partition(':')[2]}"
+    title = f"Plan {plan.name}: {counted(len(plan.stages), 'stage')} to one {plan.canonical.partition(':')[2]}"
     if prefix:
         title += f"   (modules under {prefix.rstrip('.')})"
     table = Table(title=title, title_justify="left", show_lines=True)
