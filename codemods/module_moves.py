@@ -6,7 +6,8 @@ uses go (`EditSpec.module_moves`, the plan's canonical module), under the same l
   - `import a.gone as m`           becomes `import new.mod as m`;
   - `from a import gone [as m]`    becomes `from new import mod as gone` (or `as m`);
   - `import a.gone` (read `a.gone.X`) becomes `import new.mod`, and each `a.gone` read `new.mod`.
-A from-import naming the module beside other names is left to `package_exports` to report.
+A from-import naming the module beside other names of another package is left to `package_exports`
+to report.
 """
 
 from __future__ import annotations
@@ -38,20 +39,25 @@ class GoneModuleMover(cst.CSTTransformer):
 
     def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
         module = import_from_module(original_node, self.job.file)
-        if module is None or isinstance(updated_node.names, cst.ImportStar) or len(updated_node.names) != 1:
+        if module is None or isinstance(updated_node.names, cst.ImportStar):
             return updated_node
-        (alias,) = updated_node.names
-        name = cst.ensure_type(alias.name, cst.Name).value
-        target = self.moves.get(f"{module}.{name}")
-        if target is None:
+        names, moved = [], None
+        for alias in updated_node.names:
+            name = cst.ensure_type(alias.name, cst.Name).value
+            target = self.moves.get(f"{module}.{name}")
+            package, last = split(target) if target else ("", "")
+            if target is None or not package or (package != module and len(updated_node.names) > 1):
+                names.append(alias)    # (another package beside other names: another statement; reported)
+                continue
+            local = cst.ensure_type(alias.asname.name, cst.Name).value if alias.asname else name
+            asname = cst.AsName(name=cst.Name(local)) if local != last else None
+            names.append(alias.with_changes(name=cst.Name(last), asname=asname))
+            moved = package
+        if moved is None:
             return updated_node
-        package, last = split(target)
-        local = cst.ensure_type(alias.asname.name, cst.Name).value if alias.asname else name
-        if not package:
-            return updated_node   # (a top-level module: `import mod as local` would be another statement)
-        asname = cst.AsName(name=cst.Name(local)) if local != last else None
-        return updated_node.with_changes(module=dotted_expr(package), relative=(),
-                                         names=[cst.ImportAlias(name=cst.Name(last), asname=asname)])
+        if moved == module:   # (the same package: each alias renamed in place, relative or not)
+            return updated_node.with_changes(names=names)
+        return updated_node.with_changes(module=dotted_expr(moved), relative=(), names=names)
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         dotted = get_full_name_for_node(original_node)

@@ -66,7 +66,8 @@ def new_broken_imports(before: Project, after: Workspace, changed: list[str], wa
     reads as it did: a failing reference of it is old when the same text on the same line failed before
     (what it refers to can read differently once a module is gone: `"a.gone.X"` is then `a` lacking
     `gone`). In a changed
-    file, a failing reference is old only when that file made the same failing reference before."""
+    file, a failing reference is old only when that file made the same failing reference before, or wrote
+    the same failing text (`m._gone_attr` through a module alias the stage moved)."""
     project = after.project
     project.parse(sorted({project.by_module[m].path for m in watched if m in project.by_module}))
     edited = set(changed)
@@ -75,10 +76,12 @@ def new_broken_imports(before: Project, after: Workspace, changed: list[str], wa
     unchanged = sorted({s.path for s, _ in failing if s.path not in edited} & before.by_path.keys())
     failed_lines = {(s.path, s.line, s.text) for s in sites_of(before, unchanged)
                     if broken_reference(before, s, watched)}
-    was_broken = {(s.path, s.module, s.name) for s in sites_of(before, sorted(edited & before.by_path.keys()))
-                  if broken_reference(before, s, watched)}
+    was_broken = set()
+    for s in sites_of(before, sorted(edited & before.by_path.keys())):
+        if broken_reference(before, s, watched):
+            was_broken |= {(s.path, s.module, s.name), (s.path, s.text)}
     out = [reason for site, reason in failing
-           if not ((site.path, site.module, site.name) in was_broken if site.path in edited
+           if not ({(site.path, site.module, site.name), (site.path, site.text)} & was_broken if site.path in edited
                    else (site.path, site.line, site.text) in failed_lines)]
     for module in sorted(watched & project.by_module.keys()):
         undefined = undefined_exports(project, module)

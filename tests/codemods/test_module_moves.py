@@ -58,13 +58,28 @@ CASES = [
         """,
             after="""
             from app import settings as legacy
-            from app import settings as relative_one
+            from . import settings as relative_one
             MODULES = [legacy, relative_one]
         """,
             spec=MOVES,
             module="app.consumer",
         ),
         id="from-package-import-module",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            from app import legacy as compat, other
+            MODULES = [compat, other]
+        """,
+            after="""
+            from app import settings as compat, other
+            MODULES = [compat, other]
+        """,
+            spec=EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",),
+                          module_moves=(("app.legacy", "app.settings"),)),
+        ),
+        id="beside-other-modules-of-the-same-package-renamed-in-place",
     ),
     pytest.param(
         Case(
