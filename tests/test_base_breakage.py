@@ -135,15 +135,19 @@ def test_verification_still_catches_an_import_the_stage_breaks(tmp_path):
               "app/a.py": "from app.core.gone import Thing\nfrom app.core.engine import Missing\n",
               # broken before (gone lacks Missing); after, the same string reads as `app.core` lacking `gone`
               "app/b.py": 'from unittest import mock\nmock.patch("app.core.gone.Missing")\n'}
-    write_tree(before_tree, {**common, "app/core/gone.py": "class Thing: ...\n"})
-    write_tree(after_tree, common)
+    write_tree(before_tree, {**common, "app/core/gone.py": "class Thing: ...\n",
+                             "app/c.py": "import app.core.gone as m\nVALUE = (m.Missing, m.Engine)\n"})
+    # the stage moved the module alias: the same failing text, now failing in the new module
+    write_tree(after_tree, {**common, "app/c.py": "import app.core.engine as m\nVALUE = (m.Missing, m.Engine)\n"})
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(after_tree), packages=["app"],
                       canonical="app.core.engine:Engine", family=["Engine"])
     before = Project.load(before_tree, cache=False)
     after = Workspace.for_plan(load_plan(plan), cache=False, extra_needles=frozenset({"gone"}))
     watched = watched_modules({"app.core.engine", "app.core.gone"})
-    assert new_broken_imports(before, after, [], watched) == ["app/a.py:1: module app.core.gone does not exist"]
-    assert new_broken_imports(before, after, ["app/a.py"], watched) == [
+    before.parse(["app/c.py"])   # (read before the change, as a stage does)
+    assert new_broken_imports(before, after, ["app/c.py"], watched) == [
+        "app/a.py:1: module app.core.gone does not exist"]
+    assert new_broken_imports(before, after, ["app/a.py", "app/c.py"], watched) == [
         "app/a.py:1: module app.core.gone does not exist"]
 
 
