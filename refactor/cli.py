@@ -62,6 +62,7 @@ def _check(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runtime", action="store_true",
                         help="also import the packages in a subprocess and count the class objects loaded")
     parser.add_argument("--python", help="interpreter for --runtime (default: the repository's .venv, else this one)")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON (docs/json.md)")
 
 
 def _plan(parser: argparse.ArgumentParser) -> None:

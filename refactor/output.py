@@ -5,6 +5,7 @@ never wrapped, tables at their natural width, and progress as one line per phase
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,3 +75,15 @@ def paused(show: Callable[[str], None]) -> Iterator[None]:
 def counted(number: int, word: str, plural: str | None = None) -> str:
     """`1 stage`, `2 stages`, `1,204 sites`."""
     return f"{number:,} {word if number == 1 else plural or word + 's'}"
+
+
+JSON_SCHEMA = 1   # the version of every `--json` document (docs/json.md); raised when a field changes meaning
+
+
+def emit_json(console: Console, kind: str, data: dict) -> None:
+    """One JSON document: `{"schema": 1, "kind": ..., ...data}`; coloured on a terminal, else plain."""
+    text = json.dumps({"schema": JSON_SCHEMA, "kind": kind, **data}, indent=2, ensure_ascii=False)
+    if console.is_terminal:
+        console.print_json(text)
+    else:
+        console.out(text, highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -68,3 +69,36 @@ def test_output_without_diff_or_graph_is_refused(tmp_path):
     _, plan = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
     done = refactor("plan", str(plan), "-o", str(tmp_path / "x"))
     assert done.returncode == 2 and b"--output FILE writes the --diff or --graph output" in done.stdout
+
+
+@pytest.mark.parametrize("command", ["audit", "check", "plan"])
+def test_every_json_document_names_its_schema_and_kind(tmp_path, command):
+    _, plan = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
+    done = refactor(command, str(plan), "--json")
+    assert done.returncode == (1 if command == "check" else 0), done.stderr
+    document = json.loads(done.stdout)
+    assert document["schema"] == 1 and document["kind"] == command
+    if command == "check":
+        assert document["ok"] is False and document["distinct"] == 11 and len(document["remove"]) == 10
+
+
+def test_piped_tables_and_lines_are_never_wrapped(tmp_path):
+    """A 200-character path comes out whole, on one line, in audit, plan and check."""
+    repo, plan = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
+    deep = "app/" + "/".join(["a_rather_long_folder_name_for_a_package"] * 5) + "/consumer_module.py"
+    assert len(deep) > 200
+    (repo / deep).parent.mkdir(parents=True)
+    for folder in Path(deep).parents:
+        if str(folder) not in (".", "app"):
+            (repo / folder / "__init__.py").touch()
+    (repo / deep).write_text("from app.websocket_core.canonical_import_patterns import EnhancedWebSocketManager\n\n"
+                             "class DeepWebSocketManager(EnhancedWebSocketManager):\n    pass\n")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "a deep consumer")
+    module = deep.removesuffix(".py").replace("/", ".")
+    stage = next(s["number"] for s in json.loads(refactor("plan", str(plan), "--json").stdout)["stages"]
+                 if module in s["modules"])
+    for command, whole in ((["audit"], deep), (["plan"], module.removeprefix("app.")),
+                           (["plan", "--stage", str(stage)], deep), (["check"], module)):
+        out = refactor(*command, str(plan)).stdout.decode()
+        assert any(whole in line for line in out.splitlines()), (command, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from argparse import Namespace
 
 from rich.console import Console
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from refactor import exitcodes
 from refactor.inventory import Inventory
+from refactor.output import emit_json
 from refactor.workspace import Workspace
 
 _STATUS_STYLE = {
@@ -23,7 +23,7 @@ def run(args: Namespace, console: Console) -> int:
     workspace = Workspace.open(args.plan, cache=not args.no_cache)
     inventory = workspace.inventory
     if args.json:
-        console.print_json(json.dumps(inventory.to_json()))
+        emit_json(console, "audit", inventory.to_json())
         return exitcodes.OK
     console.print(render(inventory))
     for error in inventory.errors:

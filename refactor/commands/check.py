@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
+from refactor.output import emit_json
 from refactor.runtime_count import count_runtime, default_python
 from refactor.workspace import Workspace
 
@@ -25,11 +26,19 @@ def run(args: Namespace, console: Console) -> int:
         failed = failed or runtime.distinct > limit
         if runtime.failed:
             parts.append(f"{len(runtime.failed)} module(s) failed to import")
+    extra = [d for d in inventory.definitions if d.class_object and d.status not in ("canonical", "kept")]
+    if getattr(args, "json", False):
+        emit_json(console, "check", {
+            "plan": inventory.plan_name, "ok": not failed, "allowed": limit, "distinct": static,
+            "runtime_distinct": runtime.distinct if args.runtime else None,
+            "import_failures": [{"module": m, "error": e} for m, e in runtime.failed] if args.runtime else [],
+            "remove": [{"ref": d.ref, "path": d.path, "line": d.line, "kind": d.kind, "detail": d.detail}
+                       for d in extra] if failed else []})
+        return exitcodes.FAILED if failed else exitcodes.OK
     verdict = "[bold red]FAIL[/]" if failed else "[bold green]OK[/]"
     summary = f"{verdict} {inventory.plan_name}: " + ", ".join(parts) + f"; allowed {limit}"
-    if failed:
-        extra = [d.ref for d in inventory.definitions if d.class_object and d.status not in ("canonical", "kept")]
-        summary += f"; remove: {', '.join(extra)}" if extra else ""
+    if failed and extra:
+        summary += f"; remove: {', '.join(d.ref for d in extra)}"
     console.print(summary, highlight=False, soft_wrap=True)
     if args.runtime:
         for module, error in runtime.failed:

@@ -18,8 +18,8 @@ from rich.markup import escape
 
 from refactor import exitcodes
 from refactor.errors import PlanError, RefactorError
-from refactor.modgraph import TEST_DIRS
 from refactor.inventory import Inventory, take_inventory
+from refactor.modgraph import TEST_DIRS
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
 from refactor.project import Project
 from refactor.scaffold import Draft, decisions, default_name, rank_candidates, render

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from argparse import Namespace
 
 from rich.console import Console, Group
@@ -11,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refactor import exitcodes
-from refactor.output import counted, progress
+from refactor.output import counted, emit_json, progress
 from refactor.planner import Stage, StagePlan
 from refactor.render_graph import dot, mermaid
 from refactor.workspace import Workspace
@@ -55,7 +54,7 @@ def run(args: Namespace, console: Console) -> int:
         data = plan.to_json()
         if args.stage is not None:
             data["stages"] = [s for s in data["stages"] if s["number"] == args.stage]
-        console.print_json(json.dumps(data))
+        emit_json(console, "plan", data)
         return exitcodes.OK
     if args.stage is not None:
         console.print(stage_detail(plan.stage(args.stage)))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from argparse import Namespace
 
 from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
+from refactor.output import emit_json
 from refactor.planfile import load_plan
 from refactor.stack import stack_state
 from refactor.stage import StageRunner
@@ -21,7 +21,7 @@ def run(args: Namespace, console: Console) -> int:
     runner = StageRunner(load_plan(args.plan))
     states = stack_state(runner)
     if args.json:
-        console.print_json(json.dumps({"plan": runner.plan.name, "stages": [s.to_json() for s in states]}))
+        emit_json(console, "status", {"plan": runner.plan.name, "stages": [s.to_json() for s in states]})
         return exitcodes.OK
     table = Table(title=f"Stage branches of {runner.plan.name}", title_justify="left", show_lines=True)
     for column in ("#", "branch", "state", "evidence", "to bring it up to date"):
