@@ -102,3 +102,19 @@ def test_piped_tables_and_lines_are_never_wrapped(tmp_path):
                            (["plan", "--stage", str(stage)], deep), (["check"], module)):
         out = refactor(*command, str(plan)).stdout.decode()
         assert any(whole in line for line in out.splitlines()), (command, out)
+
+
+@pytest.mark.slow
+def test_demo_leaves_its_copy_on_main_and_no_temporary_folder(tmp_path):
+    kept = refactor("demo", "--dir", str(tmp_path / "kept"))
+    assert kept.returncode == 0, kept.stdout[-2000:]
+    repo = tmp_path / "kept" / "websocket_app"
+    assert git(repo, "symbolic-ref", "--short", "HEAD") == "main"
+    assert git(repo, "status", "--porcelain") == ""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "FORCE_COLOR")}
+    done = subprocess.run([sys.executable, "-m", "refactor", "demo"], capture_output=True, check=False,
+                          env={**env, "NO_COLOR": "1", "TMPDIR": str(scratch)})
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert list(scratch.iterdir()) == []

@@ -36,7 +36,16 @@ def _git(cwd: Path, *args: str) -> str:
 
 
 def run(args: Namespace, console: Console) -> int:
-    folder = Path(args.dir).resolve() if args.dir else Path(tempfile.mkdtemp(prefix="refactor-demo-"))
+    if args.dir:
+        return _demo(Path(args.dir).resolve(), console, keep=True)
+    folder = Path(tempfile.mkdtemp(prefix="refactor-demo-"))
+    try:
+        return _demo(folder, console, keep=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _demo(folder: Path, console: Console, *, keep: bool) -> int:
     repo = folder / "websocket_app"
     if repo.exists():
         raise RefactorError(f"{repo} already exists: choose another --dir")
@@ -68,10 +77,19 @@ def run(args: Namespace, console: Console) -> int:
                   highlight=False, markup=False)
     if code != exitcodes.OK:
         return code
-    last = load_plan(plan_path).branch(len(workspace.stage_plan.stages))
-    _git(repo, "checkout", "--quiet", last)
-    final = Workspace.open(plan_path)
-    console.print(f"[bold]5. on {last}[/]: refactor check -> {final.inventory.distinct} distinct definition(s); "
-                  f"your own checkout of main was never touched", highlight=False)
-    console.print(f"explore: cd {repo} && git log --stat {last}", highlight=False)
-    return exitcodes.OK if final.inventory.distinct == 1 else exitcodes.FAILED
+    plan = load_plan(plan_path)
+    last = plan.branch(len(workspace.stage_plan.stages))
+    tree = folder / "last-stage"
+    _git(repo, "worktree", "add", "--quiet", "--detach", str(tree), last)
+    try:
+        distinct = Workspace.for_plan(plan, root=tree, cache=False).inventory.distinct
+    finally:
+        _git(repo, "worktree", "remove", "--force", str(tree))
+    console.print(f"[bold]5. on {last}[/]: refactor check -> {distinct} distinct definition(s); "
+                  f"the repository's own checkout is still on main, untouched", highlight=False)
+    if keep:
+        console.print(f"explore: cd {repo} && git log --stat {last}", highlight=False)
+    else:
+        console.print("(that copy was temporary and is gone; `refactor demo --dir DIR` keeps one to explore)",
+                      highlight=False)
+    return exitcodes.OK if distinct == 1 else exitcodes.FAILED
