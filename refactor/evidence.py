@@ -37,8 +37,8 @@ class Evidence:
         return sum(n for _, n in self.sites)
 
     def message(self) -> str:
-        lines = [f"refactor({self.plan}): stage {self.stage}/{self.stages}: "
-                 f"{what_goes(self.modules, self.deleted_modules, short=True)}", ""]
+        subject = f"stage {self.stage}/{self.stages}: {what_goes(self.modules, self.deleted_modules, short=True)}"
+        lines = [f"refactor({self.plan}): {subject}", ""]
         lines.append(f"Distinct definitions: {self.distinct_before} -> {self.distinct_after}")
         lines.append("Modules: " + ", ".join(
             f"{m} ({'file deleted' if m in self.deleted_modules else 'family definitions removed'})"

@@ -9,8 +9,7 @@ from refactor.planner import Stage
 def describe(stage: Stage, evidence: Evidence, *, plan_path: str, branch: str, parent_branch: str,
              still_failing: tuple[str, ...], findings: tuple[str, ...]) -> str:
     lines = [
-        f"# {evidence.plan}: stage {stage.number} of {evidence.stages}: "
-        f"{what_goes(stage.modules, stage.delete_modules)}",
+        f"# {evidence.plan}: stage {stage.number} of {evidence.stages}: {what_goes(stage.modules, stage.delete_modules)}",
         "",
         f"Part of a staged consolidation to a single `{evidence.plan}` definition. This branch (`{branch}`) is "
         f"stacked on `{parent_branch}`; review and merge the stages in order.",

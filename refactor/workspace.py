@@ -131,10 +131,10 @@ class Workspace:
     @property
     def stage_plan(self) -> StagePlan:
         if self._stage_plan is None:
-            self.graph   # (its own progress first)
+            graph = self.graph   # (its own progress first)
             self.progress("ordering the stages")
             watched = watched_modules(self.inventory.modules())
-            baseline = tuple(broken_imports(self.project, self.graph, watched))
-            self._stage_plan = make_plan(self.inventory, self.graph, self.modules, baseline=baseline,
+            baseline = tuple(broken_imports(self.project, graph, watched))
+            self._stage_plan = make_plan(self.inventory, graph, self.modules, baseline=baseline,
                                          unparsable=tuple(self.project.errors()))
         return self._stage_plan
