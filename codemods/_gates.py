@@ -17,7 +17,7 @@ from codemods._context import StageIndex
 
 _STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
 _WORD = re.compile(r"[^\W\d]\w*")
-_PATCH_WORDS = ("patch", "setattr", "delattr")
+_PATCH_WORDS = ("patch", "setattr", "delattr", "getattr", "hasattr")
 _DOTTED_LITERAL = re.compile(r"""['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")   # a string `"a.b.C"`
 
 

@@ -9,6 +9,8 @@
   the attribute string is renamed when `m` still binds the new name, else the call becomes
   the dotted form `patch("new_module.New", ...)`.
 - `patch.multiple("m", X=...)`: keywords renamed when `m` binds the new names.
+- `getattr(m, "X")` / `hasattr(m, "X")` with `m` an imported module: `"X"` renamed when `m` still
+  binds the new name after the stage, else reported.
 - Any other string that is exactly a dotted path of two dots or more (`"app.legacy.OldName"`:
   an entry point, a plugin list, a setting naming a class) is spelled anew the same way.
 - A patch of a name of a removed module that no rename covers, and any string naming a
@@ -40,6 +42,8 @@ class StringTargetRewriter(cst.CSTTransformer):
         self.job = job
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        if isinstance(original_node.func, cst.Name) and original_node.func.value in ("getattr", "hasattr"):
+            return self._lookup(original_node, updated_node)
         kind = self._kind(original_node)
         if kind is None or not updated_node.args:
             return updated_node
@@ -128,6 +132,30 @@ class StringTargetRewriter(cst.CSTTransformer):
         rest.sort(key=lambda a: a.keyword is not None)   # (stable: positions kept, keywords after them)
         first = _positional(args[attribute_at]).with_changes(value=target)
         return call.with_changes(func=func, args=[first, *rest])
+
+    def _lookup(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        """`getattr(m, "X")` / `hasattr(m, "X")` with `m` an imported module: the name renamed where `m`
+        binds the new one once the stage is done (the lookup happens then), else reported."""
+        args = list(call.args)
+        if len(args) < 2 or args[0].keyword or args[1].keyword or not isinstance(args[1].value, cst.SimpleString):
+            return call
+        modules = imported_names(qualified_names(self, original.args[0].value), self.job.file)
+        name = args[1].value.evaluated_value
+        if len(modules) != 1 or not isinstance(name, str):
+            return call
+        (module,) = modules
+        stage = self.job.stage
+        rename = stage.rename(module, name)
+        local = stage.local_renames.get((module, name))
+        new_name = local or (rename.new_name if rename is not None and stage.binds_after(module, rename.new_name)
+                             else None)
+        if new_name is None:
+            if rename is not None:
+                self.job.report(self._line(original), f"{original.func.value} of {module}.{name}: {module} will "  # type: ignore[union-attr]
+                                f"not have it; {rename.new_module}.{rename.new_name} does")
+            return call
+        args[1] = args[1].with_changes(value=restring(args[1].value, new_name))
+        return call.with_changes(args=args)
 
     def _patch_multiple(self, original: cst.Call, call: cst.Call, args: list[cst.Arg]) -> cst.Call:
         target = args[0].value

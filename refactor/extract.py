@@ -37,7 +37,7 @@ _DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _PATCH_FUNCS = ("patch", "setattr")
 # what makes a line worth an expression walk (besides `<imported name>.`): these words, or a dotted string
 _EXPRESSION_WORDS = tuple((word, re.compile(re.escape(word) + ending)) for word, ending in (
-    ("patch", ""), ("setattr", ""), ("getattr", ""), ("import_module", ""), ("__import__", ""),
+    ("patch", ""), ("setattr", ""), ("getattr", ""), ("hasattr", ""), ("import_module", ""), ("__import__", ""),
     ("__all__", ""), (".py", r"\b")))
 _DOTTED_LITERAL = re.compile(r"""['"][A-Za-z_]\w*(?:\.[A-Za-z_]\w*){2,}['"]""")
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -251,6 +251,7 @@ class _Collector(ast.NodeVisitor):
         self._scope: list[str] = []
         self._functions: list[list] = []   # enclosing functions: [node, (names bound, names imported) or None]
         self._class_depth = 0
+        self._annotating = 0   # inside an annotation, `cast`'s type or a `TypeVar` bound: strings there are code
         self._type_checking = 0
         self._try_import = 0
         self._fallback = 0
@@ -427,10 +428,11 @@ class _Collector(ast.NodeVisitor):
             self.functions.append(FunctionFact(node.name, node.lineno, node.end_lineno or node.lineno,
                                                tuple(_returned(node))))
             self._bind(node.name, node.lineno, "function")
-        self._scan(*node.decorator_list, node.returns)
+        self._scan(*node.decorator_list)
+        self._annotation(node.returns)
         if node.args.args or node.args.kwonlyargs or node.args.posonlyargs:
-            self._scan(*node.args.defaults, *node.args.kw_defaults,
-                       *(a.annotation for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)))
+            self._scan(*node.args.defaults, *node.args.kw_defaults)
+            self._annotation(*(a.annotation for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)))
         if not self._holds_facts(node):
             return
         self._scope.append(node.name)
@@ -535,7 +537,16 @@ class _Collector(ast.NodeVisitor):
                                                node.targets[0].id, scope=self.scope))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._annotation(node.annotation)
         self._assignment(node, [node.target], node.value)
+
+    def _annotation(self, *nodes: ast.AST | None) -> None:
+        """Type expressions: a string in them is code (`-> "wsm.Manager"` reads like `wsm.Manager`)."""
+        self._annotating += 1
+        try:
+            self._scan(*nodes)
+        finally:
+            self._annotating -= 1
 
     def visit_TypeAlias(self, node: ast.AST) -> None:
         """`type X = ...` (Python 3.12+ parsed natively; older interpreters see it lowered to `X = ...`)."""
@@ -606,9 +617,16 @@ class _Collector(ast.NodeVisitor):
                                           attrs, self.scope))
         elif last in ("import_module", "__import__") and node.args:
             self.strings.append(StringRef(node.lineno, "import_module", _const_str(node.args[0]), scope=self.scope))
-        elif func == "getattr" and len(node.args) >= 2 and not self._hidden(dotted(node.args[0])):
+        elif func in ("getattr", "hasattr") and len(node.args) >= 2 and not self._hidden(dotted(node.args[0])):
             self.strings.append(StringRef(node.lineno, "getattr", _const_str(node.args[1]), dotted(node.args[0]),
                                           scope=self.scope))
+        elif last in ("cast", "TypeVar"):   # `cast("m.X", v)`, `TypeVar("T", bound="m.X")`: type expressions
+            types = node.args[:1] if last == "cast" else [k.value for k in node.keywords if k.arg == "bound"]
+            self._annotation(*types)
+            rest = [*(node.args[1:] if last == "cast" else node.args), *(k.value for k in node.keywords
+                                                                        if last == "cast" or k.arg != "bound")]
+            self._scan(node.func, *rest)
+            return
         self.generic_visit(node)
 
     def _patch_string(self, node: ast.Call, kind: str) -> None:
@@ -635,7 +653,7 @@ class _Collector(ast.NodeVisitor):
             elif _DOTTED_STRING.match(value) and value.count(".") >= 2:
                 self.strings.append(StringRef(node.lineno, "dotted", value, scope=self.scope))
         base, _, rest = value.partition(".")
-        if _DOTTED_STRING.fullmatch(value) and self._reads_import(base):
+        if self._annotating and _DOTTED_STRING.fullmatch(value) and self._reads_import(base):
             # a string annotation through an imported name, `-> "wsm.Manager"`, reads like `wsm.Manager`
             self.attributes.append(AttributeRef(node.lineno, base, rest, self.scope))
 

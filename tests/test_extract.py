@@ -245,8 +245,9 @@ def test_a_local_variable_named_like_an_import_hides_it():
 
 
 def test_strings_through_import_aliases_are_attribute_references():
-    """A string that is a dotted name read through an imported name (a string annotation) is an
-    attribute reference, in the scope where it is evaluated; other strings are not."""
+    """A string that is a dotted name read through an imported name in a type position (an annotation,
+    `cast`'s type, a `TypeVar` bound: where LibCST reads strings as code too) is an attribute reference,
+    in the scope where it is evaluated; other strings are not."""
     found = facts("""
         import pkg.core as core
         from pkg import sub
@@ -254,11 +255,17 @@ def test_strings_through_import_aliases_are_attribute_references():
         def f(engine: "core.Engine") -> "sub.mod.Thing":
             x: "core.Motor" = None
             return "local.attr", "core.Engine is slow", "core.", "core"
+
+        LABELS = ["core.Gear"]   # a label that reads like a name: not code
+        T = TypeVar("T", bound="core.Wheel")
+        y = cast("core.Axle", None)
         """)
     assert sorted((a.line, a.base, a.path, a.scope) for a in found.attributes) == [
         (4, "core", "Engine", ""),
         (4, "sub", "mod.Thing", ""),
         (5, "core", "Motor", "f"),
+        (9, "core", "Wheel", ""),
+        (10, "core", "Axle", ""),
     ]
 
 
@@ -291,6 +298,7 @@ STRINGS = [
     pytest.param('__import__("pkg.core")\n', StringRef(1, "import_module", "pkg.core"), id="dunder-import"),
     pytest.param('getattr(core, "Engine")\n', StringRef(1, "getattr", "Engine", "core"), id="getattr"),
     pytest.param('getattr(core, name)\n', StringRef(1, "getattr", None, "core"), id="getattr-dynamic"),
+    pytest.param('hasattr(core, "Engine")\n', StringRef(1, "getattr", "Engine", "core"), id="hasattr"),
     pytest.param('TARGET = "pkg.core.Engine"\n', StringRef(1, "dotted", "pkg.core.Engine"), id="dotted-string"),
     pytest.param('PATH = "pkg/core.py"\n', StringRef(1, "path", "pkg/core.py"), id="path-string"),
     pytest.param('PATH = "pkg\\\\core.py"\n', StringRef(1, "path", "pkg/core.py"), id="windows-path-string"),

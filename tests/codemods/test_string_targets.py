@@ -356,3 +356,40 @@ def test_import_module_of_a_module_that_stays_switches_when_every_read_moves():
                            '    info = getattr(module, "ConnectionInfo")\n    return isinstance(obj, cls), info\n')
     result = apply_edits({FileContext("app/use.py", "app.use", False): mixed}, spec)["app/use.py"]
     assert [f.reason for f in result.findings] == ["app.interfaces.ManagerInterface moves to app.core"]
+
+
+LOOKUPS = [
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as legacy
+
+            found = getattr(legacy, "AppSettings"), hasattr(legacy, 'AppSettings')
+        """,
+            after="""
+            import app.legacy as legacy
+
+            found = getattr(legacy, "Settings"), hasattr(legacy, 'Settings')
+        """,
+            spec=EXPORTED,
+        ),
+        id="getattr-and-hasattr-on-a-module-that-binds-the-new-name",
+    ),
+    pytest.param(
+        Case(
+            before="""
+            import app.legacy as legacy
+
+            found = getattr(legacy, "AppSettings", None)
+        """,
+            after=None,
+            findings=("getattr of app.legacy.AppSettings: app.legacy will not have it; app.settings.Settings does",),
+        ),
+        id="getattr-on-a-module-that-loses-the-name-is-reported",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", LOOKUPS)
+def test_lookups_by_name(case: Case) -> None:
+    check(case)
