@@ -5,7 +5,9 @@
 3. no import is broken that was not broken before the stage: every failing reference of the changed tree
    is asked again of the tree before the stage (the same reference, the same check), so what was already
    broken there, in any file, is never held against the stage;
-4. every changed file parses.
+4. every changed file parses;
+5. independently of the site search, no use of a removed name that reached a definition before the stage
+   reaches nothing now (`refactor.lostnames`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.graph import broken_reference, sites_of, undefined_exports, watched_modules
+from refactor.lostnames import lost_uses
 from refactor.planner import Stage
 from refactor.project import Project
 from refactor.scan import extract_file
@@ -127,4 +130,7 @@ def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Pro
         if facts.error:
             unparsable.append(facts.error)
     checks.append(Check("every changed file parses", not unparsable, tuple(unparsable)))
+    removed_names = {d.name for d in stage.definitions} | {r.old_name for r in stage.renames}
+    lost = lost_uses(before, after.project, removed_names)
+    checks.append(Check("no use of a removed name is lost (read apart from the site search)", not lost, tuple(lost)))
     return Verification(tuple(checks), inventory.distinct)

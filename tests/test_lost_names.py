@@ -1,0 +1,63 @@
+"""The lost-name gate: a use of a removed name that reached a definition before a stage must reach one
+after it, whatever the site search found."""
+
+from __future__ import annotations
+
+import pytest
+
+from refactor import graph
+from refactor.edits import compute_edits, write_edits
+from refactor.planfile import load_plan
+from refactor.verify import removal_needles, verify_stage
+from refactor.workspace import Workspace
+from tests.helpers import write_plan, write_tree
+
+FILES = {
+    "pkg/__init__.py": "from .core import *\nfrom . import core\n",
+    "pkg/core.py": "class Opt:\n    pass\n\n\nOptional = Opt\n__all__ = ['Opt', 'Optional']\n",
+    "pkg/attrs.py": "import pkg.core\n\n\ndef make():\n    return pkg.core.Optional()\n",
+    "examples/star.py": "from pkg import *\n\nGRAMMAR = Optional()\n",
+    "examples/chain.py": "import pkg\n\nGRAMMAR = pkg.core.Optional()\n",
+    "examples/text.py": 'TARGET = "pkg.core.Optional"\n',
+}
+
+
+def apply_stage(tmp_path):
+    write_tree(tmp_path, FILES)
+    plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
+                                canonical="pkg.core:Opt", family=["Optional"]))
+    workspace = Workspace.for_plan(plan, cache=False)
+    (stage,) = workspace.stage_plan.stages
+    edits = compute_edits(workspace, stage)
+    before = workspace.hold([r.path for r in edits.changed])
+    touched = write_edits(plan.root, edits)
+    after = Workspace.for_plan(plan, cache=False, extra_needles=removal_needles(stage))
+    return verify_stage(stage, after, touched, before)
+
+
+def lost(verification) -> tuple[str, ...]:
+    return next(c.detail for c in verification.checks if c.name.startswith("no use of a removed name"))
+
+
+def test_attribute_chains_the_site_search_does_not_see_are_still_caught(tmp_path, monkeypatch):
+    """The site search blinded on purpose (no attribute chain through a module is a site): the plan then
+    leaves `pkg.core.Optional()` alone, and the gate refuses the stage."""
+    monkeypatch.setattr(graph._SiteFinder, "_through_module", lambda self, base, path, scope: (None, None))
+    verification = apply_stage(tmp_path)
+    assert not verification.ok
+    found = lost(verification)
+    assert "examples/chain.py:3: pkg.core.Optional reached Optional before this stage and reaches nothing now " \
+           "(pkg.core does not bind it)" in found, found
+
+
+def test_a_name_read_through_a_star_import_is_caught(tmp_path):
+    found = lost(apply_stage(tmp_path))
+    assert any(line.startswith("examples/star.py:3: Optional reached Optional before this stage") and
+               "through `from pkg import *`" in line for line in found), found
+
+
+@pytest.mark.parametrize("use", ["GRAMMAR = Opt()\n", "Optional = 1\nGRAMMAR = Optional\n", "print(len([]))\n"])
+def test_what_still_resolves_or_never_did_is_not_lost(tmp_path, use):
+    write_tree(tmp_path, {"examples/other.py": "from pkg import *\n" + use})
+    found = lost(apply_stage(tmp_path))
+    assert not any(line.startswith("examples/other.py") for line in found), found
