@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from refactor import evidence as evidence_format
 from refactor.stage import StageRunner
 from refactor.testrun import run_tests
+from refactor.verify import stale_references
 from refactor.workspace import Workspace
 
 
@@ -41,7 +42,9 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
     parent = runner.git.parent(commit.sha)
     if parent != claimed.parent:
         problems.append(f"claims parent {claimed.parent[:10]}, but its parent is {str(parent)[:10]}")
-    with git.worktree(commit.sha, f"{runner.plan.name}-verify-{number:02d}") as tree:
+    with git.worktree(commit.sha, f"{runner.plan.name}-verify-{number:02d}") as tree, \
+            git.worktree(parent or commit.sha, f"{runner.plan.name}-verify-parent-{number:02d}") as parent_tree:
+        before = Workspace.for_plan(runner.plan, root=parent_tree / rel)
         after = Workspace.for_plan(runner.plan, root=tree / rel,
                                    extra_needles=frozenset(m.rpartition(".")[2] for m in claimed.deleted_modules))
         inventory = after.inventory
@@ -56,8 +59,7 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         for module in claimed.deleted_modules:
             if module in after.project.by_module:
                 problems.append(f"claims {module} was deleted, but it exists")
-        refs = [s for s in after.graph.sites
-                if s.module in claimed.deleted_modules or any(s.module.startswith(m + ".") for m in claimed.deleted_modules)]
+        refs = stale_references(after, set(), set(claimed.deleted_modules), before.project)
         if refs:
             problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
         if tests:
@@ -68,10 +70,9 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
             stated = (claimed.tests_run, claimed.tests_passed, claimed.tests_failed, claimed.tests_skipped)
             if measured != stated:
                 problems.append(f"claims tests run/passed/failed/skipped = {stated}, a re-run gives {measured}")
-    if parent is not None:
-        with git.worktree(parent, f"{runner.plan.name}-verify-parent-{number:02d}") as tree:
-            before = Workspace.for_plan(runner.plan, root=tree / rel).stage_plan
-            stage = next((s for s in before.stages if set(s.modules) == set(claimed.modules)), None)
+        if parent is not None:
+            planned = before.stage_plan
+            stage = next((s for s in planned.stages if set(s.modules) == set(claimed.modules)), None)
             if stage is None:
                 problems.append(f"on its parent, no stage removes {', '.join(claimed.modules)}")
             else:

@@ -94,6 +94,17 @@ def new_broken_imports(before: Project, after: Workspace, changed: list[str], wa
     return sorted(set(out))
 
 
+def stale_references(after: Workspace, removed: set[str], deleted: set[str], before: Project) -> list[str]:
+    """Sites of the changed tree that still refer to a removed definition (`module:Name`) or a deleted
+    module. What was already broken before the stage (a name the module never defined) and a path literal
+    (no reference Python follows: a file name, reported by the plan) are left as they were."""
+    return [f"{s.path}:{s.line}: {s.kind} {s.text or s.target} still refers to {s.target}"
+            for s in after.graph.sites
+            if ((s.name is not None and f"{s.module}:{s.name}" in removed)
+                or s.module in deleted or any(s.module.startswith(m + ".") for m in deleted))
+            and s.kind != "path" and broken_reference(before, s, watched_modules({s.module})) is None]
+
+
 def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Project) -> Verification:
     """The contract on the changed tree `after`; `before` is the project as it was before the stage
     (the facts of every file the stage changed read before the change)."""
@@ -109,15 +120,7 @@ def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Pro
         inventory.distinct == stage.distinct_after,
         () if inventory.distinct == stage.distinct_after else
         (f"distinct is {inventory.distinct}, the plan promised {stage.distinct_after}",)))
-    removed = {d.ref for d in stage.definitions}
-    deleted = set(stage.delete_modules)
-    # what was already broken before the stage (a name the module never defined) and a path literal (no
-    # reference Python follows: a file name, reported by the plan) are left as they were
-    refs = [f"{s.path}:{s.line}: {s.kind} {s.text or s.target} still refers to {s.target}"
-            for s in after.graph.sites
-            if ((s.name is not None and f"{s.module}:{s.name}" in removed)
-                or s.module in deleted or any(s.module.startswith(m + ".") for m in deleted))
-            and s.kind != "path" and broken_reference(before, s, watched_modules({s.module})) is None]
+    refs = stale_references(after, {d.ref for d in stage.definitions}, set(stage.delete_modules), before)
     checks.append(Check("no site refers to a removed definition or module", not refs, tuple(refs)))
     new_broken = new_broken_imports(before, after, changed, watched_modules({*inventory.modules(), *stage.modules}))
     checks.append(Check("no new broken imports", not new_broken, tuple(new_broken)))
