@@ -37,7 +37,8 @@ class RewritePlan:
     @property
     def empty(self) -> bool:
         p = self.placement
-        return not (self.alias_edits or self.replace or p.appends or p.insert_after or p.prepend)
+        return not (self.alias_edits or self.replace or self.all_renames or p.appends or p.insert_after
+                    or p.prepend)
 
 
 class ImportPlanner:

@@ -11,6 +11,8 @@ import bisect
 import dataclasses
 import functools
 import re
+import builtins
+import symtable
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -68,6 +70,7 @@ def _name_dot(name: str) -> re.Pattern:
     return re.compile(rf"{re.escape(name)}\s*\.")
 
 
+_BUILTINS = frozenset(dir(builtins))
 _DISPATCH: dict[type, Callable] = {}   # node class -> the `_Collector` method that visits it
 
 
@@ -211,7 +214,34 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
         strings=tuple(collector.strings + collector._module_vars),
         parser=parser,
         dynamic_names=_dynamic_names(tree),
+        star_uses=_star_uses(tree, text, path) if any(
+            i.name == "*" and i.scope == MODULE_SCOPE for i in collector.imports) else (),
     )
+
+
+def _star_uses(tree: ast.Module, text: str, path: str) -> tuple[tuple[str, int], ...]:
+    """Names a file reads as globals without binding them (nor being builtins): what its star imports
+    must provide. (name, first line read), in order."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            table = symtable.symtable(text, path, "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    bound = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    read: set[str] = set()
+    stack = [table]
+    while stack:
+        scope = stack.pop()
+        read.update(s.get_name() for s in scope.get_symbols()
+                    if s.is_referenced() and (scope is table or s.is_global()))
+        stack.extend(scope.get_children())
+    wanted = read - bound - _BUILTINS
+    first: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in wanted and isinstance(node.ctx, ast.Load):
+            first[node.id] = min(first.get(node.id, node.lineno), node.lineno)
+    return tuple(sorted(first.items(), key=lambda item: (item[1], item[0])))
 
 
 def with_skipped(facts: FileFacts, chunks: list, imported: tuple[str, ...], focus: tuple) -> FileFacts:
@@ -222,8 +252,10 @@ def with_skipped(facts: FileFacts, chunks: list, imported: tuple[str, ...], focu
     for chunk in chunks:
         _insert(bindings, Binding(chunk.name, chunk.line, "class" if chunk.kind == "class" else "function"))
         _insert(toplevel, TopStatement(chunk.line, chunk.kind, (chunk.name,)))
+    defined = {chunk.name for chunk in chunks}
     return dataclasses.replace(
         facts, bindings=tuple(bindings), toplevel=tuple(toplevel),
+        star_uses=tuple(use for use in facts.star_uses if use[0] not in defined),
         imported_modules=tuple(sorted(set(facts.imported_modules) | set(imported))),
         skipped=tuple((chunk.start, chunk.end) for chunk in chunks), focus=focus)
 

@@ -120,6 +120,9 @@ class FileFacts:
     # that asked was about (see `refactor.chunks`): only their names are known (bindings, toplevel)
     skipped: tuple[tuple[int, int], ...] = ()
     focus: tuple = ()                # what they were parsed for when some were skipped: `chunks.Focus.key()`
+    # with a module-level star import: names read as globals that no binding of the file provides (what the
+    # stars must provide), with the first line each is read on
+    star_uses: tuple[tuple[str, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out = {}
@@ -134,7 +137,7 @@ class FileFacts:
         for key, item_type in _NESTED.items():
             values[key] = tuple(item_type(**_tuples(item)) for item in values.get(key, ()))
         values["imported_modules"] = tuple(values.get("imported_modules", ()))
-        for key in ("all_names", "dynamic_names", "skipped"):
+        for key in ("all_names", "dynamic_names", "skipped", "star_uses"):
             if values.get(key) is not None:
                 values[key] = tuple((first, second) for first, second in values[key])
         return cls(**values)
@@ -156,7 +159,7 @@ class FileFacts:
             if spec.name in _NESTED:
                 make = _NESTED[spec.name]._make
                 value = tuple(make(item) for item in value)   # marshal keeps the inner tuples as tuples
-            elif spec.name in ("all_names", "dynamic_names", "skipped") and value is not None:
+            elif spec.name in ("all_names", "dynamic_names", "skipped", "star_uses") and value is not None:
                 value = tuple((first, second) for first, second in value)
             elif isinstance(value, list):
                 value = tuple(value)

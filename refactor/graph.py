@@ -16,7 +16,7 @@ from refactor.modgraph import ModuleGraph, module_graph
 from refactor.project import Project
 
 SITE_KINDS = ("import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
-              "all", "patch", "import_module", "getattr", "string", "path")
+              "all", "patch", "import_module", "getattr", "string", "path", "star")
 
 
 @dataclass(frozen=True)
@@ -143,11 +143,23 @@ class _SiteFinder:
                 out.append(self._site(ref.line, "attribute", module, name, ref.scope, f"{ref.base}.{ref.path}"))
         for ref in self.facts.strings:
             out.extend(self._string_sites(ref))
+        stars = [i.module for i in self.facts.imports if i.name == "*" and i.scope == MODULE_SCOPE and i.module]
+        bound = {b.name for b in self.facts.bindings}
         for name, line in self.facts.all_names or ():
             imp = self.project.import_for(self.facts, name)
             if imp is not None and imp.module and imp.name not in (None, "*"):
                 out.append(self._site(line, "all", self.facts.module, name, MODULE_SCOPE, f'"{name}" in __all__'))
+            elif name not in bound and (star := self._star_source(stars, name)) is not None:
+                out.append(self._site(line, "all", star, name, MODULE_SCOPE, f'"{name}" in __all__'))
+        for name, line in self.facts.star_uses:   # a name read through `from m import *`
+            star = self._star_source(stars, name)
+            if star is not None:
+                out.append(self._site(line, "star", star, name, MODULE_SCOPE, f"{name} (from {star} import *)"))
         return [s for s in out if self.project.is_internal(s.module)]
+
+    def _star_source(self, stars: list[str], name: str) -> str | None:
+        """The first of the file's star-imported modules that provides `name`."""
+        return next((m for m in stars if name in self.project.star_exports(m)), None)
 
     def _site(self, line: int, kind: str, module: str, name: str | None, scope: str, text: str) -> Site:
         return Site(self.facts.path, line, kind, module, name, scope, text)

@@ -328,7 +328,7 @@ class _Planner:
         for site in sites:
             module = self.path_module.get(site.path)
             rename = by_old.get((site.module, site.name))
-            if module and rename and site.scope == "" and site.kind not in ("patch", "string", "path", "all"):
+            if module and rename and site.scope == "" and site.kind not in ("patch", "string", "path", "all", "star"):
                 gained[module].add(rename.new_name)
         spans = {(d.module, d.name): (d.line, d.end_line) for d in self.removable.values()}
         for rename in renames:   # a module that still uses its deleted definition now imports the replacement

@@ -56,6 +56,7 @@ class Project:
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
+        self._stars_of: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
@@ -245,6 +246,13 @@ class Project:
             found = self.resolve(symbol.module, part)
             symbol = Symbol(found.module, found.name, found.kind, (*symbol.via, *found.via))
         return symbol
+
+    def star_exports(self, module: str) -> set[str]:
+        """What `from module import *` binds (see `_star_exports`), remembered per module."""
+        found = self._stars_of.get(module)
+        if found is None:
+            found = self._stars_of[module] = frozenset(self._star_exports(module))
+        return set(found)
 
     def _star_exports(self, module: str, seen: frozenset[str] = frozenset()) -> set[str]:
         """What `from module import *` binds: its `__all__`, else its public names (its own star

@@ -78,7 +78,7 @@ def test_init_proposes_the_canonical_and_fills_in_to_the_bundled_stages(websocke
     code, out = run_cli(["init", "--family", "*WebSocketManager*", "--name", "wsm",
                          "--exclude", "WebSocketManagerMode", "--root", str(websocket_copy)])
     assert code == 0, out
-    assert f"Canonical (proposed): {CANONICAL} (58 import sites" in out
+    assert f"Canonical (proposed): {CANONICAL} (59 import sites" in out
     assert "Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager (3 import sites" in out
     written = websocket_copy / "plans" / "wsm.toml"
     text = written.read_text(encoding="utf-8")

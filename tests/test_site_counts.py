@@ -12,7 +12,8 @@ The graph finds sites from `ast` facts. The count here reads the fixture's files
 - `patch.object(<alias>, "Name")`, `getattr(<module var>, "Name")`, `setattr(...)`   one site each
 - a string literal "app.websocket_core.<mod>[.Name]" (mock.patch, import_module, any dotted string)
 - a path to the module's file: "app/websocket_core/<mod>.py" or `root / "app" / ... / "<mod>.py"`
-- `__all__` entries naming a name the file imports, as sites of the file's own module
+- `__all__` entries naming a name the file imports, as sites of the file's own module; entries naming a
+  name the file neither imports nor defines, as sites of the star-imported module that provides it
 
 Both sides are compared as multisets of (path, line, name): the graph also records one site per
 imported name (not per statement) and identical uses on one line once, so the two agree exactly,
@@ -200,13 +201,26 @@ def lexical_sites(file: Lexed, module: str) -> Counter[Key]:
     # file's binding; `from .types import MessageType` + "MessageType" in app/websocket_core/__init__.py's
     # __all__ is a site of app.websocket_core, not of app.websocket_core.types)
     all_block = re.search(r"^__all__\s*[:=][^=]", file.text, re.MULTILINE)
-    if all_block and file.module == module:
+    if all_block:
         end = file.text.find("]", all_block.end())
         lines = range(file.line_of(all_block.start()), file.line_of(end) + 1)
+        # an entry the file neither imports nor defines comes from a star import: a site of the module that
+        # provides it (the first star-imported module whose source names it)
+        stars = [file.absolute(m.group(1)) for m in _FROM.finditer(file.code) if (m.group(2) or m.group(3)).strip() == "*"]
         for line, value in file.strings:
-            if line in lines and value in imported:
+            if line not in lines:
+                continue
+            if file.module == module and value in imported:
                 found[(file.path, line, value)] += 1
+            elif value not in imported and not re.search(rf"^(?:class|def)\s+{value}\b|^{value}\s*=", file.code, re.M):
+                provider = next((m for m in stars if re.search(rf"\b{value}\b", _SOURCES.get(m, ""))), None)
+                if provider == module:
+                    found[(file.path, line, value)] += 1
     return found
+
+
+_SOURCES = {p.relative_to(ROOT).with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__"):
+            p.read_text(encoding="utf-8") for p in ROOT.rglob("*.py") if ".refactor_cache" not in p.parts}
 
 
 @pytest.fixture(scope="module")

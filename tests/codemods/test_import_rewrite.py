@@ -865,10 +865,14 @@ OTHER = [
 
             x = AppSettings
         """,
-            after=None,
-            findings=("app.legacy no longer provides AppSettings (used here through *)",),
+            after="""
+            from app.legacy import *
+            from app.settings import Settings
+
+            x = Settings
+        """,
         ),
-        id="star-import-reported",
+        id="star-import-no-longer-providing-it-the-new-name-imported",
     ),
     pytest.param(
         Case(
