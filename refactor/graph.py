@@ -28,6 +28,7 @@ class Site:
     name: str | None           # the name looked up there; None when the site names the module itself
     scope: str = MODULE_SCOPE  # enclosing function, "" at module level
     text: str = ""             # the site as written, for display
+    origin: str = ""           # for a name read through a star import: "module:name" of the binding it reaches
 
     @property
     def target(self) -> str:
@@ -150,12 +151,17 @@ class _SiteFinder:
             if imp is not None and imp.module and imp.name not in (None, "*"):
                 out.append(self._site(line, "all", self.facts.module, name, MODULE_SCOPE, f'"{name}" in __all__'))
             elif name not in bound and (star := self._star_source(stars, name)) is not None:
-                out.append(self._site(line, "all", star, name, MODULE_SCOPE, f'"{name}" in __all__'))
+                out.append(self._star_site(line, "all", star, name, f'"{name}" in __all__'))
         for name, line in self.facts.star_uses:   # a name read through `from m import *`
             star = self._star_source(stars, name)
             if star is not None:
-                out.append(self._site(line, "star", star, name, MODULE_SCOPE, f"{name} (from {star} import *)"))
+                out.append(self._star_site(line, "star", star, name, f"{name} (from {star} import *)"))
         return [s for s in out if self.project.is_internal(s.module)]
+
+    def _star_site(self, line: int, kind: str, star: str, name: str, text: str) -> Site:
+        provider = self.project.star_provider(star, name)
+        return Site(self.facts.path, line, kind, star, name, MODULE_SCOPE, text,
+                    f"{provider}:{name}" if provider and provider != star else "")
 
     def _star_source(self, stars: list[str], name: str) -> str | None:
         """The first of the file's star-imported modules that provides `name`."""
@@ -188,10 +194,8 @@ class _SiteFinder:
         text = f"from {dots}{self._written(imp)} import {imp.name}"
         if imp.asname and imp.asname != imp.name:
             text += f" as {imp.asname}"
-        submodule = f"{imp.module}.{imp.name}"
-        if imp.name != "*" and self.project.module_exists(submodule) \
-                and self.project.binding(imp.module, imp.name) is None:
-            return [self._site(imp.line, kind, submodule, None, imp.scope, text)]
+        if imp.name != "*" and self._submodule(imp.module, imp.name):
+            return [self._site(imp.line, kind, f"{imp.module}.{imp.name}", None, imp.scope, text)]
         return [self._site(imp.line, kind, imp.module, imp.name, imp.scope, text)]
 
     def _written(self, imp: ImportFact) -> str:
@@ -213,8 +217,7 @@ class _SiteFinder:
             if imp.name is None:
                 plain = imp.asname == imp.module.split(".")[0]
                 return imp.module.split(".")[0] if plain else imp.module
-            if imp.name != "*" and self.project.module_exists(f"{imp.module}.{imp.name}") \
-                    and self.project.binding(imp.module, imp.name) is None:
+            if imp.name != "*" and self._submodule(imp.module, imp.name):
                 return f"{imp.module}.{imp.name}"
             return None
         return None
@@ -226,12 +229,21 @@ class _SiteFinder:
             return None, None
         parts = path.split(".")
         for part_index, part in enumerate(parts):
-            deeper = f"{module}.{part}"
-            if self.project.module_exists(deeper) and self.project.binding(module, part) is None:
-                module = deeper
+            if self._submodule(module, part):
+                module = f"{module}.{part}"
                 continue
             return module, parts[part_index]
         return None, None
+
+    def _submodule(self, module: str, name: str) -> bool:
+        """Whether `module.name` reads submodule `module.name`: nothing in `module` binds `name` otherwise (a
+        package's `from . import sub` binds the submodule itself: `pkg.sub.X` still reads it)."""
+        if not self.project.module_exists(f"{module}.{name}"):
+            return False
+        if self.project.binding(module, name) is None:
+            return True
+        symbol = self.project.resolve(module, name)
+        return symbol.kind == "module" and symbol.module == f"{module}.{name}"
 
     def _split_dotted(self, value: str) -> tuple[str | None, str | None]:
         parts = value.split(".")

@@ -165,6 +165,10 @@ class _Planner:
             return site.module  # (a name of a module that goes away: that module's stage, family or not)
         if ref in self.reexports:
             return self._reexport_owner(self.reexports[ref])
+        if site.origin in self.removable:   # read through a star chain: the stage of what it reaches
+            return self.removable[site.origin].module
+        if site.origin in self.reexports:
+            return self._reexport_owner(self.reexports[site.origin])
         return None
 
     def _emptied(self, module: str) -> bool:
@@ -286,7 +290,8 @@ class _Planner:
                                 "module deleted: its uses move to the canonical module")
             return SiteEdit(site, site.module, _KEPT_MODULE)
         ref = f"{site.module}:{site.name}"
-        row = self.removable.get(ref) or self.reexports.get(ref)
+        row = self.removable.get(ref) or self.reexports.get(ref) or self.removable.get(site.origin) \
+            or self.reexports.get(site.origin)
         if row is not None:
             if row.replacement is None:
                 return SiteEdit(site, None, f"{row.ref} ({row.kind}) has no replacement: needs a decision")

@@ -228,6 +228,9 @@ class Project:
         imp = self.import_for(facts, name)
         if imp is None or not imp.module:
             return Symbol(facts.module, name, "missing", ())
+        if imp.name and imp.module == facts.module and self.module_exists(f"{imp.module}.{imp.name}"):
+            # a package's own `from . import sub`: the submodule (Python imports it and binds it here)
+            return Symbol(f"{imp.module}.{imp.name}", "", "module", ())
         if imp.name is None:
             # `import a.b.c` binds `a`; `import a.b.c as x` binds `x` to `a.b.c`
             plain = imp.asname == imp.module.split(".")[0]
@@ -246,6 +249,20 @@ class Project:
             found = self.resolve(symbol.module, part)
             symbol = Symbol(found.module, found.name, found.kind, (*symbol.via, *found.via))
         return symbol
+
+    def star_provider(self, module: str, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """The module whose own binding `from module import *` hands out as `name` (through the chain of
+        star imports), or None."""
+        facts = self.facts_of(module)
+        if facts is None or module in seen or name not in self.star_exports(module):
+            return None
+        if any(b.name == name for b in facts.bindings):
+            return module
+        for star in self._stars(facts):
+            found = self.star_provider(star, name, seen | {module})
+            if found is not None:
+                return found
+        return None
 
     def star_exports(self, module: str) -> set[str]:
         """What `from module import *` binds (see `_star_exports`), remembered per module."""

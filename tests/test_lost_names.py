@@ -19,6 +19,7 @@ FILES = {
     "examples/star.py": "from pkg import *\n\nGRAMMAR = Optional()\n",
     "examples/chain.py": "import pkg\n\nGRAMMAR = pkg.core.Optional()\n",
     "examples/text.py": 'TARGET = "pkg.core.Optional"\n',
+    "examples/frommod.py": "from pkg import core\n\nGRAMMAR = core.Optional()\n",
 }
 
 
@@ -50,10 +51,22 @@ def test_attribute_chains_the_site_search_does_not_see_are_still_caught(tmp_path
            "(pkg.core does not bind it)" in found, found
 
 
-def test_a_name_read_through_a_star_import_is_caught(tmp_path):
+def test_a_name_read_through_a_star_import_the_site_search_does_not_see_is_caught(tmp_path, monkeypatch):
+    monkeypatch.setattr(graph._SiteFinder, "_star_source", lambda self, stars, name: None)
     found = lost(apply_stage(tmp_path))
     assert any(line.startswith("examples/star.py:3: Optional reached Optional before this stage") and
                "through `from pkg import *`" in line for line in found), found
+
+
+def test_with_every_site_found_nothing_is_lost(tmp_path):
+    """pyparsing's `from pyparsing import *` users and marshmallow's `pkg.mod.Name` through a package
+    that imports `mod`: found, rewritten, and nothing lost."""
+    verification = apply_stage(tmp_path)
+    assert verification.ok, [(c.name, c.detail) for c in verification.failures()]
+    assert (tmp_path / "examples/star.py").read_text() == "from pkg import *\n\nGRAMMAR = Opt()\n"
+    assert (tmp_path / "examples/chain.py").read_text() == "import pkg\n\nGRAMMAR = pkg.core.Opt()\n"
+    assert (tmp_path / "examples/text.py").read_text() == 'TARGET = "pkg.core.Opt"\n'
+    assert (tmp_path / "examples/frommod.py").read_text() == "from pkg import core\n\nGRAMMAR = core.Opt()\n"
 
 
 @pytest.mark.parametrize("use", ["GRAMMAR = Opt()\n", "Optional = 1\nGRAMMAR = Optional\n", "print(len([]))\n"])
