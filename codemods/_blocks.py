@@ -3,7 +3,9 @@
 A transformer that mixes in `BlockPruner` marks statements with `self.doom(node)` instead of
 returning `RemoveFromParent()`. When the enclosing block is left, doomed statements go, and
 comment lines that were separated from them by a blank line (section comments) move to the
-next surviving statement; comment lines directly above a doomed statement go with it.
+next surviving statement; comment lines directly above a doomed statement go with it, unless
+they head a group of lines that goes on without a blank line to a statement that stays (`#: nicer
+import names` above four aliases, the first one removed): then they head what stays.
 A block left empty gets `pass`; an `if`/`elif` or `try` whose body we emptied goes entirely
 (a `try` with its handlers), an `else`/`finally` we emptied goes.
 """
@@ -101,14 +103,20 @@ class BlockPruner(cst.CSTTransformer):
     def _prune(self, body: Sequence[Stmt]) -> tuple[list[Stmt], list[cst.EmptyLine]]:
         kept: list[Stmt] = []
         carry: list[cst.EmptyLine] = []
+        heading: list[cst.EmptyLine] = []   # comments directly above a run of doomed statements
         for stmt in body:
+            lines = list(getattr(stmt, "leading_lines", ()))
+            if any(line.comment is None for line in lines):
+                heading = []   # a blank line ends the group those comments headed
             if self.is_doomed(stmt):
-                carry = _join(carry, _detached(getattr(stmt, "leading_lines", ())))
+                detached = _detached(lines)
+                carry = _join(carry, detached)
+                heading = [*heading, *lines[len(detached):]]
                 continue
-            if carry or (not kept and stmt is not body[0]):
-                lines = _join(carry, stmt.leading_lines)
+            if carry or heading or (not kept and stmt is not body[0]):
+                lines = _join(carry, [*heading, *lines])
                 stmt = stmt.with_changes(leading_lines=lines if kept else _lstrip(lines))
-                carry = []
+                carry, heading = [], []
             kept.append(stmt)
         return kept, [line for line in carry if line.comment is not None]
 

@@ -32,6 +32,44 @@ CASES = [
             """
         from .settings import Settings
 
+
+        #: nicer import names
+        AppSettings = Settings
+        Config = Settings
+        VALUE = 1
+        """,
+            """
+        #: nicer import names
+        VALUE = 1
+        """,
+            "AppSettings", "Config",
+        ),
+        id="a-comment-heading-a-group-stays-with-what-remains-of-it-jinja2",
+    ),
+    pytest.param(
+        legacy(
+            """
+        from .settings import Settings
+
+        # the old name, kept for compatibility
+        AppSettings = Settings
+
+        # exported
+        VALUE = 1
+        """,
+            """
+        # exported
+        VALUE = 1
+        """,
+            "AppSettings",
+        ),
+        id="a-comment-of-the-removed-line-alone-goes-with-it",
+    ),
+    pytest.param(
+        legacy(
+            """
+        from .settings import Settings
+
         # --- legacy names --------------------------------------------------
 
         # AppSettings was the 0.x name
