@@ -178,7 +178,9 @@ class Focus:
         needed: set[int] = set()
         for position in self._mentions(data, local):   # (one pass per needle over the file, not per chunk)
             needed.add(bisect.bisect_right(starts, position) - 1)
-        return [c for i, c in enumerate(chunks) if c.kind and c.name not in _ALWAYS_PARSED and i not in needed]
+        # (a class with a `__getattr__` may be a module's lazy loader put in its place in `sys.modules`)
+        return [c for i, c in enumerate(chunks) if c.kind and c.name not in _ALWAYS_PARSED and i not in needed
+                and not (c.kind == "class" and b"__getattr__" in data[c.start:c.end])]
 
     def serves_as_well(self, key: tuple, data: bytes) -> bool:
         """Whether anything parsed for the focus `key` (`Focus.key()`) serves this one too, for this

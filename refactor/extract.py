@@ -195,6 +195,7 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
     tree = parse_quietly(text, path)
     collector = _Collector(module, is_package)
     collector.collect(tree, text)
+    dynamic = _dynamic_names(tree)
     return FileFacts(
         path=path,
         module=module,
@@ -213,7 +214,7 @@ def facts_from_source(text: str, path: str, module: str, is_package: bool, *, pa
         attributes=tuple(collector.attributes),
         strings=tuple(collector.strings + collector._module_vars),
         parser=parser,
-        dynamic_names=_dynamic_names(tree),
+        dynamic_names=dynamic[0], dynamic_tables=dynamic[1], dynamic_hook=dynamic[2],
         star_uses=_star_uses(tree, text, path) if any(
             i.name == "*" and i.scope == MODULE_SCOPE for i in collector.imports) else (),
     )
@@ -710,33 +711,87 @@ def _const_str(node: ast.AST | None) -> str | None:
     return None
 
 
-def _dynamic_names(tree: ast.Module) -> tuple[tuple[str, int], ...]:
-    """The names a module-level `def __getattr__(name)` tests for (`name == "X"`, `name in ("X", "Y")`,
-    `name in TABLE` for a module-level literal table): names the module hands out at run time, which no
-    binding shows."""
+def _dynamic_hook(tree: ast.Module) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function that hands out a module's names at run time: a module-level `def __getattr__(name)`
+    (PEP 562), or the `__getattr__` of a `ModuleType` subclass an instance of which the module puts in
+    its own place (`sys.modules[__name__] = _LazyModule(__name__)`, Pygments' lexers)."""
     hook = next((s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
                  and s.name == "__getattr__" and s.args.args), None)
+    if hook is not None:
+        return hook
+    replaced = any(isinstance(s, ast.Assign) and any(isinstance(t, ast.Subscript) and dotted(t.value) == "sys.modules"
+                                                     for t in s.targets) for s in tree.body)
+    if not replaced:
+        return None
+    for cls in tree.body:
+        if isinstance(cls, ast.ClassDef) and any((dotted(b) or "").endswith("ModuleType") for b in cls.bases):
+            method = next((s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                           and s.name == "__getattr__" and len(s.args.args) >= 2), None)
+            if method is not None:
+                return method
+    return None
+
+
+def _dynamic_names(tree: ast.Module) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, str], ...], bool]:
+    """(names, tables, hooked): the names the module's `__getattr__` hook (see `_dynamic_hook`) tests for
+    (`name == "X"`, `name in ("X", "Y")`, `name in TABLE`, `TABLE.get(name)`, `TABLE[name]` for a
+    module-level literal table), handed out at run time though no binding shows them; the tables it
+    reads that the module imports (module, name), whose keys it hands out too; and whether it has a hook."""
+    hook = _dynamic_hook(tree)
     if hook is None:
-        return ()
-    parameter = hook.args.args[0].arg
+        return (), (), False
+    parameter = hook.args.args[-1].arg if len(hook.args.args) > 1 else hook.args.args[0].arg
     tables = {t.id: s.value for s in tree.body if isinstance(s, (ast.Assign, ast.AnnAssign)) and s.value is not None
               for t in (s.targets if isinstance(s, ast.Assign) else [s.target]) if isinstance(t, ast.Name)}
+    imported = {(a.asname or a.name): (node.module, a.name) for node in tree.body
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level for a in node.names}
     found: dict[str, int] = {}
+    elsewhere: set[tuple[str, str]] = set()
+
+    def table_keys(table: ast.AST | None, line: int) -> None:
+        if isinstance(table, ast.Name) and table.id in imported and table.id not in tables:
+            elsewhere.add(imported[table.id])
+            return
+        table = tables.get(table.id) if isinstance(table, ast.Name) else table
+        keys = table.keys if isinstance(table, ast.Dict) else getattr(table, "elts", ())
+        for key in keys:
+            if isinstance(_const_str(key), str):
+                found.setdefault(_const_str(key), line)
+
+    def is_parameter(node: ast.AST) -> bool:
+        return isinstance(node, ast.Name) and node.id == parameter
+
     for node in ast.walk(hook):
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
-            continue
-        left, right = node.left, node.comparators[0]
-        if isinstance(node.ops[0], ast.Eq):
-            for one, other in ((left, right), (right, left)):
-                if isinstance(one, ast.Name) and one.id == parameter and isinstance(_const_str(other), str):
-                    found.setdefault(_const_str(other), node.lineno)
-        elif isinstance(node.ops[0], ast.In) and isinstance(left, ast.Name) and left.id == parameter:
-            table = tables.get(right.id) if isinstance(right, ast.Name) else right
-            keys = table.keys if isinstance(table, ast.Dict) else getattr(table, "elts", ())
-            for key in keys:
-                if isinstance(_const_str(key), str):
-                    found.setdefault(_const_str(key), node.lineno)
-    return tuple(sorted(found.items(), key=lambda item: (item[1], item[0])))
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left, right = node.left, node.comparators[0]
+            if isinstance(node.ops[0], ast.Eq):
+                for one, other in ((left, right), (right, left)):
+                    if is_parameter(one) and isinstance(_const_str(other), str):
+                        found.setdefault(_const_str(other), node.lineno)
+            elif isinstance(node.ops[0], ast.In) and is_parameter(left):
+                table_keys(right, node.lineno)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get" \
+                and node.args and is_parameter(node.args[0]):
+            table_keys(node.func.value, node.lineno)
+        elif isinstance(node, ast.Subscript) and is_parameter(node.slice):
+            table_keys(node.value, node.lineno)
+    return tuple(sorted(found.items(), key=lambda item: (item[1], item[0]))), tuple(sorted(elsewhere)), True
+
+
+def literal_keys(text: str, name: str) -> tuple[str, ...]:
+    """The string keys of the module-level literal dict (or the items of a literal list, tuple or set)
+    `name = ...` in source `text`; () when there is none."""
+    try:
+        tree = parse_quietly(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return ()
+    for stmt in tree.body:
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets) and stmt.value is not None:
+            value = stmt.value
+            items = value.keys if isinstance(value, ast.Dict) else getattr(value, "elts", ())
+            return tuple(k for k in (_const_str(item) for item in items) if isinstance(k, str))
+    return ()
 
 
 def _imports_a_module(value: ast.expr) -> bool:

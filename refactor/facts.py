@@ -114,8 +114,12 @@ class FileFacts:
     attributes: tuple[AttributeRef, ...] = ()
     strings: tuple[StringRef, ...] = ()
     parser: str = "ast"             # "ast" or "libcst" (syntax newer than the running Python)
-    # names a module-level `__getattr__` hands out at run time (PEP 562): (name, line of the test)
+    # names a module's `__getattr__` hook hands out at run time (PEP 562, or a `ModuleType` subclass put in
+    # its place in `sys.modules`): (name, line of the test); the tables of other modules it reads (module,
+    # name), whose keys it hands out too; and whether it has such a hook at all
     dynamic_names: tuple[tuple[str, int], ...] = ()
+    dynamic_tables: tuple[tuple[str, str], ...] = ()
+    dynamic_hook: bool = False
     # byte ranges of top-level defs and classes left unparsed because they mention nothing the search
     # that asked was about (see `refactor.chunks`): only their names are known (bindings, toplevel)
     skipped: tuple[tuple[int, int], ...] = ()
@@ -137,7 +141,7 @@ class FileFacts:
         for key, item_type in _NESTED.items():
             values[key] = tuple(item_type(**_tuples(item)) for item in values.get(key, ()))
         values["imported_modules"] = tuple(values.get("imported_modules", ()))
-        for key in ("all_names", "dynamic_names", "skipped", "star_uses"):
+        for key in ("all_names", "dynamic_names", "dynamic_tables", "skipped", "star_uses"):
             if values.get(key) is not None:
                 values[key] = tuple((first, second) for first, second in values[key])
         return cls(**values)
@@ -159,7 +163,8 @@ class FileFacts:
             if spec.name in _NESTED:
                 make = _NESTED[spec.name]._make
                 value = tuple(make(item) for item in value)   # marshal keeps the inner tuples as tuples
-            elif spec.name in ("all_names", "dynamic_names", "skipped", "star_uses") and value is not None:
+            elif spec.name in ("all_names", "dynamic_names", "dynamic_tables", "skipped", "star_uses") \
+                    and value is not None:
                 value = tuple((first, second) for first, second in value)
             elif isinstance(value, list):
                 value = tuple(value)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.chunks import Focus
+from refactor.extract import literal_keys
 from refactor.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
 from refactor.reader import Reader
 from refactor.scan import SourceFile, discover
@@ -57,6 +58,7 @@ class Project:
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
         self._stars_of: dict[str, frozenset[str]] = {}
+        self._dynamic_of: dict[str, tuple[FileFacts, frozenset[str]]] = {}
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
@@ -289,14 +291,32 @@ class Project:
         return [i.module for i in facts.imports if i.name == "*" and i.scope == MODULE_SCOPE and i.module]
 
     def exports(self, module: str) -> set[str]:
-        """Every name `module` binds at its top level (what `from module import X` can take)."""
+        """Every name `module` binds at its top level (what `from module import X` can take), and the names
+        its `__getattr__` hook hands out from literal tests and tables (see `dynamic_names`)."""
         facts = self.facts_of(module)
         if facts is None:
             return set()
-        names = {b.name for b in facts.bindings}
+        names = {b.name for b in facts.bindings} | self.dynamic_names(module)
         for star in self._stars(facts):
             names |= self._star_exports(star, frozenset({module}))
         return names
+
+    def dynamic_names(self, module: str) -> set[str]:
+        """The names `module`'s `__getattr__` hook is seen to hand out: those it tests for, and the keys of
+        the literal tables it reads, its own or another module's (Pygments' `LEXERS`)."""
+        facts = self.facts_of(module)
+        if facts is None or not facts.dynamic_hook:
+            return set()
+        known = self._dynamic_of.get(module)
+        if known is None or known[0] is not facts:
+            names = {n for n, _ in facts.dynamic_names}
+            for source, table in facts.dynamic_tables:
+                found = self.by_module.get(source)
+                if found is not None:
+                    text = self.reader.data(found.path).decode("utf-8", "replace")
+                    names.update(literal_keys(text, table))
+            known = self._dynamic_of[module] = (facts, frozenset(names))
+        return set(known[1])
 
     def names_are_open(self, module: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether `module` can bind names its source does not show: a module `__getattr__`, a star import
@@ -305,7 +325,7 @@ class Project:
         facts = self.facts_of(module)
         if facts is None or facts.error or module in seen:
             return facts is None or bool(facts.error)
-        if any(b.name == "__getattr__" for b in facts.bindings):
+        if facts.dynamic_hook or any(b.name == "__getattr__" for b in facts.bindings):
             return True
         return any(not self.module_exists(star) or self.names_are_open(star, seen | {module})
                    for star in self._stars(facts))

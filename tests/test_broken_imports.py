@@ -46,3 +46,51 @@ def test_dunder_all_entries_a_module_does_not_define_are_broken(tmp_path):
 
 def test_watched_modules_are_the_modules_and_their_packages_never_the_top_level():
     assert watched_modules({"socketserver", "a.b.c"}) == {"socketserver", "a.b.c", "a.b"}
+
+
+LAZY_PACKAGE = {
+    "pkg/__init__.py": "",
+    "pkg/lexers/_mapping.py": "LEXERS = {\n    'PythonLexer': ('pkg.lexers.python', 'Python'),\n}\n",
+    "pkg/lexers/python.py": "class PythonLexer: ...\n",
+    "pkg/lexers/__init__.py": """\
+import sys
+import types
+
+from pkg.lexers._mapping import LEXERS
+
+COMPAT = {'Python3Lexer': 'PythonLexer'}
+
+
+class _automodule(types.ModuleType):
+    def __getattr__(self, name):
+        info = LEXERS.get(name)
+        if info:
+            return _load(info)
+        if name in COMPAT:
+            return getattr(self, COMPAT[name])
+        raise AttributeError(name)
+
+
+oldmod = sys.modules[__name__]
+newmod = _automodule(__name__)
+newmod.__dict__.update(oldmod.__dict__)
+sys.modules[__name__] = newmod
+""",
+}
+
+
+def test_names_a_lazy_loader_hands_out_from_literal_tables_are_resolved(tmp_path):
+    """Pygments' lexers: a `ModuleType` subclass in the package's place, its `__getattr__` reading a table
+    imported from another module and one of its own. Those names are resolved, not called broken."""
+    found = broken(tmp_path, {**LAZY_PACKAGE, "app.py": "from pkg.lexers import PythonLexer, Python3Lexer\n"},
+                   watched_modules({"pkg.lexers.python", "pkg.lexers._mapping"}))
+    assert found == []
+    project = Project.load(tmp_path, cache=False)
+    assert {"PythonLexer", "Python3Lexer"} <= project.exports("pkg.lexers")
+
+
+def test_the_control_a_package_without_the_loader_lacks_those_names(tmp_path):
+    files = {**LAZY_PACKAGE, "pkg/lexers/__init__.py": "from pkg.lexers._mapping import LEXERS\n",
+             "app.py": "from pkg.lexers import PythonLexer\n"}
+    assert broken(tmp_path, files, watched_modules({"pkg.lexers.python"})) == [
+        "app.py:1: pkg.lexers does not define PythonLexer"]
