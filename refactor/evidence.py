@@ -29,6 +29,7 @@ class Evidence:
     failing_before_and_after: tuple[str, ...] = ()
     findings: tuple[str, ...] = ()
     renamed_tests: tuple[str, ...] = ()
+    flaky_tests: tuple[str, ...] = ()            # failed, then passed when run again on the same tree
     baseline_unparsable: tuple[str, ...] = ()   # files read that already did not parse at the base
     baseline_broken_imports: int = 0            # imports already broken at the base
 
@@ -54,6 +55,9 @@ class Evidence:
         if self.renamed_tests:
             lines.append("Parametrized ids made of a removed name (the same tests still pass under new ids):")
             lines.extend(f"  - {t}" for t in self.renamed_tests)
+        if self.flaky_tests:
+            lines.append("Flaky (failed, then passed when run again on this very tree):")
+            lines.extend(f"  - {t}" for t in self.flaky_tests)
         if self.findings:
             lines.append("Reported, not rewritten:")
             lines.extend(f"  - {f}" for f in self.findings)

@@ -46,6 +46,9 @@ def describe(stage: Stage, evidence: Evidence, *, plan_path: str, branch: str, p
         f"- tests: {evidence.tests_run} run, {evidence.tests_passed} passed, {evidence.tests_failed} failed, "
         f"{evidence.tests_skipped} skipped (from the test runner's JUnit report)",
     ]
+    if evidence.flaky_tests:
+        lines.append(f"- {len(evidence.flaky_tests)} flaky test(s): failed, then passed when run again on this tree:")
+        lines += [f"  - `{t}`" for t in evidence.flaky_tests]
     if still_failing:
         lines.append(f"- {len(still_failing)} test(s) already failed on the base and still fail (not caused here):")
         lines += [f"  - `{t}`" for t in still_failing]

@@ -30,6 +30,7 @@ from refactor.testrun import (
     compare,
     is_pytest,
     run_tests,
+    settle_failures,
 )
 from refactor.verify import Verification, removal_needles, unparsable_naming, verify_stage
 from refactor.workspace import Workspace
@@ -292,6 +293,7 @@ class StageRunner:
             distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
             tests_failed=report.failed, tests_skipped=report.skipped,
             failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
+            flaky_tests=comparison.flaky,
             findings=tuple(stage.findings) + tuple(edits.findings) + tuple(blind),
             baseline_unparsable=tuple(sorted({*fresh.unparsable, *unreadable.values()})),
             baseline_broken_imports=len(fresh.baseline),
@@ -331,7 +333,7 @@ class StageRunner:
             quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
                               source_roots=self.plan.source_roots,
                               repo_root=self.plan.root)
-            early = compare(baseline, quick, removed)
+            early = self._settled(compare(baseline, quick, removed), root)
             if early.new_failures:
                 return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
                                                   reason="tests that passed on the base fail now",
@@ -339,7 +341,7 @@ class StageRunner:
         self.progress(f"stage {number}: running the full test command")
         report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
                            source_roots=self.plan.source_roots)
-        comparison = compare(baseline, report, removed)
+        comparison = self._settled(compare(baseline, report, removed), root)
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
                                                     reason="--strict: the test run is not all green",
@@ -351,6 +353,14 @@ class StageRunner:
                                                     reason="tests that passed on the base fail or disappeared",
                                                     details=details, tests=report, comparison=comparison)
         return report, comparison, None
+
+    def _settled(self, comparison: Comparison, root: Path) -> Comparison:
+        """New failures run again (see `settle_failures`): those that pass are flaky, reported apart."""
+        if not comparison.new_failures or not is_pytest(self.plan.test_command):
+            return comparison
+        self.progress(f"running {len(comparison.new_failures)} newly failing test(s) again to tell a flaky one")
+        return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
+                               repo_root=self.plan.root, source_roots=self.plan.source_roots)
 
     def baseline(self, base: str) -> TestReport:
         """The base commit's test outcomes, run once and reused across stages and runs."""

@@ -7,6 +7,7 @@ as one pseudo-test named after the command.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -85,6 +86,7 @@ class Comparison:
     still_failing: tuple[str, ...]    # failed on the base and now: reported, not held against the stage
     fixed: tuple[str, ...]            # failed on the base, pass now
     renamed: tuple[str, ...] = ()     # parametrized ids made of a removed name; the same test still passes
+    flaky: tuple[str, ...] = ()       # failed in the run, then passed when run again on the same tree
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,40 @@ def compare(base: TestReport, stage: TestReport, removed_names: frozenset[str] =
         fixed=tuple(sorted(t for t, o in after.items() if o == PASSED and before.get(t) in bad)),
         renamed=tuple(sorted(renamed)),
     )
+
+
+def node_id(test: str, root: Path) -> str | None:
+    """The pytest node id (`tests/test_x.py::Class::name`) of a test as the JUnit report names it
+    (`tests.test_x.Class::name`), found by the file its dotted class name starts with; None if none."""
+    classname, _, name = test.partition("::")
+    parts = classname.split(".")
+    for cut in range(len(parts), 0, -1):
+        path = "/".join(parts[:cut]) + ".py"
+        if (root / path).is_file():
+            return "::".join([path, *parts[cut:], name])
+    return None
+
+
+def settle_failures(command: tuple[str, ...], root: Path, comparison: Comparison, *, tries: int = 2,
+                    timeout: float | None = None, repo_root: Path | None = None,
+                    source_roots: tuple[str, ...] = ()) -> Comparison:
+    """Run the tests that newly failed again, alone, up to `tries` times: one that passes is flaky (its
+    outcome changes without any change of code), not a failure the stage made. pytest commands only."""
+    failing = list(comparison.new_failures)
+    flaky: list[str] = []
+    for _ in range(tries):
+        ids = {test: node_id(test, root) for test in failing}
+        wanted = [i for i in ids.values() if i is not None]
+        if not wanted:
+            break
+        again = run_tests(command, root, only=wanted, timeout=timeout, repo_root=repo_root,
+                          source_roots=source_roots).outcome_map()
+        passed = [t for t in failing if again.get(t) == PASSED]
+        flaky += passed
+        failing = [t for t in failing if t not in passed]
+        if not failing:
+            break
+    return dataclasses.replace(comparison, new_failures=tuple(failing), flaky=tuple(sorted(flaky)))
 
 
 def is_pytest(command: tuple[str, ...]) -> bool:

@@ -86,3 +86,12 @@ def test_a_first_run_replaces_the_paths_the_command_names(tmp_path):
     root = scoped_tree(tmp_path)
     report = run_tests((*PYTEST, "tests/unit", "tests/slow"), root, only=["tests/unit/test_a.py"])
     assert sorted(t for t, _ in report.outcomes) == ["tests.unit.test_a::test_it", "tests.unit.test_a::test_other"]
+
+
+def test_a_junit_test_name_maps_back_to_its_pytest_node_id(tmp_path):
+    from refactor.testrun import node_id
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
+    (tmp_path / "tests" / "unit" / "test_x.py").write_text("")
+    assert node_id("tests.unit.test_x.TestThing::test_it[a-1]", tmp_path) == "tests/unit/test_x.py::TestThing::test_it[a-1]"
+    assert node_id("tests.unit.test_x::test_plain", tmp_path) == "tests/unit/test_x.py::test_plain"
+    assert node_id("elsewhere.test_y::test_z", tmp_path) is None

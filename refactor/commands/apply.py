@@ -78,6 +78,8 @@ def report(outcome: StageOutcome, console: Console) -> None:
                           f"and still fail (not held against the stage):[/]", highlight=False)
             for test in outcome.comparison.still_failing:
                 console.print(f"    {test}", highlight=False)
+        for test in evidence.flaky_tests:
+            console.print(f"  [yellow]flaky:[/] {test} (failed, then passed when run again)", highlight=False)
         for finding in evidence.findings:
             console.print(f"  [yellow]reported:[/] {finding}", highlight=False)
         return
