@@ -16,7 +16,7 @@ from refactor.modgraph import ModuleGraph, module_graph
 from refactor.project import Project
 
 SITE_KINDS = ("import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
-              "all", "patch", "import_module", "getattr", "string", "path", "star")
+              "all", "patch", "import_module", "getattr", "string", "path", "star", "use")
 
 
 @dataclass(frozen=True)

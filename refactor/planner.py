@@ -252,6 +252,8 @@ class _Planner:
         sites = sorted((s for m in modules for s in owned.get(m, ()) if s.path not in dead_paths),
                        key=lambda s: (s.path, s.line, s.kind))
         edits = [e for e in (self._edit(s) for s in sites) if e.note not in _UNCHANGED]
+        edits = sorted(edits + self._own_uses(definitions, delete_modules),
+                       key=lambda e: (e.site.path, e.site.line, e.site.kind))
         blocked = self._blocked(definitions, edits, delete_modules)
         renames = {Rename(e.site.module, e.site.name, *e.replacement.split(":"))
                    for e in edits if e.replacement and ":" in e.replacement and e.site.name not in (None, "?", "*")}
@@ -276,6 +278,20 @@ class _Planner:
             kept=tuple((m, self.kept_because(m)) for m in modules if m not in delete_modules),
             module_moves=tuple((m, self.inventory.canonical.partition(":")[0]) for m in delete_modules),
         )
+
+    def _own_uses(self, definitions: list[Definition], delete_modules: tuple[str, ...]) -> list[SiteEdit]:
+        """Lines of a module that stays which use a definition the stage deletes from it (besides the
+        definition and `__all__`): the stage renames them to the replacement, imported there."""
+        out = []
+        for definition in definitions:
+            info = self.modules.get(definition.module)
+            if info is None or definition.module in delete_modules or definition.replacement is None:
+                continue
+            for line in info.uses_besides(definition.name, definition.line, definition.end_line):
+                site = Site(info.path, line, "use", definition.module, definition.name,
+                            text=f"{definition.name} (used in {definition.module} itself)")
+                out.append(SiteEdit(site, definition.replacement))
+        return out
 
     def _edit(self, site: Site) -> SiteEdit:
         if site.name == "?":
