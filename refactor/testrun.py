@@ -96,21 +96,34 @@ class Comparison:
 def compare(base: TestReport, stage: TestReport, removed_names: frozenset[str] = frozenset()) -> Comparison:
     """`removed_names`: names the stage removed. pytest builds parametrized ids from class names, so a
     variant like `test_x[OldName]` cannot keep its id; it counts as renamed (not lost) when its test
-    function still passes under another id."""
+    function still passes under another id. So do variants whose ids are made of a value that differs
+    from run to run (a time of day): as many new ids of that function pass as old ones went."""
     before, after = base.outcome_map(), stage.outcome_map()
     bad = (FAILED, ERROR)
     passing_functions = {t.partition("[")[0] for t, o in after.items() if o == PASSED}
     passing = {t for t, o in after.items() if o == PASSED}
+    # per parametrized function, the passing variants whose ids the base did not have: ids built from a
+    # value that changes between runs (a time, a random seed) are new each run, as many as went
+    fresh: dict[str, int] = {}
+    for test in passing:
+        function, bracket, _ = test.partition("[")
+        if bracket and test not in before:
+            fresh[function] = fresh.get(function, 0) + 1
     gone, renamed = [], []
-    for test, outcome in before.items():
-        if outcome != PASSED or test in after:
-            continue
+    unmatched = [t for t, o in before.items() if o == PASSED and t not in after]
+    went: dict[str, int] = {}
+    for test in unmatched:
+        function, bracket, _ = test.partition("[")
+        if bracket:
+            went[function] = went.get(function, 0) + 1
+    for test in unmatched:
         function, bracket, params = test.partition("[")
         made_of_removed = any(n in params for n in removed_names)
         # pytest numbers ids that became equal: `[Name]` turns into `[Name0]`, `[Name1]`
         numbered = any(t.startswith(f"{function}[{params[:-1]}") and t[len(function) + len(params):-1].isdigit()
                        for t in passing) if bracket else False
-        if bracket and function in passing_functions and (made_of_removed or numbered):
+        unstable = bool(bracket) and fresh.get(function, 0) >= went.get(function, 0)
+        if bracket and function in passing_functions and (made_of_removed or numbered or unstable):
             renamed.append(test)
         else:
             gone.append(test)

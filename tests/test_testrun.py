@@ -95,3 +95,24 @@ def test_a_junit_test_name_maps_back_to_its_pytest_node_id(tmp_path):
     assert node_id("tests.unit.test_x.TestThing::test_it[a-1]", tmp_path) == "tests/unit/test_x.py::TestThing::test_it[a-1]"
     assert node_id("tests.unit.test_x::test_plain", tmp_path) == "tests/unit/test_x.py::test_plain"
     assert node_id("elsewhere.test_y::test_z", tmp_path) is None
+
+
+def _report(outcomes: dict[str, str]):
+    from refactor.testrun import TestReport
+    return TestReport(("pytest",), 0, tuple(sorted(outcomes.items())), 0.0, "", True)
+
+
+def test_parametrized_ids_made_of_a_value_that_changes_each_run_are_not_lost():
+    """marshmallow's `test_invalid_datetime_deserialization[12-03-2026 21:58:17]`: the id holds the time."""
+    base = _report({"t::test_dt[21:58:17]": "passed", "t::test_dt[21:58:17 x]": "passed", "t::test_ok": "passed"})
+    later = _report({"t::test_dt[21:59:02]": "passed", "t::test_dt[21:59:02 x]": "passed", "t::test_ok": "passed"})
+    comparison = compare(base, later)
+    assert comparison.ok and comparison.renamed == ("t::test_dt[21:58:17 x]", "t::test_dt[21:58:17]")
+
+
+def test_a_variant_that_really_went_is_still_lost():
+    base = _report({"t::test_dt[a]": "passed", "t::test_dt[b]": "passed"})
+    later = _report({"t::test_dt[a]": "passed"})
+    assert compare(base, later).disappeared == ("t::test_dt[b]",)
+    fewer = _report({"t::test_dt[c]": "passed"})   # two went, one new: not a renaming
+    assert compare(base, fewer).disappeared == ("t::test_dt[a]", "t::test_dt[b]")
