@@ -976,8 +976,8 @@ def _class_fact(node: ast.ClassDef) -> ClassFact:
                     continue
             if stmt.name == "__init__":
                 composes.extend(_composed(stmt))
-                if _only_super_call(stmt):
-                    continue
+            if _only_delegates(stmt):
+                continue
             substance.append(stmt.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             names = _target_names(stmt)
@@ -1019,9 +1019,35 @@ def _composed(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     return out
 
 
-def _only_super_call(init: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    body = [s for s in init.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Call) \
-        and isinstance(body[0].value.func, ast.Attribute) and body[0].value.func.attr == "__init__" \
-        and isinstance(body[0].value.func.value, ast.Call) \
-        and dotted(body[0].value.func.value.func) == "super"
+def _only_delegates(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a method only hands its call on to the same method of the base class, around a docstring,
+    log lines and deprecation warnings (`__init__` that logs and calls `super().__init__(...)`): it changes
+    nothing a caller sees."""
+    calls = 0
+    for stmt in method.body:
+        value = stmt.value if isinstance(stmt, (ast.Expr, ast.Return, ast.Await)) else None
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(value, ast.Constant)):
+            continue
+        if not isinstance(value, ast.Call):
+            return False
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr == method.name and isinstance(func.value, ast.Call) \
+                and dotted(func.value.func) == "super":
+            calls += 1
+        elif isinstance(stmt, ast.Expr) and (_is_warning(value) or _is_log_call(value)):
+            continue
+        else:
+            return False
+    return calls == 1
+
+
+_LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+
+
+def _is_log_call(call: ast.Call) -> bool:
+    """`logger.info(...)`, `self.logger.warning(...)`, `logging.debug(...)`: a log line."""
+    name = dotted(call.func) or ""
+    base, _, method = name.rpartition(".")
+    return method in _LOG_METHODS and "log" in base.rpartition(".")[2].lower()

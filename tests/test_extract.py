@@ -398,6 +398,22 @@ class ThinInit(pkg.core.Engine):
     def __init__(self, *args):
         super().__init__(*args)
 
+class LoggingInit(Engine):
+    # logs, warns, and hands the call on: the seed's canonical_import_patterns.UnifiedWebSocketManager
+    def __init__(self, *args, **kwargs):
+        logger.info("compatibility wrapper created")
+        warnings.warn("use Engine", DeprecationWarning)
+        super().__init__(*args, **kwargs)
+    async def send(self, message):
+        self.logger.debug("sending")
+        return await super().send(message)
+
+class InitWithState(Engine):
+    def __init__(self, *args):
+        logger.info("created")
+        super().__init__(*args)
+        self.extra = 1
+
 class Rich(Engine, Mixin):
     retries = 3
     def extra(self):
@@ -441,6 +457,9 @@ class Computed(make_base()):
     pytest.param("Thin", {"bases": ("Engine",), "substance": (), "methods": ()}, id="thin-docstring"),
     pytest.param("ThinInit", {"bases": ("pkg.core.Engine",), "substance": (), "methods": ("__init__",)},
                  id="thin-super-init"),
+    pytest.param("LoggingInit", {"substance": (), "methods": ("__init__", "send")},
+                 id="delegating-with-logs-and-warnings"),
+    pytest.param("InitWithState", {"substance": ("__init__",)}, id="delegating-and-keeping-state"),
     pytest.param("Rich", {"bases": ("Engine", "Mixin"), "substance": ("retries", "extra"), "returns": ()},
                  id="substance"),
     pytest.param("Redirect", {"new_returns": "Engine", "new_raises": False, "substance": ()}, id="new-returns-call"),
