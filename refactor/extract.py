@@ -36,6 +36,7 @@ _IMPORT_LINE = re.compile(
 )
 _RELATIVE = re.compile(rb"[ \t]*from[ \t]+\.")
 _DOTTED_STRING = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+_IDENTIFIERS = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")   # a name, or a dotted one
 _PATCH_FUNCS = ("patch", "setattr")
 # what makes a line worth an expression walk (besides `<imported name>.`): these words, or a dotted string
 _EXPRESSION_WORDS = tuple((word, re.compile(re.escape(word) + ending)) for word, ending in (
@@ -284,6 +285,7 @@ class _Collector(ast.NodeVisitor):
         self._scope: list[str] = []
         self._functions: list[list] = []   # enclosing functions: [node, (names bound, names imported) or None]
         self._class_depth = 0
+        self._log_helpers: frozenset[str] = frozenset()
         self._annotating = 0   # inside an annotation, `cast`'s type or a `TypeVar` bound: strings there are code
         self._type_checking = 0
         self._try_import = 0
@@ -307,6 +309,9 @@ class _Collector(ast.NodeVisitor):
                 import_lines.append(node.lineno)
         self._index_lines(text)
         self._imports_at = sorted(import_lines)
+        # module functions that only log or warn (`_log_import_usage(...)` in a wrapper's `__init__`)
+        self._log_helpers = frozenset(s.name for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                      and _only_logs(s))
         for index, stmt in enumerate(tree.body):
             self._top_statement(stmt, first=index == 0)
             self.visit(stmt)
@@ -479,7 +484,7 @@ class _Collector(ast.NodeVisitor):
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         if self.at_module_level:
-            self.classes.append(_class_fact(node))
+            self.classes.append(_class_fact(node, self._log_helpers))
             self._bind(node.name, node.lineno, "class")
         self._scan(*node.decorator_list, *node.bases, *(k.value for k in node.keywords))
         if not self._holds_facts(node):
@@ -915,7 +920,13 @@ def _argument(call: ast.Call, position: int, keywords: tuple[str, ...]) -> ast.e
 
 
 def _returned(node: ast.AST) -> list[str]:
+    """What a function returns, as written: the callee or name of each `return`, and its return annotation
+    (`-> Manager`, `-> "Manager"`)."""
     out = []
+    annotation = getattr(node, "returns", None)
+    written = _const_str(annotation) if isinstance(annotation, ast.Constant) else dotted(annotation) if annotation else None
+    if written and _IDENTIFIERS.fullmatch(written):
+        out.append(written)
     for stmt in _statements(getattr(node, "body", []), into_scopes=False):
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             value = stmt.value.func if isinstance(stmt.value, ast.Call) else stmt.value
@@ -951,7 +962,7 @@ _TRIVIAL_DUNDERS = {"__slots__", "__doc__", "__module__", "__qualname__"}
 _INERT_DECORATORS = {"final", "deprecated", "runtime_checkable"}   # change no behaviour a caller relies on
 
 
-def _class_fact(node: ast.ClassDef) -> ClassFact:
+def _class_fact(node: ast.ClassDef, log_helpers: frozenset[str] = frozenset()) -> ClassFact:
     bases = tuple(dotted(b) or "<expr>" for b in node.bases)
     metaclass = next((dotted(k.value) or "<expr>" for k in node.keywords if k.arg == "metaclass"), None)
     methods, substance, composes, returns = [], [], [], []
@@ -976,7 +987,7 @@ def _class_fact(node: ast.ClassDef) -> ClassFact:
                     continue
             if stmt.name == "__init__":
                 composes.extend(_composed(stmt))
-            if _only_delegates(stmt):
+            if _only_delegates(stmt, log_helpers):
                 continue
             substance.append(stmt.name)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
@@ -1019,7 +1030,7 @@ def _composed(init: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
     return out
 
 
-def _only_delegates(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _only_delegates(method: ast.FunctionDef | ast.AsyncFunctionDef, log_helpers: frozenset[str] = frozenset()) -> bool:
     """Whether a method only hands its call on to the same method of the base class, around a docstring,
     log lines and deprecation warnings (`__init__` that logs and calls `super().__init__(...)`): it changes
     nothing a caller sees."""
@@ -1036,7 +1047,8 @@ def _only_delegates(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if isinstance(func, ast.Attribute) and func.attr == method.name and isinstance(func.value, ast.Call) \
                 and dotted(func.value.func) == "super":
             calls += 1
-        elif isinstance(stmt, ast.Expr) and (_is_warning(value) or _is_log_call(value)):
+        elif isinstance(stmt, ast.Expr) and (_is_warning(value) or _is_log_call(value)
+                                             or (isinstance(func, ast.Name) and func.id in log_helpers)):
             continue
         else:
             return False
@@ -1044,6 +1056,24 @@ def _only_delegates(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 _LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+
+
+def _only_logs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a function does nothing but log or warn: a docstring, imports, a logger set-up, log lines,
+    `warnings.warn`, `pass`."""
+    saw = False
+    for stmt in function.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Pass)) or (
+                isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            continue
+        if isinstance(stmt, ast.Assign) and _is_logger_call(stmt.value):
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and (
+                _is_warning(stmt.value) or _is_log_call(stmt.value)):
+            saw = True
+            continue
+        return False
+    return saw
 
 
 def _is_log_call(call: ast.Call) -> bool:

@@ -8,16 +8,21 @@ found (aliases that do not match the patterns) until nothing new turns up.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from dataclasses import dataclass, replace
 
 from refactor.errors import PlanError
 from refactor.facts import ClassFact, FileFacts
+from refactor.modgraph import is_test_file
 from refactor.needles import module_pairs
 from refactor.planfile import Plan, Ref
 from refactor.project import Project, Symbol
 
 CLASS_KINDS = ("class", "wrapper", "protocol", "factory", "dynamic")
+_ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
+_DOUBLE_PREFIXES = ("Mock", "Fake", "Stub", "Dummy", "Spy")
+_TEST_CASE_BASES = {"TestCase", "IsolatedAsyncioTestCase", "SSotBaseTestCase", "SSotAsyncTestCase"}
 _PROTOCOL_BASES = {"Protocol", "ABC", "Generic"}
 _FACTORY_SUFFIXES = ("Factory", "Builder", "Provider", "Registry", "Creator")
 
@@ -55,6 +60,9 @@ class Inventory:
     definitions: tuple[Definition, ...]
     errors: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    # definitions that match the family's patterns but are not members, each with why: a test double or test
+    # case in test code, an enum, an exception, or a class tied to the canonical by nothing but its name
+    apart: tuple[tuple[Definition, str], ...] = ()
 
     @property
     def distinct(self) -> int:
@@ -87,6 +95,8 @@ class Inventory:
                 for d in self.definitions
             ],
             "redundant_modules": self.redundant_modules(),
+            "apart": [{"module": d.module, "name": d.name, "kind": d.kind, "line": d.line, "path": d.path,
+                       "why": why} for d, why in self.apart],
             "errors": list(self.errors),
             "warnings": list(self.warnings),
         }
@@ -280,10 +290,147 @@ class _Inventory:
                     f"{', '.join(n for n, _ in handed_out)} at run time, which no stage audits or rewrites: "
                     f"review those branches and their uses by hand")
         rows = [replace(r, end_line=self._end_line(r)) for r in rows]
-        rows = self._decide(rows)
+        apart = self._apart(rows)
+        set_apart = tuple((r, apart[r.ref]) for r in rows if r.ref in apart)
+        self.warnings.extend(self._family_warnings(rows, set_apart))
+        rows = self._decide([r for r in rows if r.ref not in apart])
         self._validate_plan_refs(rows)
         errors = tuple(sorted(f.error for f in parsed.values() if f.error))
-        return Inventory(self.plan.name, str(self.plan.canonical), tuple(rows), errors, tuple(self.warnings))
+        return Inventory(self.plan.name, str(self.plan.canonical), tuple(rows), errors, tuple(self.warnings),
+                         set_apart)
+
+    # -- who is a member: tied to the canonical, not test code, not an enum or exception ------------
+    def _apart(self, rows: list[Definition]) -> dict[str, str]:
+        """ref -> why, for the rows that match the family's patterns but are not members. A plan's exact
+        names (no wildcard) are always members; so is the canonical."""
+        named = {p for p in self.plan.family if not any(c in p for c in "*?[")}
+        canonical = str(self.plan.canonical)
+        decided = {str(k) for k, _ in self.plan.mapping} | {str(k) for k in self.plan.keep}
+        why: dict[str, str] = {}
+        classes = {r.ref: r for r in rows if r.class_object or r.kind == "factory"}
+        for ref, row in classes.items():
+            if ref == canonical or row.name in named or ref in decided:
+                continue
+            if is_test_file(row.path) and not self.plan.test_members:
+                why[ref] = "test code (a test double or test case)"
+                continue
+            kind = self._kind_apart(row)
+            if kind:
+                why[ref] = kind
+        if canonical in classes:
+            tied = self._tied({ref for ref in classes if ref not in why}, canonical, named | decided)
+            for ref, row in classes.items():
+                if ref not in tied and ref not in why:
+                    why[ref] = "name match only (nothing ties it to the canonical)"
+        for row in rows:   # an alias goes with what it resolves to
+            if row.ref not in classes and row.resolves_to in why:
+                why[row.ref] = why[row.resolves_to]
+        return why
+
+    def _family_warnings(self, rows: list[Definition], apart: tuple[tuple[Definition, str], ...]) -> list[str]:
+        out = []
+        canonical = self.plan.canonical
+        if self.require_canonical and not self.match.member_name(canonical.name) \
+                and canonical.name not in self.plan.family:
+            out.append(f"{self.plan.path}: plan.canonical {canonical} does not match plan.family "
+                       f"{list(self.plan.family)}: add {canonical.name!r} to plan.family")
+        names = [r.name for r in rows]
+        for pattern in self.plan.family:
+            if pattern != canonical.name and not any(fnmatch.fnmatchcase(n, pattern) for n in names):
+                out.append(f"{self.plan.path}: plan.family pattern {pattern!r} matches no definition")
+        only_names = sorted({d.name for d, why in apart if why.startswith("name match only")})
+        if only_names:
+            shown = ", ".join(only_names[:8]) + (f" and {len(only_names) - 8} more" if len(only_names) > 8 else "")
+            out.append(f"{len(only_names)} class(es) match plan.family by name alone and are not counted ({shown}): "
+                       f"`exclude = {json.dumps(only_names)}` says so in the plan; naming one in plan.family "
+                       f"counts it in")
+        return out
+
+    def _kind_apart(self, row: Definition) -> str:
+        if row.name.startswith(_DOUBLE_PREFIXES):
+            return "a test double (by its name)"
+        facts = self.project.facts_of(row.module)
+        cls = facts.class_named(row.name) if facts and row.kind != "factory" else None
+        if cls is None:
+            return ""
+        ancestry = {b.rpartition(".")[2] for b in cls.bases} | {self.project.resolve_expression(row.module, b).name
+                                                               for b in cls.bases if b != "<expr>"}
+        if ancestry & _ENUM_BASES:
+            return "an enum"
+        if ancestry & _TEST_CASE_BASES:
+            return "a test case"
+        if any(b.endswith(("Error", "Exception", "Warning")) for b in ancestry) or ancestry & {"BaseException"}:
+            return "an exception"
+        return ""
+
+    def _tied(self, candidates: set[str], canonical: str, named: set[str]) -> set[str]:
+        """The candidates tied to the canonical, directly or through each other: a subclass of a tied class
+        or a base of one (a protocol or ABC it implements), a `type()` copy of one, a `__new__` returning
+        one, an adapter holding one, a factory building one. (Aliases are tied through what they resolve to.)"""
+        tied = {canonical} | {r for r in candidates if r.partition(":")[2] in named or r in named}
+        links: dict[str, set[str]] = {}
+        for ref in candidates:
+            module, _, name = ref.partition(":")
+            facts = self.project.facts_of(module)
+            found: set[str] = set()
+            if facts is None:
+                links[ref] = found
+                continue
+            cls = facts.class_named(name)
+            assign = facts.assign_named(name)
+            function = facts.function_named(name)
+            exprs: list[str] = []
+            if cls is not None:
+                exprs = [*cls.bases, *filter(None, [cls.new_returns]), *cls.composes, *cls.returns]
+                if self._implemented_by_canonical(cls, canonical):
+                    found.add(canonical)   # a protocol or ABC whose every method the canonical has
+                # a subclass of a family-named class that no longer resolves (an import broken at the base)
+                found |= {canonical for b in cls.bases if b != "<expr>" and self.match.member_name(b.rpartition(".")[2])
+                          and self.project.resolve_expression(module, b).kind == "missing"}
+            elif assign is not None and assign.value == "type_call":
+                exprs = list(assign.type_bases)
+            elif function is not None:
+                exprs = list(function.returns)
+            for expr in exprs:
+                if expr != "<expr>":
+                    symbol = self.project.resolve_expression(module, expr)
+                    found.add(f"{symbol.module}:{symbol.name}")
+            links[ref] = found
+        links.setdefault(canonical, self._bases_of(canonical))
+        changed = True
+        while changed:
+            changed = False
+            for ref in candidates - tied:
+                # it points at a tied class, or a tied class points at it (a base the canonical implements)
+                if links[ref] & tied or any(ref in links.get(t, ()) for t in tied):
+                    tied.add(ref)
+                    changed = True
+        return tied
+
+    def _implemented_by_canonical(self, cls: ClassFact, canonical: str) -> bool:
+        """Whether `cls` is a protocol or abstract base whose methods the canonical all has (it describes the
+        canonical even where the canonical does not name it as a base)."""
+        bases = {b.rpartition(".")[2] for b in cls.bases}
+        if not (bases & _PROTOCOL_BASES or cls.abstract or (cls.metaclass or "").endswith("ABCMeta")) \
+                or not cls.methods:
+            return False
+        module, _, name = canonical.partition(":")
+        facts = self.project.facts_of(module)
+        own = facts.class_named(name) if facts else None
+        return own is not None and set(cls.methods) <= set(own.methods)
+
+    def _bases_of(self, ref: str) -> set[str]:
+        module, _, name = ref.partition(":")
+        facts = self.project.facts_of(module)
+        cls = facts.class_named(name) if facts else None
+        if cls is None:
+            return set()
+        out = set()
+        for base in cls.bases:
+            if base != "<expr>":
+                symbol = self.project.resolve_expression(module, base)
+                out.add(f"{symbol.module}:{symbol.name}")
+        return out
 
     def _missing_canonical(self) -> None:
         module, name = self.plan.canonical.module, self.plan.canonical.name

@@ -23,7 +23,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!]+$")
 _KNOWN_PLAN_KEYS = {
     "name", "root", "packages", "canonical", "family", "exclude", "keep",
-    "test_command", "branch_prefix", "source_roots", "keep_local_names",
+    "test_command", "branch_prefix", "source_roots", "keep_local_names", "test_members",
 }
 
 
@@ -53,7 +53,8 @@ class Plan:
     branch_prefix: str
     source_roots: tuple[str, ...]
     keep_local_names: bool
-    digest: str  # sha256 of the plan file's bytes: recorded in every stage commit
+    digest: str
+    test_members: bool = False   # classes in test code count as members (by default they are set apart)  # sha256 of the plan file's bytes: recorded in every stage commit
 
     def map_target(self, member: Ref) -> Ref | None:
         return dict(self.mapping).get(member)
@@ -144,6 +145,9 @@ def load_plan(path: str | Path) -> Plan:
     keep_local_names = table.get("keep_local_names", False)
     if not isinstance(keep_local_names, bool):
         raise PlanError(path, "plan.keep_local_names", "expected true or false")
+    test_members = table.get("test_members", False)
+    if not isinstance(test_members, bool):
+        raise PlanError(path, "plan.test_members", "expected true or false")
     mapping_table = data.get("map", {})
     if not isinstance(mapping_table, dict):
         raise PlanError(path, "map", "expected a table of \"module:Name\" = \"module:Name\"")
@@ -169,6 +173,7 @@ def load_plan(path: str | Path) -> Plan:
         source_roots=source_roots,
         keep_local_names=keep_local_names,
         digest=hashlib.sha256(raw).hexdigest(),
+        test_members=test_members,
     )
 
 

@@ -192,7 +192,18 @@ def _members(inventory: Inventory) -> list[str]:
         for row in members:
             status = _SETTLED.get(row.status, "needs a decision")
             lines.append(f"#   {row.ref:<{width}}  {row.kind:<8}  {status}: {row.detail}")
+    if inventory.apart:
+        lines += ["#", f"# Set apart: {apart_summary(inventory)}. Not members: not counted, not staged (their",
+                  "# imports of what a stage removes are still rewritten); `test_members = true` counts test code in."]
+        for row, why in sorted(inventory.apart, key=lambda a: (a[1], a[0].module, a[0].line)):
+            lines.append(f"#   {row.ref:<{width}}  {row.kind:<8}  {why}")
     return lines
+
+
+def apart_summary(inventory: Inventory) -> str:
+    """`41 in test code (a test double or test case), 2 enums, ...`: the definitions set apart, by why."""
+    counts = Counter(why for _, why in inventory.apart)
+    return ", ".join(f"{n} {why}" for why, n in counts.most_common())
 
 
 def _map_table(draft: Draft, inventory: Inventory) -> list[str]:

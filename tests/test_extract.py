@@ -408,6 +408,16 @@ class LoggingInit(Engine):
         self.logger.debug("sending")
         return await super().send(message)
 
+def _log_usage(where):
+    from logging import getLogger
+    log = getLogger(__name__)
+    log.debug("used %s", where)
+
+class LogsThroughAHelper(Engine):
+    def __init__(self, *args):
+        _log_usage("LogsThroughAHelper")
+        super().__init__(*args)
+
 class InitWithState(Engine):
     def __init__(self, *args):
         logger.info("created")
@@ -460,6 +470,7 @@ class Computed(make_base()):
     pytest.param("LoggingInit", {"substance": (), "methods": ("__init__", "send")},
                  id="delegating-with-logs-and-warnings"),
     pytest.param("InitWithState", {"substance": ("__init__",)}, id="delegating-and-keeping-state"),
+    pytest.param("LogsThroughAHelper", {"substance": ()}, id="delegating-after-a-module-function-that-only-logs"),
     pytest.param("Rich", {"bases": ("Engine", "Mixin"), "substance": ("retries", "extra"), "returns": ()},
                  id="substance"),
     pytest.param("Redirect", {"new_returns": "Engine", "new_raises": False, "substance": ()}, id="new-returns-call"),

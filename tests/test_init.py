@@ -88,13 +88,21 @@ def test_init_proposes_the_canonical_and_fills_in_to_the_bundled_stages(websocke
     assert draft.test_command == ("python", "-m", "pytest", "-q")
     assert "# Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager" in text
 
-    # the decisions init leaves open are exactly the ones the bundled plan makes
+    # the decisions init leaves open are the ones the bundled plan makes, but for a class nothing ties to the
+    # canonical (its `__new__` only raises): init sets it apart as a name match (the bundled plan, naming it
+    # in [map], makes it a member)
     bundled = load_plan(tmp_path / "plans" / "websocket_manager.toml")
     offered = {key.strip('"'): value.strip('"') for key, value in COMMENTED_MAP.findall(text)}
-    assert set(offered) == {str(k) for k, _ in bundled.mapping}
+    only_named = {"app.websocket_core.websocket_manager:_WebSocketManagerFactory"}
+    assert set(offered) == {str(k) for k, _ in bundled.mapping} - only_named
     assert set(offered.values()) == {CANONICAL}
+    for ref in only_named:
+        assert re.search(rf"^#   {re.escape(ref)} +\w+ +name match only", text, re.MULTILINE), ref
     for key, value in bundled.mapping:
         text = re.sub(rf'^# "{re.escape(str(key))}" = .*$', f'"{key}" = "{value}"', text, flags=re.MULTILINE)
+        if str(key) in only_named:   # (to count it in, the plan names it)
+            text += f'"{key}" = "{value}"\n'
+
     filled = written.with_name("wsm-filled.toml")
     filled.write_text(text, encoding="utf-8")
 
@@ -169,12 +177,21 @@ def test_init_writes_nothing_but_the_plan_among_the_users_files(tmp_path):
     assert (root / ".git" / "refactor" / "cache").is_dir()
 
 
-def test_init_ranks_by_import_sites_and_offers_the_runner_up_a_decision(tmp_path):
+def test_init_ranks_by_import_sites_and_sets_apart_what_only_the_name_ties(tmp_path):
+    """OtherEngine shares the pattern and nothing else with the canonical: no base, no alias, nothing it
+    builds or wraps. It is set apart with the line that says so in the plan; naming it in plan.family
+    counts it in (then it needs a decision)."""
     root = write_tree(tmp_path / "repo", ENGINES)
-    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)])
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
     assert code == 0
     assert "Canonical (proposed): pkg.core:Engine (5 import sites resolve to it; 1 member of its own)" in out
     assert "Runner-up: pkg.other:OtherEngine (1 import site resolves to it; 2 members of its own)" in out
+    assert "Set apart (not members, not counted): 1 name match only" in out
+    assert 'exclude = ["OtherEngine"]' in out
+    text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
+    assert re.search(r"^#   pkg\.other:OtherEngine +class +name match only", text, re.MULTILINE)
+    code, out = run_cli(["init", "--family", "*Engine", "--family", "OtherEngine", "--root", str(root),
+                         "--force"], width=300)
     text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
     assert "# OtherEngine: another implementation, needs a decision: implementation" in text
     assert '# "pkg.other:OtherEngine" = "pkg.core:Engine"' in text
@@ -191,7 +208,7 @@ def test_init_with_a_given_canonical(tmp_path):
     assert "Canonical (given): pkg.other:OtherEngine" in out
     text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
     assert "# Canonical (given): pkg.other:OtherEngine." in text
-    assert '# "pkg.core:Engine" = "pkg.other:OtherEngine"' in text
+    assert re.search(r"^#   pkg\.core:Engine +class +name match only", text, re.MULTILINE)
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -174,8 +174,6 @@ DEFINITIONS = [
                  True, "needs decision", id="wrapper-with-substance"),
     pytest.param("pkg.redirect:RedirectEngine", "wrapper", "__new__ returns Engine", "pkg.redirect:RedirectEngine",
                  True, "replace", id="new-redirect"),
-    pytest.param("pkg.forbid:ForbiddenEngine", "class", "__new__ raises", "pkg.forbid:ForbiddenEngine", True,
-                 "needs decision", id="new-raises"),
     pytest.param("pkg.dyn:DynEngine", "dynamic", "type() copy of Engine", "pkg.dyn:DynEngine", True, "replace",
                  id="dynamic"),
     pytest.param("pkg.factory:EngineFactory", "factory", "factory class building Engine",
@@ -213,6 +211,14 @@ def test_definition(inventory, ref, kind, detail, resolves_to, class_object, sta
                                else None)
 
 
+def test_a_class_tied_to_the_canonical_by_its_name_alone_is_set_apart(inventory):
+    """ForbiddenEngine's `__new__` raises: no base, alias, redirect, wrapped or built member ties it to
+    the canonical. It is reported apart, not counted, with the plan lines that would settle it."""
+    apart = {d.ref: why for d, why in inventory.apart}
+    assert apart["pkg.forbid:ForbiddenEngine"] == "name match only (nothing ties it to the canonical)"
+    assert any("exclude = [\"ForbiddenEngine\"]" in w for w in inventory.warnings)
+
+
 def test_exactly_these_definitions(inventory):
     expected = {p.values[0] for p in DEFINITIONS}
     assert {d.ref for d in inventory.definitions} == expected
@@ -236,15 +242,15 @@ def test_package_reexports_are_marked(inventory):
 
 
 def test_distinct_counts_class_objects_and_names_counts_rows(inventory):
-    assert inventory.distinct == 10  # Engine + 9 other class bodies; aliases never count
-    assert inventory.names == len(DEFINITIONS) == 18
+    assert inventory.distinct == 9  # Engine + 8 other class bodies tied to it; aliases never count
+    assert inventory.names == len(DEFINITIONS) == 17
     assert inventory.distinct == sum(1 for d in inventory.definitions if d.class_object)
 
 
 def test_redundant_modules_are_those_with_removable_members(inventory):
     assert inventory.redundant_modules() == [
         "pkg.adapter", "pkg.alias", "pkg.base", "pkg.chain1", "pkg.chain2", "pkg.chain3", "pkg.dyn",
-        "pkg.factory", "pkg.forbid", "pkg.legacy", "pkg.proto", "pkg.redirect", "pkg.rich", "pkg.thin",
+        "pkg.factory", "pkg.legacy", "pkg.proto", "pkg.redirect", "pkg.rich", "pkg.thin",
     ]
 
 
@@ -372,7 +378,7 @@ def test_unparseable_file_is_reported_and_skipped(tmp_path):
     inventory = inventory_of(tmp_path, files)
     assert len(inventory.errors) == 1 and inventory.errors[0].startswith("pkg/broken.py:3: syntax error: ")
     assert all(d.module != "pkg.broken" for d in inventory.definitions)
-    assert inventory.distinct == 10  # the rest of the family is still found
+    assert inventory.distinct == 9  # the rest of the family is still found
     assert inventory.to_json()["errors"] == list(inventory.errors)
 
 
@@ -385,7 +391,7 @@ def test_unparseable_canonical_module_is_a_plan_error(tmp_path):
 
 def test_inventory_json_document(inventory):
     doc = inventory.to_json()
-    assert (doc["plan"], doc["canonical"], doc["distinct"], doc["names"]) == ("engine", "pkg.core:Engine", 10, 18)
+    assert (doc["plan"], doc["canonical"], doc["distinct"], doc["names"]) == ("engine", "pkg.core:Engine", 9, 17)
     row = next(r for r in doc["family"] if r["name"] == "ThirdEngine")
     assert row["module"] == "pkg.chain3" and row["line"] == 3 and row["path"] == "pkg/chain3.py"
     assert row["resolves_to"] == "pkg.core:Engine" and row["kind"] == "alias"
@@ -494,12 +500,13 @@ def test_a_class_whose_methods_return_its_own_instances_is_no_factory(tmp_path):
             def grown(self):
                 return ValueEngine(self.size + 1)
         """}
-    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.value:ValueEngine")
+    inventory = inventory_of(tmp_path, files)
+    row = next(d for d, _ in inventory.apart if d.ref == "pkg.value:ValueEngine")   # (only its name ties it)
     assert (row.kind, row.detail) == ("class", "implementation")
 
 
 def test_a_subclass_with_its_own_metaclass_is_no_thin_wrapper(tmp_path):
-    """`class FakeEngine(Engine, metaclass=Checking): pass`: the metaclass changes how the class behaves
+    """`class CheckedEngine(Engine, metaclass=Checking): pass`: the metaclass changes how the class behaves
     (isinstance checks, construction), so it needs a decision like any wrapper with substance."""
     files = {**ENGINE_PACKAGE, "pkg/meta.py": """
         from pkg.core import Engine
@@ -508,10 +515,10 @@ def test_a_subclass_with_its_own_metaclass_is_no_thin_wrapper(tmp_path):
             def __instancecheck__(cls, other):
                 return True
 
-        class FakeEngine(Engine, metaclass=Checking):
+        class CheckedEngine(Engine, metaclass=Checking):
             pass
         """}
-    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.meta:FakeEngine")
+    row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.meta:CheckedEngine")
     assert (row.kind, row.detail, row.status) == (
         "wrapper", "subclass of Engine with metaclass Checking; adds nothing of its own", "needs decision")
 

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from refactor import exitcodes
 from refactor.inventory import Inventory
+from refactor.scaffold import apart_summary
 from refactor.output import emit_json
 from refactor.workspace import Workspace
 
@@ -26,6 +27,10 @@ def run(args: Namespace, console: Console) -> int:
         emit_json(console, "audit", inventory.to_json())
         return exitcodes.OK
     console.print(render(inventory))
+    if inventory.apart:
+        console.print(f"set apart (not members, not counted): {apart_summary(inventory)}", highlight=False)
+        for row, why in sorted(inventory.apart, key=lambda a: (a[1], a[0].path, a[0].line)):
+            console.print(f"  {row.path}:{row.line}: {row.name} ({row.kind}): {why}", highlight=False, markup=False)
     for error in inventory.errors:
         console.print(f"[yellow]skipped[/] {escape(error)}", highlight=False)
     for warning in inventory.warnings:

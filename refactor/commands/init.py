@@ -22,7 +22,7 @@ from refactor.inventory import Inventory, take_inventory
 from refactor.modgraph import TEST_DIRS
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
 from refactor.project import Project
-from refactor.scaffold import Draft, decisions, default_name, rank_candidates, render
+from refactor.scaffold import Draft, apart_summary, decisions, default_name, rank_candidates, render
 from refactor.scan import cache_folder
 from refactor.workspace import Workspace
 
@@ -146,6 +146,8 @@ def _report(console: Console, draft: Draft, inventory: Inventory, root: Path) ->
         say(f"Runner-up: {escape(runner_up)}")
     else:
         say(f"Canonical (given): [bold]{escape(draft.canonical)}[/]")
+    if inventory.apart:
+        say(f"Set apart (not members, not counted): {escape(apart_summary(inventory))}")
     todo = decisions(inventory)
     if todo:
         say(f"Needs a decision: {len(todo)} member{'s' if len(todo) != 1 else ''} "
