@@ -7,6 +7,7 @@ attribute access through a module alias, a string target (`mock.patch("a.b.C")`,
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ class Site:
     name: str | None           # the name looked up there; None when the site names the module itself
     scope: str = MODULE_SCOPE  # enclosing function, "" at module level
     text: str = ""             # the site as written, for display
-    origin: str = ""           # for a name read through a star import: "module:name" of the binding it reaches
+    # where the name really lives when the module it is looked in only imports it (or hands it out through
+    # a star import): the "module:name" hops, in order, that resolving it takes after the site's own
+    via: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:
@@ -156,12 +159,22 @@ class _SiteFinder:
             star = self._star_source(stars, name)
             if star is not None:
                 out.append(self._star_site(line, "star", star, name, f"{name} (from {star} import *)"))
-        return [s for s in out if self.project.is_internal(s.module)]
+        return [self._with_via(s) for s in out if self.project.is_internal(s.module)]
+
+    def _with_via(self, site: Site) -> Site:
+        """`site` with the hops to where its name really lives, when its module does not define it (it
+        imports it, or a star import hands it out): a stage that renames that import changes this site too."""
+        if site.name in (None, "*", "?") or not self.project.module_exists(site.module):
+            return site
+        binding = self.project.binding(site.module, site.name)
+        if binding is not None and binding.kind in ("class", "function"):
+            return site
+        symbol = self.project.resolve(site.module, site.name)
+        via = tuple(hop for hop in symbol.via if hop != site.target)
+        return dataclasses.replace(site, via=via) if via else site
 
     def _star_site(self, line: int, kind: str, star: str, name: str, text: str) -> Site:
-        provider = self.project.star_provider(star, name)
-        return Site(self.facts.path, line, kind, star, name, MODULE_SCOPE, text,
-                    f"{provider}:{name}" if provider and provider != star else "")
+        return Site(self.facts.path, line, kind, star, name, MODULE_SCOPE, text)
 
     def _star_source(self, stars: list[str], name: str) -> str | None:
         """The first of the file's star-imported modules that provides `name`."""

@@ -267,6 +267,7 @@ class _Inventory:
     # -- building the rows -------------------------------------------------------------------
     def build(self) -> Inventory:
         parsed = self._load()
+        self._complete_wrappers(parsed)
         canonical_key = (self.plan.canonical.module, self.plan.canonical.name)
         if canonical_key not in self.members and self.require_canonical:
             self._missing_canonical()
@@ -431,6 +432,22 @@ class _Inventory:
                 symbol = self.project.resolve_expression(module, base)
                 out.add(f"{symbol.module}:{symbol.name}")
         return out
+
+    def _complete_wrappers(self, parsed: dict[str, FileFacts]) -> None:
+        """Modules holding a subclass of a member with something of its own, parsed whole: whether what it
+        adds only logs (through a function of its module that a partial parse left out) decides whether it
+        is a thin wrapper."""
+        partial = sorted({self.project.by_module[m].path for (m, _), cls in self.members.items()
+                          if cls is not None and cls.substance and cls.bases and m in self.project.by_module
+                          and (facts := parsed.get(self.project.by_module[m].path)) is not None and facts.skipped})
+        if not partial:
+            return
+        self.project.complete(partial)
+        for path in partial:
+            facts = parsed[path] = self.project.facts_of(self.project.by_path[path].module)
+            for (module, name), cls in list(self.members.items()):
+                if module == facts.module and cls is not None:
+                    self.members[(module, name)] = facts.class_named(name) or cls
 
     def _missing_canonical(self) -> None:
         module, name = self.plan.canonical.module, self.plan.canonical.name

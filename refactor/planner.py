@@ -165,10 +165,11 @@ class _Planner:
             return site.module  # (a name of a module that goes away: that module's stage, family or not)
         if ref in self.reexports:
             return self._reexport_owner(self.reexports[ref])
-        if site.origin in self.removable:   # read through a star chain: the stage of what it reaches
-            return self.removable[site.origin].module
-        if site.origin in self.reexports:
-            return self._reexport_owner(self.reexports[site.origin])
+        for hop in site.via:   # looked up where it is only imported: the stage of the first hop that goes
+            if hop in self.removable:
+                return self.removable[hop].module
+            if hop in self.reexports:
+                return self._reexport_owner(self.reexports[hop])
         return None
 
     def _emptied(self, module: str) -> bool:
@@ -306,8 +307,9 @@ class _Planner:
                                 "module deleted: its uses move to the canonical module")
             return SiteEdit(site, site.module, _KEPT_MODULE)
         ref = f"{site.module}:{site.name}"
-        row = self.removable.get(ref) or self.reexports.get(ref) or self.removable.get(site.origin) \
-            or self.reexports.get(site.origin)
+        row = self.removable.get(ref) or self.reexports.get(ref) or next(
+            (self.removable.get(hop) or self.reexports.get(hop) for hop in site.via
+             if hop in self.removable or hop in self.reexports), None)
         if row is not None:
             if row.replacement is None:
                 return SiteEdit(site, None, f"{row.ref} ({row.kind}) has no replacement: needs a decision")

@@ -74,3 +74,30 @@ def test_what_still_resolves_or_never_did_is_not_lost(tmp_path, use):
     write_tree(tmp_path, {"examples/other.py": "from pkg import *\n" + use})
     found = lost(apply_stage(tmp_path))
     assert not any(line.startswith("examples/other.py") for line in found), found
+
+
+def test_a_name_looked_up_where_it_is_only_imported_is_rewritten_with_that_import(tmp_path):
+    """The seed's `from ...factories.websocket_bridge_factory import WebSocketManager`: that module only
+    imports the alias for its own use; once the stage renames its import, it binds the name no more, so the
+    sites that read the name there go to the replacement too (an import and a patch string)."""
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Opt:\n    pass\n\n\nOptional = Opt\n",
+        "pkg/consumer.py": "from pkg.core import Optional\n\n\ndef make():\n    return Optional()\n",
+        "tests/test_it.py": "from unittest import mock\n\nfrom pkg.consumer import Optional\n\n\n"
+                            "def test_it():\n    with mock.patch(\"pkg.consumer.Optional\"):\n        assert Optional\n",
+    }
+    write_tree(tmp_path, files)
+    plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
+                                canonical="pkg.core:Opt", family=["Optional"]))
+    workspace = Workspace.for_plan(plan, cache=False)
+    (stage,) = workspace.stage_plan.stages
+    assert "tests/test_it.py" in stage.files
+    edits = compute_edits(workspace, stage)
+    before = workspace.hold([r.path for r in edits.changed])
+    touched = write_edits(plan.root, edits)
+    after = Workspace.for_plan(plan, cache=False, extra_needles=removal_needles(stage))
+    verification = verify_stage(stage, after, touched, before)
+    assert verification.ok, [(c.name, c.detail) for c in verification.failures()]
+    text = (tmp_path / "tests/test_it.py").read_text()
+    assert "import Optional" not in text and '"pkg.consumer.Optional"' not in text, text

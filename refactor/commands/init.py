@@ -68,6 +68,8 @@ def run(args: Namespace, console: Console) -> int:
     except PlanError as exc:
         raise RefactorError(f"--canonical {canonical}: {exc.problem}") from None
     _require_members(inventory, family, packages, root)
+    members = {d.ref for d in inventory.definitions}   # (a runner-up is a member: not a test double or enum)
+    candidates = tuple(c for i, c in enumerate(candidates) if i == 0 or c.ref in members)
 
     draft = Draft(name=name, root=Path(os.path.relpath(root, output.parent)).as_posix(), packages=packages,
                   canonical=str(canonical), family=family, exclude=exclude, test_command=DEFAULT_TEST_COMMAND,
