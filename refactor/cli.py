@@ -188,7 +188,9 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except Exception as exc:
         if args.debug or not _is_git_failure(exc):
             raise
-        from refactor.gitops import git_error_line   # a git failure no command anticipated: one line, no traceback
+        from refactor.gitops import (
+            git_error_line,  # a git failure no command anticipated: one line, no traceback
+        )
 
         console.print(f"[bold red]error:[/] git {' '.join(map(str, exc.command[1:3]))} failed: "
                       f"{escape(git_error_line(exc))}", highlight=False, soft_wrap=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import dataclasses
 import functools
 import re
-import builtins
 import symtable
 import sys
 import warnings

@@ -10,8 +10,8 @@ from rich.table import Table
 
 from refactor import exitcodes
 from refactor.inventory import Inventory
-from refactor.scaffold import apart_summary
 from refactor.output import emit_json
+from refactor.scaffold import apart_summary
 from refactor.workspace import Workspace
 
 _STATUS_STYLE = {
