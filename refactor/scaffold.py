@@ -57,11 +57,13 @@ class Draft:
 def rank_candidates(inventory: Inventory, graph: ImportGraph, project: Project) -> tuple[Candidate, ...]:
     """Family classes that are real implementations, most used first.
 
-    A candidate is a definition of kind `class` that can be constructed (`__new__` does not raise).
+    A candidate is a definition of kind `class`, or a subclass of another member with a body of its own
+    (`class AgentRegistry(BaseAgentRegistry)`), that can be constructed (`__new__` does not raise).
     Each import site anywhere in the repository is resolved through aliases and re-exports, and counts
     for the class it really names. Classes with a body of their own rank above empty ones.
     """
-    classes = {(d.module, d.name) for d in inventory.definitions if d.kind == "class" and d.class_object}
+    classes = {(d.module, d.name) for d in inventory.definitions
+               if d.class_object and (d.kind == "class" or (d.kind == "wrapper" and "adds:" in d.detail))}
     counts: Counter[tuple[str, str]] = Counter()
     for site in graph.sites:
         if site.name in (None, "*", "?"):
