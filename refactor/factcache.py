@@ -131,6 +131,11 @@ class FactCache:
         return value[1] if isinstance(value, tuple) and len(value) == 2 and value[0] == root \
             and isinstance(value[1], dict) else {}
 
+    def drop_snapshot(self, root: str) -> None:
+        path = self._snapshot_path(root)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
     def put_snapshot(self, root: str, snapshot: Snapshot) -> None:
         """Written whole to a temporary file, then renamed over the old one: a reader sees either."""
         path = self._snapshot_path(root)

@@ -11,6 +11,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from refactor.testrun import (
     settle_failures,
 )
 from refactor.verify import Verification, removal_needles, unparsable_naming, verify_stage
-from refactor.workspace import Workspace
+from refactor.workspace import Workspace, drop_snapshot
 
 Progress = Callable[[str], None]
 
@@ -102,6 +103,46 @@ class StageRunner:
         self.baselines = BaselineStore(self.state / "baselines")
         self._base_plans: dict[str, StagePlan] = {}
         self.clock = PhaseClock()
+        self._shared: Path | None = None    # the worktree a session's stages share (see `session`)
+        self._in_session = False
+
+    # -- the worktree stages are built in -------------------------------------------------------------
+    @contextmanager
+    def session(self):
+        """Stages built in this block share one worktree, checked out anew at each stage's parent (only the
+        files that differ are written) and removed at the end, whatever happens. Outside a session each
+        stage makes and removes a worktree of its own."""
+        self._in_session = True
+        try:
+            yield self
+        finally:
+            self._in_session = False
+            if self._shared is not None:
+                shared, self._shared = self._shared, None
+                self.git.remove_worktree(shared)
+                drop_snapshot(shared / self.rel, self.plan.root)
+
+    @contextmanager
+    def _tree(self, commit: str, label: str):
+        if not self._in_session:
+            with self.git.worktree(commit, label) as tree:
+                yield tree
+            return
+        if self._shared is None:
+            self.git.prune_stale_worktrees()
+            path = self.git.worktree_root() / f"{self.plan.name}-stages-{os.getpid()}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                self.git.remove_worktree(path)
+            self.git.add_worktree(path, commit)
+            self._shared = path
+        else:
+            self.git.reset_worktree(self._shared, commit)
+        yield self._shared
+
+    def _workspace(self, root: Path, **options) -> Workspace:
+        """The plan's workspace on a stage tree; a session's shared tree remembers its files' stats."""
+        return Workspace.for_plan(self.plan, root=root, remember_stats=self._in_session, **options)
 
     # -- where a stage starts ------------------------------------------------------------------------
     def base_commit(self) -> str:
@@ -142,8 +183,8 @@ class StageRunner:
         if base not in self._base_plans:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
-            with self.git.worktree(base, f"{self.plan.name}-base") as tree:
-                self._base_plans[base] = Workspace.for_plan(self.plan, root=tree / self.rel).stage_plan
+            with self._tree(base, f"{self.plan.name}-base") as tree:
+                self._base_plans[base] = self._workspace(tree / self.rel).stage_plan
         return self._base_plans[base]
 
     def parent_of(self, number: int, base: str) -> tuple[str, str]:
@@ -173,6 +214,7 @@ class StageRunner:
             if done is not None:
                 return done
             expect = self._replaceable(branch, existing, parent, number)
+        self.baseline(base)   # (before the stage's tree is made: in a session they share one worktree)
         outcome = self.build(number, planned, base, parent, parent_branch, branch)
         outcome = dataclasses.replace(outcome, timings=self.clock.totals())
         self.clock = PhaseClock()
@@ -243,7 +285,7 @@ class StageRunner:
         wanted = set(planned.stage(number).modules)
         self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
         self.clock.enter("worktree")
-        with self.git.worktree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
+        with self._tree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
             try:
                 return self._build_in(tree, number, planned, base, parent, parent_branch, branch, wanted)
             finally:
@@ -253,7 +295,7 @@ class StageRunner:
                   branch: str, wanted: set[str]) -> StageOutcome:
         self.clock.enter("planning")
         root = tree / self.rel
-        workspace = Workspace.for_plan(self.plan, root=root)
+        workspace = self._workspace(root)
         fresh = workspace.stage_plan
         unreadable = workspace.unreadable()
         stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
@@ -277,7 +319,7 @@ class StageRunner:
         diff_path = self._save_diff(number, edits.diff())
         self.progress(f"stage {number}: verifying with a fresh audit and import graph")
         self.clock.enter("verification")
-        after = Workspace.for_plan(self.plan, root=root, extra_needles=removal_needles(stage))
+        after = self._workspace(root, extra_needles=removal_needles(stage))
         verification = verify_stage(stage, after, touched, before)
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
@@ -370,7 +412,7 @@ class StageRunner:
             return stored
         self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
         self.clock.enter("base tests")
-        with self.git.worktree(base, f"{self.plan.name}-baseline") as tree:
+        with self._tree(base, f"{self.plan.name}-baseline") as tree:
             report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
                                source_roots=self.plan.source_roots)
         self.clock.enter("tests")

@@ -17,7 +17,13 @@ from refactor.needles import module_pairs
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
+from refactor.factcache import FactCache
 from refactor.scan import cache_folder
+
+
+def drop_snapshot(tree: Path, plan_root: Path) -> None:
+    """Forget the remembered stats of `tree`, a tree of the plan's repository that is gone."""
+    FactCache(cache_folder(plan_root)).drop_snapshot(str(tree.resolve()))
 
 
 @dataclass
@@ -51,11 +57,13 @@ class Workspace:
 
     @classmethod
     def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
-                 extra_needles: frozenset[str] = frozenset()) -> Workspace:
-        """Scan `root` (default: the plan's root); the facts cache is the plan root's (shared with worktrees)."""
+                 extra_needles: frozenset[str] = frozenset(), remember_stats: bool = False) -> Workspace:
+        """Scan `root` (default: the plan's root); the facts cache is the plan root's (shared with worktrees).
+        The stats of the plan's own tree are remembered for the next run; another tree's only with
+        `remember_stats` (a tree that lives on: see `drop_snapshot`)."""
         own_tree = root is None or Path(root).resolve() == Path(plan.root).resolve()
         project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache,
-                               cache_dir=cache_folder(plan.root), remember_stats=own_tree)
+                               cache_dir=cache_folder(plan.root), remember_stats=own_tree or remember_stats)
         return cls(plan, project, extra_needles=extra_needles)
 
     @property
