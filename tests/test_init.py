@@ -79,14 +79,14 @@ def test_init_proposes_the_canonical_and_fills_in_to_the_bundled_stages(websocke
                          "--exclude", "WebSocketManagerMode", "--root", str(websocket_copy)])
     assert code == 0, out
     assert f"Canonical (proposed): {CANONICAL} (59 import sites" in out
-    assert "Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager (3 import sites" in out
+    assert "Runner-up: app.websocket_core.canonical_import_patterns:EnhancedWebSocketManager (5 import sites" in out
     written = websocket_copy / "plans" / "wsm.toml"
     text = written.read_text(encoding="utf-8")
     draft = load_plan(written)
     assert (str(draft.canonical), draft.root, draft.packages) == (CANONICAL, websocket_copy.resolve(), ("app",))
     assert (draft.exclude, draft.branch_prefix, draft.mapping) == (("WebSocketManagerMode",), "refactor/wsm", ())
     assert draft.test_command == ("python", "-m", "pytest", "-q")
-    assert "# Runner-up: app.websocket_core.compat:LegacyCompatWebSocketManager" in text
+    assert "# Runner-up: app.websocket_core.canonical_import_patterns:EnhancedWebSocketManager" in text
 
     # the decisions init leaves open are the ones the bundled plan makes, but for a class nothing ties to the
     # canonical (its `__new__` only raises): init sets it apart as a name match (the bundled plan, naming it
