@@ -15,6 +15,7 @@ import tomlkit
 
 from refactor.graph import ImportGraph
 from refactor.inventory import Definition, Inventory
+from refactor.output import counted
 from refactor.project import Project
 
 # statuses of members the plan needs nothing more for
@@ -122,8 +123,8 @@ def _header(draft: Draft, inventory: Inventory) -> list[str]:
     modules = len(inventory.modules())
     lines = [
         f"# Plan for the {patterns} family, drafted by `refactor init` from an audit of this repository.",
-        (f"# {inventory.names} definitions in {modules} module{'s' if modules != 1 else ''}; "
-         f"{inventory.distinct} distinct class object{'s' if inventory.distinct != 1 else ''} (the goal is 1)."),
+        (f"# {counted(inventory.names, 'definition')} in {counted(modules, 'module')}; "
+         f"{counted(inventory.distinct, 'distinct class object')} (the goal is 1)."),
         "#",
     ]
     if draft.proposed and draft.candidates:

@@ -19,6 +19,7 @@ from refactor.edits import compute_edits, write_edits
 from refactor.errors import RepositoryError
 from refactor.evidence import Evidence
 from refactor.gitops import Git
+from refactor.output import counted
 from refactor.planfile import Plan
 from refactor.planner import Stage, StagePlan
 from refactor.review import describe
@@ -307,7 +308,7 @@ class StageRunner:
         if stage.blocked:
             return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
                                 details=stage.blocked, stage=stage)
-        self.progress(f"stage {number}: rewriting {len(stage.edits)} sites in {len(stage.files)} files")
+        self.progress(f"stage {number}: rewriting {counted(len(stage.edits), 'site')} in {counted(len(stage.files), 'file')}")
         self.clock.enter("codemods")
         blind = unparsable_naming(workspace, unreadable, stage)
         edits = compute_edits(workspace, stage)
@@ -341,7 +342,7 @@ class StageRunner:
             baseline_broken_imports=len(fresh.baseline),
         )
         paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
-        self.progress(f"stage {number}: committing {len(paths)} files")
+        self.progress(f"stage {number}: committing {counted(len(paths), 'file')}")
         self.clock.enter("commit")
         sha = self.git.commit_in(tree, paths, evidence.message())
         review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,

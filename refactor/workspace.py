@@ -10,14 +10,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from refactor.factcache import FactCache
 from refactor.graph import ImportGraph, broken_imports, build_graph, could_refer, watched_modules
 from refactor.inventory import Inventory, take_inventory
 from refactor.modinfo import ModuleInfo, describe_modules
 from refactor.needles import module_pairs
+from refactor.output import counted
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
-from refactor.factcache import FactCache
 from refactor.scan import cache_folder
 
 
@@ -69,7 +70,7 @@ class Workspace:
     @property
     def inventory(self) -> Inventory:
         if self._inventory is None:
-            self.progress(f"finding the family's definitions among {len(self.project.files):,} files")
+            self.progress(f"finding the family's definitions among {counted(len(self.project.files), 'file')}")
             self._inventory = take_inventory(self.project, self.plan)
         return self._inventory
 
@@ -122,7 +123,7 @@ class Workspace:
     def graph(self) -> ImportGraph:
         if self._graph is None:
             files = self.site_files()
-            self.progress(f"reading the import sites of {len(files):,} files")
+            self.progress(f"reading the import sites of {counted(len(files), 'file')}")
             self._graph = build_graph(self.project, files)
         return self._graph
 

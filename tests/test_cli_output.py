@@ -118,3 +118,23 @@ def test_demo_leaves_its_copy_on_main_and_no_temporary_folder(tmp_path):
                           env={**env, "NO_COLOR": "1", "TMPDIR": str(scratch)})
     assert done.returncode == 0, done.stdout[-2000:]
     assert list(scratch.iterdir()) == []
+
+
+_COUNTED_NOUNS = ("site", "file", "stage", "test", "module", "definition", "member", "name", "branch", "line")
+
+
+def test_counts_in_messages_agree_with_their_number():
+    """A number printed before a plural noun ("1 sites") goes through `counted`, which says "1 site"."""
+    import ast
+    import re
+
+    plural = re.compile(rf"^ ({'|'.join(_COUNTED_NOUNS)})e?s\b")
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "refactor").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for value, after in zip(node.values, node.values[1:]):
+                    if (isinstance(value, ast.FormattedValue) and isinstance(after, ast.Constant)
+                            and isinstance(after.value, str) and plural.match(after.value)):
+                        found.append(f"{path}:{node.lineno}: {{…}}{after.value[:20]}")
+    assert not found, "\n".join(found)

@@ -72,7 +72,7 @@ def report(outcome: StageOutcome, console: Console) -> None:
         evidence = outcome.evidence
         console.print(f"[bold green]✓[/] stage {outcome.number} committed on [bold]{outcome.branch}[/] "
                       f"({outcome.commit[:10]}): distinct {evidence.distinct_before} → {evidence.distinct_after}, "
-                      f"{evidence.site_count} sites, tests {outcome.tests.summary()}", highlight=False)
+                      f"{counted(evidence.site_count, 'site')}, tests {outcome.tests.summary()}", highlight=False)
         if outcome.comparison and outcome.comparison.still_failing:
             console.print(f"  [yellow]{len(outcome.comparison.still_failing)} test(s) failed on the base "
                           f"and still fail (not held against the stage):[/]", highlight=False)

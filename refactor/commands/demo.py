@@ -14,6 +14,7 @@ from refactor import exitcodes
 from refactor.commands import apply as apply_command
 from refactor.commands import plan as plan_command
 from refactor.errors import RefactorError
+from refactor.output import counted
 from refactor.planfile import load_plan
 from refactor.workspace import Workspace
 
@@ -63,8 +64,8 @@ def _demo(folder: Path, console: Console, *, keep: bool) -> int:
     console.print(f"a git copy of the bundled fixture: {repo}\nits plan: {plan_path}\n", highlight=False)
     workspace = Workspace.open(plan_path)
     console.print(f"[bold]1. audit[/]: {workspace.inventory.distinct} distinct definitions, "
-                  f"{workspace.inventory.names} names, in {len(workspace.inventory.redundant_modules())} "
-                  f"redundant modules (refactor audit {plan_path})", highlight=False)
+                  f"{counted(workspace.inventory.names, 'name')}, in "
+                  f"{counted(len(workspace.inventory.redundant_modules()), 'redundant module')} (refactor audit {plan_path})", highlight=False)
     console.print("[bold]2. plan[/]")
     console.print(plan_command.render(workspace.stage_plan))
     console.print("[bold]3. apply --all[/]")

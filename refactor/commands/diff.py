@@ -18,6 +18,7 @@ from rich.syntax import Syntax
 
 from refactor import exitcodes
 from refactor.edits import compute_edits, write_edits
+from refactor.output import counted
 from refactor.planner import StagePlan
 from refactor.workspace import Workspace
 
@@ -38,7 +39,7 @@ def stage_patches(workspace: Workspace, plan: StagePlan, number: int | None,
     out = []
     with tempfile.TemporaryDirectory(prefix="refactor-diff-") as scratch:
         copy = Path(scratch) / "tree"
-        show(f"copying {len(workspace.project.files):,} files to a scratch tree")
+        show(f"copying {counted(len(workspace.project.files), 'file')} to a scratch tree")
         for source in workspace.project.files:
             target = copy / source.path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,7 @@ def stage_patches(workspace: Workspace, plan: StagePlan, number: int | None,
             if stage is None:
                 out.append(StagePatch(stage_number, planned.modules, b"", ("nothing left to change",)))
                 continue
-            show(f"stage {stage_number}: rewriting {len(stage.edits):,} sites in {len(stage.files):,} files")
+            show(f"stage {stage_number}: rewriting {counted(len(stage.edits), 'site')} in {counted(len(stage.files), 'file')}")
             edits = compute_edits(current, stage)
             if stage_number in wanted:
                 problems = tuple(f"[bold red]cannot edit[/] {escape(r.error or r.path)}" for r in edits.failures)

@@ -20,6 +20,7 @@ from refactor import exitcodes
 from refactor.errors import PlanError, RefactorError
 from refactor.inventory import Inventory, take_inventory
 from refactor.modgraph import TEST_DIRS
+from refactor.output import counted
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
 from refactor.project import Project
 from refactor.scaffold import Draft, apart_summary, decisions, default_name, rank_candidates, render
@@ -140,7 +141,7 @@ def _report(console: Console, draft: Draft, inventory: Inventory, root: Path) ->
     def say(text: str) -> None:
         console.print(text, highlight=False, soft_wrap=True)
 
-    say(f"Audited {escape(str(root))}: {inventory.names} definitions of {escape(', '.join(draft.family))} in "
+    say(f"Audited {escape(str(root))}: {counted(inventory.names, 'definition')} of {escape(', '.join(draft.family))} in "
         f"{escape(', '.join(draft.packages))}; {inventory.distinct} distinct class objects.")
     if draft.proposed:
         say(f"Canonical (proposed): [bold]{escape(draft.candidates[0].describe())}[/]")

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
-from refactor.output import emit_json
+from refactor.output import counted, emit_json
 from refactor.planfile import load_plan
 from refactor.stack import stack_state
 from refactor.stage import StageRunner
@@ -29,7 +29,7 @@ def run(args: Namespace, console: Console) -> int:
     for state in states:
         evidence = state.evidence
         facts = "" if evidence is None else (
-            f"distinct {evidence.distinct_before}→{evidence.distinct_after}, {evidence.site_count} sites, "
+            f"distinct {evidence.distinct_before}→{evidence.distinct_after}, {counted(evidence.site_count, 'site')}, "
             f"tests {evidence.tests_passed}/{evidence.tests_run} passed")
         detail = "\n".join(state.reasons)
         for commit in state.foreign:
