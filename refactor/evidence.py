@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from refactor import __version__
 from refactor.gitops import TOOL_TRAILER
+from refactor.output import counted
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,10 @@ class Evidence:
             lines.append("Reported, not rewritten:")
             lines.extend(f"  - {f}" for f in self.findings)
         if self.baseline_unparsable or self.baseline_broken_imports:
-            lines.append(f"Already broken at the base (not caused by this stage): {len(self.baseline_unparsable)} "
-                         f"file(s) that do not parse, {self.baseline_broken_imports} broken import(s), "
-                         f"{len(self.failing_before_and_after)} failing test(s)")
+            lines.append(f"Already broken at the base (not caused by this stage): "
+                         f"{counted(len(self.baseline_unparsable), 'unparsable file')}, "
+                         f"{counted(self.baseline_broken_imports, 'broken import')}, "
+                         f"{counted(len(self.failing_before_and_after), 'failing test')}")
             lines.extend(f"  - {f}" for f in self.baseline_unparsable)
         lines += [
             "",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from refactor.errors import RepositoryError
 from refactor.gitops import Git
+from refactor.output import counted
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def push_branch(git: Git, remote: str, branch: str) -> PushResult:
         return _push(git, remote, branch, remote_tip) or PushResult(branch, "updated", "fast-forward")
     theirs = [c for c in git.commits(local, remote_tip) if not c.by_tool]
     if theirs:
-        return PushResult(branch, "refused", f"the remote branch holds {len(theirs)} commit(s) the tool did not "
+        return PushResult(branch, "refused", f"the remote branch holds {counted(len(theirs), 'commit')} the tool did not "
                                              f"make (first {theirs[0].sha[:10]}): merge them, then push")
     return _push(git, remote, branch, remote_tip, f"--force-with-lease=refs/heads/{branch}:{remote_tip}") or \
         PushResult(branch, "updated", f"replaced {remote_tip[:10]} (tool commits only), with lease")

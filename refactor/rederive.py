@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from refactor import evidence as evidence_format
+from refactor.output import counted
 from refactor.stage import StageRunner
 from refactor.testrun import run_tests
 from refactor.verify import stale_references
@@ -61,7 +62,7 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
                 problems.append(f"claims {module} was deleted, but it exists")
         refs = stale_references(after, set(), set(claimed.deleted_modules), before.project)
         if refs:
-            problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
+            problems.append(f"{counted(len(refs), 'site')} still referring to deleted modules, first {refs[0]}")
         if tests:
             report = run_tests(runner.plan.test_command, tree / rel, repo_root=runner.plan.root,
                                source_roots=runner.plan.source_roots)

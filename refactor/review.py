@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from refactor.evidence import Evidence, what_goes
+from refactor.output import counted
 from refactor.planner import Stage
 
 
@@ -47,18 +48,18 @@ def describe(stage: Stage, evidence: Evidence, *, plan_path: str, branch: str, p
         f"{evidence.tests_skipped} skipped (from the test runner's JUnit report)",
     ]
     if evidence.flaky_tests:
-        lines.append(f"- {len(evidence.flaky_tests)} flaky test(s): failed, then passed when run again on this tree:")
+        lines.append(f"- {counted(len(evidence.flaky_tests), 'flaky test')}: failed, then passed when run again on this tree:")
         lines += [f"  - `{t}`" for t in evidence.flaky_tests]
     if still_failing:
-        lines.append(f"- {len(still_failing)} test(s) already failed on the base and still fail (not caused here):")
+        lines.append(f"- {counted(len(still_failing), 'test')} already failed on the base and still fail (not caused here):")
         lines += [f"  - `{t}`" for t in still_failing]
     lines += [f"- tests affected by this stage: {len(stage.tests)}", ""]
     if evidence.baseline_unparsable or evidence.baseline_broken_imports:
         lines += [
             "## Already broken at the base (not caused by this stage, not held against it)",
             "",
-            f"- {evidence.baseline_broken_imports} import(s) already broken (`refactor plan {plan_path}` lists them)",
-            f"- {len(evidence.baseline_unparsable)} file(s) read for the plan do not parse:",
+            f"- {counted(evidence.baseline_broken_imports, 'import')} already broken (`refactor plan {plan_path}` lists them)",
+            f"- {counted(len(evidence.baseline_unparsable), 'unparsable file')} among those read for the plan:",
         ]
         lines += [f"  - `{f}`" for f in evidence.baseline_unparsable]
         lines.append("")

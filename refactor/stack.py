@@ -22,6 +22,7 @@ from refactor import evidence as evidence_format
 from refactor.errors import RepositoryError
 from refactor.evidence import Evidence
 from refactor.gitops import Commit
+from refactor.output import counted
 from refactor.stage import StageOutcome, StageRunner
 
 
@@ -91,7 +92,7 @@ def stack_state(runner: StageRunner) -> list[StageState]:
         if tool.trailers.get("Refactor-Plan-Hash") != runner.plan.digest:
             reasons.append("the plan file changed since it was made")
         if foreign:
-            reasons.append(f"carries {len(foreign)} commit(s) the tool did not make")
+            reasons.append(f"carries {counted(len(foreign), 'commit')} the tool did not make")
         stale = any(not r.startswith("carries") for r in reasons)
         state = "stale" if stale else ("foreign commits" if foreign else "up to date")
         if last:

@@ -275,7 +275,7 @@ class StageRunner:
                                   f"`refactor status {self.plan.path}` shows why; --force rebuilds it")
         foreign = [c for c in self.branch_commits(number, tip, parent) if not c.by_tool]
         if foreign:
-            raise RepositoryError(f"branch {branch} holds {len(foreign)} commit(s) the tool did not make "
+            raise RepositoryError(f"branch {branch} holds {counted(len(foreign), 'commit')} the tool did not make "
                                   f"(first: {foreign[0].sha[:10]} {foreign[0].message.splitlines()[0]}); --force "
                                   f"never discards them: use `refactor restack {self.plan.path}`")
         return tip
@@ -372,7 +372,7 @@ class StageRunner:
                             | {r.old_name for s in (*earlier, stage) for r in s.renames})
         first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
         if first and not self.options.strict:
-            self.progress(f"stage {number}: running {len(first)} affected test file(s) first")
+            self.progress(f"stage {number}: running {counted(len(first), 'affected test file')} first")
             quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
                               source_roots=self.plan.source_roots,
                               repo_root=self.plan.root)
@@ -401,7 +401,7 @@ class StageRunner:
         """New failures run again (see `settle_failures`): those that pass are flaky, reported apart."""
         if not comparison.new_failures or not is_pytest(self.plan.test_command):
             return comparison
-        self.progress(f"running {len(comparison.new_failures)} newly failing test(s) again to tell a flaky one")
+        self.progress(f"running {counted(len(comparison.new_failures), 'newly failing test')} again to tell a flaky one")
         return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
                                repo_root=self.plan.root, source_roots=self.plan.source_roots)
 

@@ -119,7 +119,7 @@ def test_check_runtime_reports_modules_that_fail_to_import(tmp_path):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == ("OK engine: 1 distinct definition (static), 1 class object loaded (runtime), "
-                        "1 module(s) failed to import; allowed 1")
+                        "1 module failed to import; allowed 1")
     assert lines[1].strip().startswith("import failed: pkg.needs_dep: ModuleNotFoundError")
 
 

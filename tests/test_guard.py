@@ -189,7 +189,7 @@ def test_guard_skips_import_linter_and_says_why(tmp_path):
     code, out = run_cli(["guard", str(plan)])
     assert code == 0
     assert "import-linter (pyproject.toml [tool.importlinter]): no forbidden contract added for the 1 deleted " \
-           "module(s): import-linter refuses a forbidden module that does not exist" in out
+           "module: import-linter refuses a forbidden module that does not exist" in out
     assert "contracts" not in tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]
 
 

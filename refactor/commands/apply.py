@@ -74,7 +74,7 @@ def report(outcome: StageOutcome, console: Console) -> None:
                       f"({outcome.commit[:10]}): distinct {evidence.distinct_before} → {evidence.distinct_after}, "
                       f"{counted(evidence.site_count, 'site')}, tests {outcome.tests.summary()}", highlight=False)
         if outcome.comparison and outcome.comparison.still_failing:
-            console.print(f"  [yellow]{len(outcome.comparison.still_failing)} test(s) failed on the base "
+            console.print(f"  [yellow]{counted(len(outcome.comparison.still_failing), 'test')} failed on the base "
                           f"and still fail (not held against the stage):[/]", highlight=False)
             for test in outcome.comparison.still_failing:
                 console.print(f"    {test}", highlight=False)

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
-from refactor.output import emit_json
+from refactor.output import counted, emit_json
 from refactor.runtime_count import count_runtime, default_python
 from refactor.workspace import Workspace
 
@@ -25,7 +25,7 @@ def run(args: Namespace, console: Console) -> int:
         parts.append(f"{runtime.distinct} class object{'s' if runtime.distinct != 1 else ''} loaded (runtime)")
         failed = failed or runtime.distinct > limit
         if runtime.failed:
-            parts.append(f"{len(runtime.failed)} module(s) failed to import")
+            parts.append(f"{counted(len(runtime.failed), 'module')} failed to import")
     extra = [d for d in inventory.definitions if d.class_object and d.status not in ("canonical", "kept")]
     if getattr(args, "json", False):
         emit_json(console, "check", {

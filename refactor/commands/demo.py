@@ -86,7 +86,7 @@ def _demo(folder: Path, console: Console, *, keep: bool) -> int:
         distinct = Workspace.for_plan(plan, root=tree, cache=False).inventory.distinct
     finally:
         _git(repo, "worktree", "remove", "--force", str(tree))
-    console.print(f"[bold]5. on {last}[/]: refactor check -> {distinct} distinct definition(s); "
+    console.print(f"[bold]5. on {last}[/]: refactor check -> {counted(distinct, 'distinct definition')}; "
                   f"the repository's own checkout is still on main, untouched", highlight=False)
     if keep:
         console.print(f"explore: cd {repo} && git log --stat {last}", highlight=False)

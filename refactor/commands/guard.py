@@ -27,6 +27,7 @@ from refactor.guard import (
     ruff_config,
     undecided,
 )
+from refactor.output import counted
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan
 from refactor.stage import StageRunner
@@ -40,7 +41,7 @@ def run(args: Namespace, console: Console) -> int:
     plan = load_plan(args.plan)
     stage_plan, source = removed_things(plan, cache=not args.no_cache)
     bans = bans_for(plan.name, stage_plan)
-    say(f"Plan {escape(plan.name)}: {len(bans)} removed module(s) and name(s), taken from {escape(source)}.")
+    say(f"Plan {escape(plan.name)}: {counted(len(bans), 'removed module or name', 'removed modules and names')}, taken from {escape(source)}.")
     for ref in undecided(stage_plan):
         say(f"  [yellow]not guarded[/] {escape(ref)}: the plan does not say what replaces it yet")
 
@@ -71,8 +72,8 @@ def run(args: Namespace, console: Console) -> int:
     where = importlinter_config(plan.root)
     deleted = sorted({m for s in stage_plan.stages for m in s.delete_modules})
     if where and deleted:
-        say(f"import-linter ({escape(where)}): no forbidden contract added for the {len(deleted)} deleted "
-            f"module(s): {IMPORTLINTER_NOTE}. Ruff's banned-api covers them.")
+        say(f"import-linter ({escape(where)}): no forbidden contract added for the "
+            f"{counted(len(deleted), 'deleted module')}: {IMPORTLINTER_NOTE}. Ruff's banned-api covers them.")
     if bans:
         say("Until the stages are merged, `ruff check` also reports the uses of these names that remain.")
     return exitcodes.OK

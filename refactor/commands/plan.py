@@ -40,7 +40,7 @@ def run(args: Namespace, console: Console) -> int:
             console.out(text, end="", highlight=False)
         return exitcodes.OK
     if not plan.stages and not args.json:
-        console.print(f"nothing to plan: {plan.name} has {plan.distinct} distinct definition(s) and no "
+        console.print(f"nothing to plan: {plan.name} has {counted(plan.distinct, 'distinct definition')} and no "
                       f"redundant module (plan.family = {list(workspace.plan.family)})", highlight=False)
         return exitcodes.OK
     if stage_missing:
@@ -100,17 +100,17 @@ def render(plan: StagePlan) -> Group:
         if stage.blocked:
             names += "\n[bold red]blocked: needs a decision[/]"
         if stage.findings:
-            names += f"\n[yellow]{len(stage.findings)} site(s) reported[/]"
+            names += f"\n[yellow]{counted(len(stage.findings), 'site')} reported[/]"
         table.add_row(str(stage.number), names, str(len(stage.definitions)),
                       f"{len(stage.edits)}: {_kinds(stage)}", str(len(stage.files)), str(len(stage.tests)),
                       f"{stage.distinct_before}→{stage.distinct_after}")
     notes = [Text(f"distinct definitions now: {plan.distinct}; after the last stage: "
                   f"{plan.stages[-1].distinct_after if plan.stages else plan.distinct}")]
     if plan.baseline:
-        notes.append(Text(f"{len(plan.baseline)} import(s) already broken before any change (baseline, not blocking):"))
+        notes.append(Text(f"{counted(len(plan.baseline), 'import')} already broken before any change (baseline, not blocking):"))
         notes.extend(Text(f"  {line}") for line in plan.baseline)
     if plan.unparsable:
-        notes.append(Text(f"{len(plan.unparsable)} file(s) read for the plan do not parse (baseline, not blocking; "
+        notes.append(Text(f"{counted(len(plan.unparsable), 'unparsable file')} among those read for the plan (baseline, not blocking; "
                           f"a stage reports those that name what it removes):"))
         notes.extend(Text(f"  {line}") for line in plan.unparsable)
     blocked = [b for s in plan.stages for b in s.blocked]

@@ -30,7 +30,7 @@ def run(args: Namespace, console: Console) -> int:
             else:
                 failed += 1
                 console.print(f"[bold red]✗[/] stage {number} {result.branch}: "
-                              f"{len(result.problems)} claim(s) do not hold", highlight=False)
+                              f"claims that do not hold: {len(result.problems)}", highlight=False)
                 for problem in result.problems:
                     console.print(f"    {problem}", highlight=False)
     console.print(f"{checked} stage branch(es) checked, {failed} with claims that do not hold", highlight=False)
