@@ -2,6 +2,12 @@
 
     python benchmarks/generate_repo.py /tmp/bench10k --modules 10000
     python benchmarks/run_benchmarks.py /tmp/bench10k [--libcst-timeout 900] [--skip-libcst]
+    python benchmarks/run_benchmarks.py CHECKOUT --plan benchmarks/plans/zen_websocket_manager.toml --skip-libcst
+
+A generated repository carries its own `plan.toml`. A real tree (a git checkout) takes a plan with `--plan`:
+its `root` is set to the checkout (in a copy of the plan, written to a temporary folder), grimp builds the
+graph of the top-level packages of the plan's `packages`, and `refactor init` runs with the plan's first
+family pattern and its packages (the plan `init` writes goes to the temporary folder too).
 
 Every measurement runs as its own subprocess; wall time, CPU time (user + system) and peak memory
 (max RSS) are taken for that child alone (`os.wait4`). The table's last column is each row's wall time
@@ -19,6 +25,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import tomlkit
 
 from refactor.scan import cache_folder
 
@@ -76,7 +84,7 @@ for p in pathlib.Path(sys.argv[1]).rglob("*.py"):
 GRIMP = """
 import sys, grimp
 sys.path.insert(0, sys.argv[1])
-grimp.build_graph(sys.argv[2], cache_dir=sys.argv[3])
+grimp.build_graph(*sys.argv[2].split(","), cache_dir=sys.argv[3])
 """
 LARGEST_STAGE = """
 import sys, time
@@ -91,22 +99,42 @@ print(f"stage {stage.number}: {len(stage.files)} files, {len(stage.edits)} sites
 """
 
 
-def top_package(repo: Path) -> str:
-    for line in (repo / "plan.toml").read_text().splitlines():
-        if line.startswith("packages"):
-            return line.split('"')[1]
-    raise SystemExit("plan.toml names no package")
+@dataclass(frozen=True)
+class Subject:
+    """What one run measures: a repository, the plan run on it, and what the other tools are given."""
+    repo: Path
+    plan: Path
+    packages: tuple[str, ...]     # the plan's packages
+    family: str                   # its first family pattern, for `refactor init`
+
+    @property
+    def top_packages(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.split(".")[0] for p in self.packages))
 
 
-def canonical_pair(repo: Path) -> tuple[str, str]:
-    package = top_package(repo)
+def subject(repo: Path, plan: Path | None, scratch: Path) -> Subject:
+    """The generated repository's own plan.toml, or a copy of `plan` rooted at `repo`."""
+    document = tomlkit.parse((plan or repo / "plan.toml").read_text(encoding="utf-8"))
+    table = document["plan"]
+    if plan is not None:
+        table["root"] = str(repo)
+        plan = scratch / plan.name
+        plan.write_text(tomlkit.dumps(document), encoding="utf-8")
+    packages = tuple(str(p) for p in table.get("packages", ()))
+    family = [str(f) for f in table.get("family", ())]
+    if not packages or not family:
+        raise SystemExit(f"{plan or repo / 'plan.toml'}: the plan names no packages or no family")
+    return Subject(repo, plan or repo / "plan.toml", packages, family[0])
+
+
+def canonical_pair(package: str) -> tuple[str, str]:
     return (f"{package}.websocket_core.websocket_manager.WebSocketManager",
             f"{package}.websocket_core.unified_manager.UnifiedWebSocketManager")
 
 
-def run(repo: Path, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure]:
-    plan = repo / "plan.toml"
-    package = top_package(repo)
+def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure]:
+    repo, plan = target.repo, target.plan
+    package = target.top_packages[0]
     refactor = [PYTHON, "-m", "refactor"]
     cache = cache_folder(repo)
     results = []
@@ -114,16 +142,20 @@ def run(repo: Path, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure
     results.append(measure("floor: ast.parse every file (1 core)", [PYTHON, "-c", FLOOR_AST, str(repo)], repo))
     ruff = shutil.which("ruff") or str(Path(PYTHON).parent / "ruff")
     results.append(measure("ruff analyze graph", [ruff, "analyze", "graph", str(repo)], repo))
+    grimp = [PYTHON, "-c", GRIMP, str(repo), ",".join(target.top_packages)]
     with tempfile.TemporaryDirectory() as grimp_cache:
-        results.append(measure("grimp build_graph (cold)", [PYTHON, "-c", GRIMP, str(repo), package, grimp_cache], repo))
-        results.append(measure("grimp build_graph (from its cache)",
-                               [PYTHON, "-c", GRIMP, str(repo), package, grimp_cache], repo))
+        results.append(measure("grimp build_graph (cold)", [*grimp, grimp_cache], repo))
+        results.append(measure("grimp build_graph (from its cache)", [*grimp, grimp_cache], repo))
     shutil.rmtree(cache, ignore_errors=True)
     results.append(measure("refactor audit (cold)", [*refactor, "audit", str(plan)], repo))
     shutil.rmtree(cache, ignore_errors=True)
+    results.append(measure("refactor init (cold)", [*refactor, "init", "--family", target.family, "--root", str(repo),
+                                                    "--packages", ",".join(target.packages),
+                                                    "-o", str(plan.with_name("init.toml")), "--force"], repo))
+    shutil.rmtree(cache, ignore_errors=True)
     results.append(measure("refactor plan (cold)", [*refactor, "plan", str(plan)], repo))
     results.append(measure("refactor plan (warm)", [*refactor, "plan", str(plan)], repo))
-    edited = next(p for p in sorted((repo / package).rglob("*.py")) if p.name != "__init__.py")
+    edited = next(p for p in sorted((repo / package.replace(".", "/")).rglob("*.py")) if p.name != "__init__.py")
     original = edited.read_bytes()
     try:
         edited.write_bytes(original + b"\n# edited by the benchmark\n")
@@ -133,7 +165,7 @@ def run(repo: Path, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure
     results.append(measure("refactor: edits of the largest stage", [PYTHON, "-c", LARGEST_STAGE, str(plan)], repo,
                            note="includes a warm plan"))
     if not skip_libcst:
-        old, new = canonical_pair(repo)
+        old, new = canonical_pair(package)
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "repo"
             shutil.copytree(repo, copy, ignore=shutil.ignore_patterns(".git", ".refactor_cache"))
@@ -162,7 +194,9 @@ def table(results: list[Measure]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("repo", type=Path, help="a repository made by generate_repo.py (with plan.toml)")
+    parser.add_argument("repo", type=Path, help="a repository made by generate_repo.py (with plan.toml), or a "
+                        "checkout with --plan")
+    parser.add_argument("--plan", type=Path, help="a plan for a real tree; its root is set to REPO")
     parser.add_argument("--libcst-timeout", type=float, default=900)
     parser.add_argument("--skip-libcst", action="store_true")
     args = parser.parse_args()
@@ -171,7 +205,11 @@ def main() -> int:
     size = sum(p.stat().st_size for p in repo.rglob("*.py")) / 1e6
     print(f"repository: {repo} ({files} Python files, {size:.0f} MB); {os.cpu_count()} cores; "
           f"Python {sys.version.split()[0]}")
-    results = run(repo, libcst_timeout=args.libcst_timeout, skip_libcst=args.skip_libcst)
+    if args.plan and not args.skip_libcst:
+        parser.error("--plan measures a real tree: pass --skip-libcst (the LibCST row renames the generated family)")
+    with tempfile.TemporaryDirectory() as scratch:
+        target = subject(repo, args.plan.resolve() if args.plan else None, Path(scratch))
+        results = run(target, libcst_timeout=args.libcst_timeout, skip_libcst=args.skip_libcst)
     print(table(results))
     return 0
 
