@@ -16,6 +16,7 @@ from refactor.errors import PlanError
 from refactor.facts import ClassFact, FileFacts
 from refactor.modgraph import is_test_file
 from refactor.needles import module_pairs
+from refactor.output import counted
 from refactor.planfile import Plan, Ref
 from refactor.project import Project, Symbol
 
@@ -342,7 +343,7 @@ class _Inventory:
         only_names = sorted({d.name for d, why in apart if why.startswith("name match only")})
         if only_names:
             shown = ", ".join(only_names[:8]) + (f" and {len(only_names) - 8} more" if len(only_names) > 8 else "")
-            out.append(f"{len(only_names)} class(es) match plan.family by name alone and are not counted ({shown}): "
+            out.append(f"{counted(len(only_names), 'class', 'classes')} match plan.family by name alone and are not counted ({shown}): "
                        f"`exclude = {json.dumps(only_names)}` says so in the plan; naming one in plan.family "
                        f"counts it in")
         return out

@@ -7,6 +7,7 @@ from argparse import Namespace
 from rich.console import Console
 
 from refactor import exitcodes
+from refactor.output import counted
 from refactor.planfile import load_plan
 from refactor.rederive import check_branch
 from refactor.stage import StageRunner
@@ -33,5 +34,5 @@ def run(args: Namespace, console: Console) -> int:
                               f"claims that do not hold: {len(result.problems)}", highlight=False)
                 for problem in result.problems:
                     console.print(f"    {problem}", highlight=False)
-    console.print(f"{checked} stage branch(es) checked, {failed} with claims that do not hold", highlight=False)
+    console.print(f"{counted(checked, 'stage branch', 'stage branches')} checked, {failed} with claims that do not hold", highlight=False)
     return exitcodes.FAILED if failed else exitcodes.OK
