@@ -343,7 +343,8 @@ class _Inventory:
         only_names = sorted({d.name for d, why in apart if why.startswith("name match only")})
         if only_names:
             shown = ", ".join(only_names[:8]) + (f" and {len(only_names) - 8} more" if len(only_names) > 8 else "")
-            out.append(f"{counted(len(only_names), 'class', 'classes')} match plan.family by name alone and are not counted ({shown}): "
+            out.append(f"not counted, matching plan.family by name alone: {counted(len(only_names), 'class', 'classes')} "
+                       f"({shown}); "
                        f"`exclude = {json.dumps(only_names)}` says so in the plan; naming one in plan.family "
                        f"counts it in")
         return out
