@@ -32,8 +32,8 @@ class Candidate:
     substance: int      # how many things its body adds (methods, attributes)
 
     def describe(self) -> str:
-        what = f"{self.substance} member{'s' if self.substance != 1 else ''} of its own" if self.substance \
-            else "adds nothing of its own"
+        what = (f"{counted(self.substance, 'method or attribute', 'methods and attributes')} of its own"
+                if self.substance else "adds nothing of its own")
         sites = f"{self.sites} import site resolves" if self.sites == 1 else f"{self.sites} import sites resolve"
         return f"{self.ref} ({sites} to it; {what})"
 

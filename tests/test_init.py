@@ -184,7 +184,7 @@ def test_init_ranks_by_import_sites_and_sets_apart_what_only_the_name_ties(tmp_p
     root = write_tree(tmp_path / "repo", ENGINES)
     code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
     assert code == 0
-    assert "Canonical (proposed): pkg.core:Engine (5 import sites resolve to it; 1 member of its own)" in out
+    assert "Canonical (proposed): pkg.core:Engine (5 import sites resolve to it; 1 method or attribute of its own)" in out
     assert "Runner-up: none" in out   # (a runner-up is a member; OtherEngine is not)
     assert "Set apart (not members, not counted): 1 name match only" in out
     assert 'exclude = ["OtherEngine"]' in out
