@@ -28,12 +28,14 @@ class Candidate:
     """A family class that could be the canonical, and how much of the repository already uses it."""
 
     ref: str            # "module:Name"
-    sites: int          # import sites (anywhere) whose target resolves to this class
+    sites: int | None   # import sites (anywhere) whose target resolves to this class; None: not counted
     substance: int      # how many things its body adds (methods, attributes)
 
     def describe(self) -> str:
         what = (f"{counted(self.substance, 'method or attribute', 'methods and attributes')} of its own"
                 if self.substance else "adds nothing of its own")
+        if self.sites is None:
+            return f"{self.ref} (the family's only constructible class; {what})"
         sites = f"{self.sites} import site resolves" if self.sites == 1 else f"{self.sites} import sites resolve"
         return f"{self.ref} ({sites} to it; {what})"
 
@@ -55,31 +57,39 @@ class Draft:
     candidates: tuple[Candidate, ...] = ()
 
 
-def rank_candidates(inventory: Inventory, graph: ImportGraph, project: Project) -> tuple[Candidate, ...]:
-    """Family classes that are real implementations, most used first.
+def constructible(inventory: Inventory, project: Project) -> tuple[tuple[str, str, int], ...]:
+    """The family classes that can be the canonical, as (module, name, how much their body adds).
 
     A candidate is a definition of kind `class`, or a subclass of another member with a body of its own
     (`class AgentRegistry(BaseAgentRegistry)`), that can be constructed (`__new__` does not raise).
-    Each import site anywhere in the repository is resolved through aliases and re-exports, and counts
-    for the class it really names. Classes with a body of their own rank above empty ones.
     """
-    classes = {(d.module, d.name) for d in inventory.definitions
-               if d.class_object and (d.kind == "class" or (d.kind == "wrapper" and "adds:" in d.detail))}
+    found = []
+    for d in inventory.definitions:
+        if not d.class_object or not (d.kind == "class" or (d.kind == "wrapper" and "adds:" in d.detail)):
+            continue
+        facts = project.facts_of(d.module)
+        cls = facts.class_named(d.name) if facts else None
+        if cls is not None and not cls.new_raises:
+            found.append((d.module, d.name, len(cls.substance)))
+    return tuple(sorted(set(found)))
+
+
+def rank_candidates(classes: Sequence[tuple[str, str, int]], graph: ImportGraph | None,
+                    project: Project) -> tuple[Candidate, ...]:
+    """The constructible classes, most used first; classes with a body of their own rank above empty ones.
+
+    Each import site anywhere in the repository is resolved through aliases and re-exports, and counts
+    for the class it really names. Without a graph (one candidate: nothing to rank) sites are not counted.
+    """
     counts: Counter[tuple[str, str]] = Counter()
-    for site in graph.sites:
+    for site in graph.sites if graph is not None else ():
         if site.name in (None, "*", "?"):
             continue
         symbol = project.resolve(site.module, site.name)
-        if (symbol.module, symbol.name) in classes:
-            counts[(symbol.module, symbol.name)] += 1
-    found = []
-    for module, name in classes:
-        facts = project.facts_of(module)
-        cls = facts.class_named(name) if facts else None
-        if cls is None or cls.new_raises:
-            continue
-        found.append(Candidate(f"{module}:{name}", counts[(module, name)], len(cls.substance)))
-    return tuple(sorted(found, key=lambda c: (c.substance == 0, -c.sites, -c.substance, c.ref)))
+        counts[(symbol.module, symbol.name)] += 1
+    found = [Candidate(f"{module}:{name}", counts[(module, name)] if graph is not None else None, substance)
+             for module, name, substance in classes]
+    return tuple(sorted(found, key=lambda c: (c.substance == 0, -(c.sites or 0), -c.substance, c.ref)))
 
 
 def default_name(family: Sequence[str]) -> str:

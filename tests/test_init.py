@@ -201,6 +201,21 @@ def test_init_ranks_by_import_sites_and_sets_apart_what_only_the_name_ties(tmp_p
     assert data["map"] == {}
 
 
+
+def test_init_proposes_the_only_constructible_class_without_counting_sites(tmp_path):
+    """Counting import sites ranks two or more candidates; with one (here Engine: OldEngine is an alias,
+    ThinEngine adds nothing) there is nothing to rank, and the count, which needs every file that names
+    the family parsed, is not made."""
+    files = {path: text for path, text in ENGINES.items() if path != "pkg/other.py"}
+    files["pkg/use.py"] = "from pkg.core import Engine\nfrom pkg.old import OldEngine\n"
+    root = write_tree(tmp_path / "repo", files)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
+    assert code == 0, out
+    assert ("Canonical (proposed): pkg.core:Engine (the family's only constructible class; "
+            "1 method or attribute of its own)") in out
+    assert load_plan(root / "plans" / "engine.toml").canonical.module == "pkg.core"
+
+
 def test_init_with_a_given_canonical(tmp_path):
     root = write_tree(tmp_path / "repo", ENGINES)
     code, out = run_cli(["init", "--family", "*Engine", "--root", str(root), "--canonical", "pkg.other:OtherEngine"])

@@ -1,7 +1,8 @@
 """`refactor init --family PATTERN`: audit a repository and write a commented starting plan.
 
 Without `--canonical`, the class most import sites already resolve to is proposed (the runner-up is
-shown too). Every member is listed in the file with its kind and status; members that need a
+shown too); when only one class of the family can be constructed it is proposed without counting (the
+count needs every file that names the family parsed). Every member is listed in the file with its kind and status; members that need a
 decision get a commented-out `[map]` line for the user to fill in.
 """
 
@@ -23,7 +24,15 @@ from refactor.modgraph import TEST_DIRS
 from refactor.output import counted
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
 from refactor.project import Project
-from refactor.scaffold import Draft, apart_summary, decisions, default_name, rank_candidates, render
+from refactor.scaffold import (
+    Draft,
+    apart_summary,
+    constructible,
+    decisions,
+    default_name,
+    rank_candidates,
+    render,
+)
 from refactor.scan import cache_folder
 from refactor.workspace import Workspace
 
@@ -57,8 +66,10 @@ def run(args: Namespace, console: Console) -> int:
     else:
         survey = take_inventory(project, plan, require_canonical=False)
         _require_members(survey, family, packages, root)
-        graph = Workspace(plan, project, _inventory=survey).graph
-        candidates = rank_candidates(survey, graph, project)
+        classes = constructible(survey, project)
+        # the import graph (every file that names the family, parsed) only ranks two or more candidates
+        graph = Workspace(plan, project, _inventory=survey).graph if len(classes) > 1 else None
+        candidates = rank_candidates(classes, graph, project)
         if not candidates:
             raise RefactorError("no class of the family can be the canonical (none is a constructible class): "
                                 "pass --canonical module:Name")
