@@ -138,3 +138,69 @@ def test_counts_in_messages_agree_with_their_number():
                             and isinstance(after.value, str) and plural.match(after.value)):
                         found.append(f"{path}:{node.lineno}: {{…}}{after.value[:20]}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.slow
+def test_a_failing_stage_leads_with_its_cause_in_a_few_whole_lines(tmp_path):
+    """A hundred tests that pass on the base and fail after stage 1, in a file whose path is over 200
+    characters: piped, the report is short, says what failed first, keeps each test id whole on its line,
+    and names the file with the full list."""
+    from refactor.workspace import Workspace
+
+    repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
+    first = Workspace.open(plan, cache=False).stage_plan.stages[0]
+    module, name = first.modules[0], first.definitions[0].name
+    deep = "tests/" + "/".join(["a_rather_long_folder_name_for_tests"] * 5) + "/test_pinned_names.py"
+    assert len(deep) > 200
+    (repo / deep).parent.mkdir(parents=True)
+    (repo / deep).write_text(
+        "import importlib\n\nimport pytest\n\n\n@pytest.mark.parametrize('n', range(100))\n"
+        f"def test_pinned(n):\n    assert hasattr(importlib.import_module({module!r}), {name!r})\n")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "tests that pin the old name")
+    done = refactor("apply", str(plan), "--stage", "1")
+    out = done.stdout.decode()
+    lines = out.splitlines()
+    assert done.returncode == 1, out
+    assert len(lines) <= 40, out
+    failed = next(i for i, line in enumerate(lines) if line.startswith("✗ stage 1"))
+    assert "nothing was committed" in lines[failed]
+    pinned = [i for i, line in enumerate(lines) if "test_pinned[" in line]
+    assert pinned and min(pinned) > failed, out
+    assert any(f"{deep}::test_pinned[" in line for line in lines), out
+    more = next(line for line in lines if "more lines: all" in line)
+    listing = Path(more.rsplit(" in ", 1)[1])
+    assert listing.is_file() and listing.read_text().count("test_pinned[") == 100
+
+
+def test_a_terminal_gets_progress_and_a_coloured_table(tmp_path):
+    """In a real pseudo-terminal: the progress display (its phases), colour, and the table's box lines."""
+    import pty
+    import select
+
+    repo, plan = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
+    primary, secondary = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    process = subprocess.Popen([sys.executable, "-m", "refactor", "plan", str(plan), "--no-cache"],
+                               stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True,
+                               env={**env, "TERM": "xterm-256color", "COLUMNS": "160"})
+    os.close(secondary)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([primary], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:   # the child closed its end
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    assert process.wait(timeout=60) == 0
+    out = b"".join(chunks).decode(errors="replace")
+    assert "\x1b[" in out                              # colour and cursor control
+    assert "┏" in out and "┃" in out                    # the table, drawn
+    assert "ordering the stages" in out                 # a phase of the progress display
+    assert "\x1b[?25l" in out                          # the live display hides the cursor while it runs
