@@ -47,10 +47,6 @@ class StageIndex:
         """Every name the stage renames, whatever its module."""
         return frozenset(name for _, name in self.renames)
 
-    def rename_of_dotted(self, dotted: str) -> Rename | None:
-        module, _, name = dotted.rpartition(".")
-        return self.renames.get((module, name))
-
     def binds_after(self, module: str, name: str) -> bool:
         """Whether `module` still binds `name` at runtime once the stage is done."""
         return module not in self.gone and name in self.exports.get(module, frozenset())

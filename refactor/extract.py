@@ -75,12 +75,6 @@ _BUILTINS = frozenset(dir(builtins))
 _DISPATCH: dict[type, Callable] = {}   # node class -> the `_Collector` method that visits it
 
 
-def light_facts(path: str, module: str, is_package: bool, data: bytes) -> FileFacts:
-    """Only the modules a file imports, found by a line scan (over-approximates; never parses)."""
-    return FileFacts(path=path, module=module, is_package=is_package, full=False,
-                     imported_modules=imported_modules(module, is_package, data))
-
-
 def imported_modules(module: str, is_package: bool, data: bytes, *, continued: bool = False) -> tuple[str, ...]:
     """The modules (and `module.name`s) a file's import lines name, sorted. `continued`: also the names of a
     parenthesized import on the lines after its first (as `ast` sees them)."""

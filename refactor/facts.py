@@ -171,11 +171,6 @@ class FileFacts:
             values[spec.name] = value
         return cls(**values)
 
-    @property
-    def partial(self) -> bool:
-        """Some top-level defs or classes were left unparsed (see `skipped`)."""
-        return bool(self.skipped)
-
     def class_named(self, name: str) -> ClassFact | None:
         return next((c for c in self.classes if c.name == name), None)
 

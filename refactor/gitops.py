@@ -105,10 +105,6 @@ class Git:
         commit = self.repo.commit(sha)
         return commit.parents[0].hexsha if commit.parents else None
 
-    def changed_files(self, base: str, tip: str) -> list[str]:
-        out = self.run("diff", "--name-only", "--no-renames", base, tip)
-        return [line for line in out.splitlines() if line]
-
     def dirty(self) -> list[str]:
         """Tracked files with uncommitted changes (staged or not)."""
         out = self.run("status", "--porcelain", "--untracked-files=no")
@@ -227,9 +223,6 @@ class Git:
         ref = f"refs/refactor-backup/{branch}/{stamp}"
         self.run("update-ref", ref, sha, "0" * 40)
         return ref
-
-    def delete_branch(self, branch: str, *, expect: str) -> None:
-        self.run("update-ref", "-d", f"refs/heads/{branch}", expect)
 
     def current_branch(self) -> str | None:
         try:

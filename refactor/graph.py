@@ -47,20 +47,6 @@ class ImportGraph:
     def __init__(self, sites: Iterable[Site], modules: ModuleGraph) -> None:
         self.sites = tuple(sorted(set(sites), key=lambda s: (s.path, s.line, s.kind, s.module, s.name or "")))
         self.modules = modules
-        self._by_module: dict[str, list[Site]] = defaultdict(list)
-        for site in self.sites:
-            self._by_module[site.module].append(site)
-
-    # -- who refers to what ----------------------------------------------------------------------
-    def sites_of_module(self, module: str) -> list[Site]:
-        """Every site looking into `module` (its names or the module itself)."""
-        return list(self._by_module.get(module, ()))
-
-    def sites_of_name(self, module: str, name: str) -> list[Site]:
-        return [s for s in self._by_module.get(module, ()) if s.name == name]
-
-    def sites_in(self, path: str) -> list[Site]:
-        return [s for s in self.sites if s.path == path]
 
 
 def could_refer(candidates: Iterable[str], imports: dict[str, tuple[str, ...]], module_of: dict[str, str],

@@ -66,10 +66,6 @@ class Stage:
     def sites_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(e.site.kind for e in self.edits).items()))
 
-    @property
-    def removed_classes(self) -> int:
-        return self.distinct_before - self.distinct_after
-
     def edit_spec(self, *, keep_local_names: bool = False) -> EditSpec:
         deletions: dict[str, list[str]] = defaultdict(list)
         for definition in self.definitions:

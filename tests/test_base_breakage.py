@@ -23,8 +23,7 @@ from refactor.project import Project
 from refactor.scan import cache_folder
 from refactor.verify import new_broken_imports
 from refactor.workspace import Workspace
-from tests.helpers import run_cli, write_plan, write_tree
-from tests.stagehelp import git
+from tests.helpers import git, run_cli, write_plan, write_tree
 
 CORE = {
     "app/__init__.py": "",

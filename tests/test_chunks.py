@@ -10,7 +10,6 @@ import ast
 import textwrap
 
 import pytest
-from helpers import write_plan, write_tree
 
 from refactor import reader
 from refactor.chunks import Focus, blank, top_level_chunks
@@ -19,6 +18,7 @@ from refactor.planfile import load_plan
 from refactor.project import Project
 from refactor.reader import Reader
 from refactor.scan import discover, extract_file, refresh_file
+from tests.helpers import write_plan, write_tree
 
 
 def _source(text: str) -> bytes:

@@ -10,7 +10,8 @@ from refactor.edits import compute_edits, write_edits
 from refactor.planfile import load_plan
 from refactor.verify import removal_needles, verify_stage
 from refactor.workspace import Workspace
-from tests.stagehelp import ROOT, run_pytest
+from tests.helpers import REPO
+from tests.stagehelp import run_pytest
 
 pytestmark = pytest.mark.slow
 
@@ -20,10 +21,10 @@ pytestmark = pytest.mark.slow
     pytest.param("settings_app", "settings.toml", id="settings"),
 ])
 def test_all_stages_leave_one_definition_no_reference_and_green_tests(tmp_path, fixture, plan_name):
-    shutil.copytree(ROOT / "fixtures" / fixture, tmp_path / fixture,
+    shutil.copytree(REPO / "fixtures" / fixture, tmp_path / fixture,
                     ignore=shutil.ignore_patterns("__pycache__", ".refactor_cache", ".pytest_cache"))
     plan_path = tmp_path / plan_name
-    plan_path.write_text((ROOT / "plans" / plan_name).read_text()
+    plan_path.write_text((REPO / "plans" / plan_name).read_text()
                          .replace(f'root = "../fixtures/{fixture}"', f'root = "{fixture}"'))
     plan = load_plan(plan_path)
     planned = Workspace.for_plan(plan, cache=False).stage_plan

@@ -6,10 +6,10 @@ import re
 import sys
 
 import pytest
-from helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 from refactor.planfile import load_plan
 from refactor.workspace import Workspace
+from tests.helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

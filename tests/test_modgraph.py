@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from helpers import git_init, write_plan, write_tree
-
 from refactor.modgraph import ModuleGraph, is_test_file
 from refactor.workspace import Workspace
+from tests.helpers import git_init, write_plan, write_tree
 
 
 def test_test_files_by_name_and_by_folder():

@@ -128,7 +128,6 @@ def test_one_redundant_module_is_one_stage(kind, before, after):
     assert stage.renames == (Rename("pkg.old", "OldEngine", "pkg.core", "Engine"),)
     assert stage.files == ("pkg/old.py", "pkg/user.py")
     assert (stage.distinct_before, stage.distinct_after) == (before, after)
-    assert stage.removed_classes == before - after
     assert stage.blocked == () and stage.findings == ()
     assert stage.depends_on == ()
     assert stage.sites_by_kind == {"from": 1}

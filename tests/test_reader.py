@@ -7,12 +7,12 @@ import shutil
 import time
 
 import pytest
-from helpers import git, git_init, write_tree
 
 from refactor import reader as reader_module
 from refactor.factcache import FactCache
 from refactor.reader import _SURVEY_THRESHOLD, Reader
 from refactor.scan import cache_folder, discover
+from tests.helpers import git, git_init, write_tree
 
 
 def _reader(root, **options):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.stagehelp import ROOT, fixture_repo, git, snapshot, worktrees
+from tests.helpers import REPO, git, run_cli
+from tests.stagehelp import fixture_repo, snapshot, worktrees
 
 pytestmark = pytest.mark.slow
 PREFIX = "refactor/settings/stage-"
@@ -233,7 +233,7 @@ def test_the_base_moving_on_does_not_disturb_the_stack(tmp_path):
 
 
 def test_no_shell_anywhere():
-    sources = [p for folder in ("refactor", "codemods") for p in (ROOT / folder).rglob("*.py")]
+    sources = [p for folder in ("refactor", "codemods") for p in (REPO / folder).rglob("*.py")]
     offenders = [f"{p}:{n}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
                  if re.search(r"shell\s*=\s*True|os\.system\(|os\.popen\(", line)]
     assert offenders == []

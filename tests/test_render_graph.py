@@ -14,11 +14,11 @@ import shutil
 import subprocess
 
 import pytest
-from helpers import PLANS
 from rich.console import Console
 
 from refactor.cli import main
 from refactor.workspace import Workspace
+from tests.helpers import PLANS
 
 PLAN = PLANS / "websocket_manager.toml"
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"

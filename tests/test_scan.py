@@ -6,10 +6,10 @@ import os
 import sys
 
 import pytest
-from helpers import git, git_init, write_tree
 
 from refactor.reader import Reader
 from refactor.scan import CACHE_DIR, SourceFile, decode, discover, extract_file, module_name
+from tests.helpers import git, git_init, write_tree
 
 PROJECT = {
     "pkg/__init__.py": "",

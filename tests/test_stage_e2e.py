@@ -16,8 +16,8 @@ import pytest
 
 from refactor.planfile import load_plan
 from refactor.workspace import Workspace
-from tests.helpers import run_cli
-from tests.stagehelp import checkout_copy, fixture_repo, git, run_pytest, snapshot, worktrees
+from tests.helpers import git, run_cli
+from tests.stagehelp import checkout_copy, fixture_repo, run_pytest, snapshot, worktrees
 
 pytestmark = pytest.mark.slow
 
