@@ -7,13 +7,15 @@ A file's BOM and line endings are kept as they were.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from codemods.engine import apply_edits
-from codemods.spec import FileContext, FileResult
+from codemods.framework.spec import FileContext, FileResult
 from refactor.errors import RepositoryError
 from refactor.planner import Stage
+from refactor.pools import in_workers
 from refactor.scan import decode, source_encoding
 from refactor.workspace import Workspace
 
@@ -102,7 +104,8 @@ def compute_edits(workspace: Workspace, stage: Stage) -> StageEdits:
             encodings.append((path, encoding))
         contexts[FileContext(path, source.module, source.is_package)] = text
     spec = stage.edit_spec(keep_local_names=workspace.plan.keep_local_names)
-    results = apply_edits(contexts, spec, jobs=workspace.project.reader.jobs)
+    jobs = workspace.project.reader.jobs
+    results = apply_edits(contexts, spec, map_in_workers=functools.partial(in_workers, jobs) if jobs > 1 else None)
     ordered = tuple(failures) + tuple(results[p] for p in sorted(results))
     return StageEdits(ordered, tuple(originals), tuple(encodings), tuple(raw))
 

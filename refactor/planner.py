@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from codemods.spec import EditSpec, Rename
+from codemods.framework.spec import EditSpec, Rename
 from refactor.facts import TopStatement
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import Definition, Inventory

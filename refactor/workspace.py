@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from refactor.factcache import FactCache
 from refactor.graph import ImportGraph, broken_imports, build_graph, could_refer, watched_modules
 from refactor.inventory import Inventory, take_inventory
 from refactor.modinfo import ModuleInfo, describe_modules
@@ -17,7 +18,6 @@ from refactor.needles import module_pairs
 from refactor.planfile import Plan, load_plan
 from refactor.planner import StagePlan, make_plan
 from refactor.project import Project
-from refactor.factcache import FactCache
 from refactor.scan import cache_folder
 
 

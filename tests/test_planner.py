@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import pytest
 
-from codemods.spec import Rename
+from codemods.framework.spec import Rename
 from refactor.facts import TopStatement
 from refactor.graph import ImportGraph, Site
 from refactor.inventory import CLASS_KINDS, Definition, Inventory

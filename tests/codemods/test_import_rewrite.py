@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from codemod_cases import LEGACY, SPEC, Case, check, run, src
 
-from codemods.spec import EditSpec, Rename
+from codemods.framework.spec import EditSpec, Rename
 
 EXPORTING = EditSpec(
     renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),

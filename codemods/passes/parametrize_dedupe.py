@@ -12,8 +12,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods._context import FileJob
-from codemods._sequences import remove_items
+from codemods.framework.context import FileJob
+from codemods.framework.sequences import remove_items
 
 
 class ParametrizeDeduper(cst.CSTTransformer):

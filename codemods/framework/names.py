@@ -14,7 +14,7 @@ from libcst import MetadataDependent
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedName, QualifiedNameSource, ScopeProvider
 
-from codemods.spec import FileContext
+from codemods.framework.spec import FileContext
 
 
 def qualified_names(visitor: MetadataDependent, node: cst.CSTNode) -> set[QualifiedName]:

@@ -25,9 +25,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from codemods._context import FileJob
-from codemods._names import imported_names, qualified_names
-from codemods._strings import dotted_target, restring
+from codemods.framework.context import FileJob
+from codemods.framework.names import imported_names, qualified_names
+from codemods.framework.strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
 _SUFFIXES = ("mocker.patch", "monkeypatch.setattr", "monkeypatch.delattr")

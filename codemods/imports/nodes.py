@@ -6,10 +6,10 @@ from collections.abc import Mapping
 
 import libcst as cst
 
-from codemods._context import FileJob
-from codemods._names import bound_name, dotted_expr, import_from_module, relative_form
-from codemods._sequences import append_items
-from codemods.spec import FileContext
+from codemods.framework.context import FileJob
+from codemods.framework.names import bound_name, dotted_expr, import_from_module, relative_form
+from codemods.framework.sequences import append_items
+from codemods.framework.spec import FileContext
 
 
 def is_import_line(stmt: cst.CSTNode) -> bool:

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import BaseAssignment, ClassScope, CodeRange, Scope
 
-from codemods._context import FileJob
-from codemods._import_nodes import alias_node, import_line, merge_candidate, names_of, top_anchor
-from codemods._names import bound_name, dotted_expr, import_from_module
-from codemods.spec import Rename
+from codemods.framework.context import FileJob
+from codemods.framework.names import bound_name, dotted_expr, import_from_module
+from codemods.framework.spec import Rename
+from codemods.imports.nodes import alias_node, import_line, merge_candidate, names_of, top_anchor
 
 Small = cst.Import | cst.ImportFrom
 

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 import libcst as cst
 import libcst.matchers as m
 
-from codemods._context import FileJob
-from codemods._names import bound_name
-from codemods.import_sites import FileSites
+from codemods.framework.context import FileJob
+from codemods.framework.names import bound_name
+from codemods.imports.sites import FileSites
 
 _IMPORT_FAILURES = m.Name("ImportError") | m.Name("ModuleNotFoundError") | m.Name("Exception")
 

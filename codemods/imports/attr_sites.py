@@ -1,4 +1,4 @@
-"""Planning attribute uses through a module binding: `m.X`, `w.X`, `a.b.m.X`.
+"""Deciding attribute uses through a module binding: `m.X`, `w.X`, `a.b.m.X`.
 
 Such a use looks the name up when it runs, which is what lets a test patch `m.X`, and what
 lets a module import break an import cycle; the rewrite keeps it that way:
@@ -16,73 +16,69 @@ changed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import BaseAssignment
 
-from codemods._names import dotted_expr, split
-from codemods._strings import restring
-from codemods.import_placement import Need
-from codemods.import_sites import AttrSite
-from codemods.spec import Rename
-
-if TYPE_CHECKING:
-    from codemods.import_plan import ImportPlanner
+from codemods.framework.names import dotted_expr, split
+from codemods.framework.spec import Rename
+from codemods.framework.strings import restring
+from codemods.imports.placement import Need
+from codemods.imports.sites import AttrSite
+from codemods.imports.state import RewriteState
 
 
-def plan_attr_site(planner: ImportPlanner, site: AttrSite) -> None:
-    rename, stage, file = site.rename, planner.job.stage, planner.job.file
+def decide_attr_site(state: RewriteState, site: AttrSite) -> None:
+    rename, stage, file = site.rename, state.job.stage, state.job.file
     if site.stored:
         where = f"{rename.old_module}.{rename.old_name}"
-        planner.job.report(site.lineno, f"assigns to {where}; left as is")
+        state.job.report(site.lineno, f"assigns to {where}; left as is")
         return
     if stage.offers_after(rename.old_module, rename.new_name):
         if rename.new_name != rename.old_name:
-            _replace(planner, site, site.expression.with_changes(attr=cst.Name(rename.new_name)))
+            _replace(state, site, site.expression.with_changes(attr=cst.Name(rename.new_name)))
         return
     uses = [(site.node, site.scope)]
     if file.module == rename.new_module:
-        _replace(planner, site, cst.Name(rename.new_name))
-        if planner.shadow.conflict(rename, rename.new_name, site.scope.globals, uses):
-            planner.block(site.lineno, rename.new_name)
+        _replace(state, site, cst.Name(rename.new_name))
+        if state.shadow.conflict(rename, rename.new_name, site.scope.globals, uses):
+            state.block(site.lineno, rename.new_name)
         return
-    binding = min(site.imports, key=lambda a: planner.line(a.node))
-    anchor, lineno = binding.node, planner.line(binding.node)
+    binding = min(site.imports, key=lambda a: state.line(a.node))
+    anchor, lineno = binding.node, state.line(binding.node)
     package, last = split(rename.new_module)
     if _plain(binding) or not package:
         top = rename.new_module.split(".")[0]
-        if planner.shadow.conflict(rename, top, binding.scope, uses, same=_binds_package(top)):
-            planner.block(site.lineno, top)
+        if state.shadow.conflict(rename, top, binding.scope, uses, same=_binds_package(top)):
+            state.block(site.lineno, top)
             return
-        _replace(planner, site, dotted_expr(f"{rename.new_module}.{rename.new_name}"))
+        _replace(state, site, dotted_expr(f"{rename.new_module}.{rename.new_name}"))
         same = _imports_module(rename.new_module)
-        planner.needs.append(Need(rename, top, binding.scope, anchor, lineno, False, True, same))
+        state.needs.append(Need(rename, top, binding.scope, anchor, lineno, False, True, same))
         return
     module_rename = Rename(rename.old_module, rename.old_name, package, last)
     for local in (last, f"{package.rpartition('.')[2]}_{last}", f"{last}_module"):
-        if not planner.shadow.conflict(module_rename, local, binding.scope, uses):
+        if not state.shadow.conflict(module_rename, local, binding.scope, uses):
             break
     else:
-        planner.block(site.lineno, last)
+        state.block(site.lineno, last)
         return
-    _replace(planner, site, cst.Attribute(cst.Name(local), cst.Name(rename.new_name)))
+    _replace(state, site, cst.Attribute(cst.Name(local), cst.Name(rename.new_name)))
     relative = isinstance(anchor, cst.ImportFrom) and bool(anchor.relative)
-    planner.needs.append(Need(module_rename, local, binding.scope, anchor, lineno, relative))
+    state.needs.append(Need(module_rename, local, binding.scope, anchor, lineno, relative))
 
 
-def _replace(planner: ImportPlanner, site: AttrSite, new: cst.BaseExpression) -> None:
+def _replace(state: RewriteState, site: AttrSite, new: cst.BaseExpression) -> None:
     """`new` in the site's place; a string annotation stays one, in the same quotes, with each of the uses
     it holds replaced."""
     if isinstance(site.node, cst.SimpleString):
         value = str(site.node.evaluated_value)
-        parts = planner.string_parts.setdefault(site.node, {})
+        parts = state.string_parts.setdefault(site.node, {})
         parts[site.span or (0, len(value))] = cst.Module([]).code_for_node(new)
         for (start, end), code in sorted(parts.items(), reverse=True):
             value = value[:start] + code + value[end:]
         new = restring(site.node, value)
-    planner.plan.replace[site.node] = new
+    state.edits.replace[site.node] = new
 
 
 def _plain(binding: BaseAssignment) -> bool:

@@ -15,10 +15,10 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from codemods._context import FileJob
-from codemods._names import imported_names, qualified_names
-from codemods._parents import parent_map
-from codemods._strings import restring
+from codemods.framework.context import FileJob
+from codemods.framework.names import imported_names, qualified_names
+from codemods.framework.parents import parent_map
+from codemods.framework.strings import restring
 
 _IMPORT_MODULE = "importlib.import_module"
 _GETATTR_LITERAL = m.Call(

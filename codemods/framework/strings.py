@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods._context import FileJob
+from codemods.framework.context import FileJob
 
 
 def restring(node: cst.SimpleString, text: str) -> cst.SimpleString:

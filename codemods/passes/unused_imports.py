@@ -21,11 +21,11 @@ from collections.abc import Collection
 import libcst as cst
 from libcst.metadata import ImportAssignment, MetadataWrapper, Scope, ScopeProvider
 
-from codemods._blocks import BlockPruner
-from codemods._context import FileJob
-from codemods._names import bound_name, import_from_module
-from codemods._sequences import remove_items
-from codemods.dunder_all import exported_names
+from codemods.framework.blocks import BlockPruner
+from codemods.framework.context import FileJob
+from codemods.framework.dunder_all import exported_names
+from codemods.framework.names import bound_name, import_from_module
+from codemods.framework.sequences import remove_items
 
 Key = tuple[str, str, str]  # (scope path, source, local name)
 _ROUNDS = 4

@@ -22,9 +22,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods._context import FileJob
-from codemods._names import import_from_module, imported_names, qualified_names, split
-from codemods.spec import Rename
+from codemods.framework.context import FileJob
+from codemods.framework.names import import_from_module, imported_names, qualified_names, split
+from codemods.framework.spec import Rename
 
 Line = cst.SimpleStatementLine | cst.SimpleStatementSuite
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")

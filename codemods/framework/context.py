@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from libcst.metadata import CodeRange
 
-from codemods.spec import EditSpec, FileContext, Finding, Rename
+from codemods.framework.spec import EditSpec, FileContext, Finding, Rename
 
 _EMPTY: Mapping = MappingProxyType({})
 

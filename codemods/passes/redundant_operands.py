@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods._context import FileJob
+from codemods.framework.context import FileJob
 
 
 class RedundantOperandCollapser(cst.CSTTransformer):

@@ -1,7 +1,7 @@
 """What still reads from a module the stage deletes, once every rewrite is done (reports).
 
 A package `__init__` re-export of a renamed name has already been rewritten by
-`import_rewrite` (its `__all__` entry renamed, a duplicate dropped). Whatever still imports
+`imports.rewrite` (its `__all__` entry renamed, a duplicate dropped). Whatever still imports
 a removed module, or a name from it, after that is reported: a re-export in a package's
 `__init__` ("re-exports X from removed module m") or any other file ("imports ...",
 "uses removed module ..."). Nothing is edited here.
@@ -13,8 +13,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import PositionProvider
 
-from codemods._context import FileJob
-from codemods._names import import_from_module
+from codemods.framework.context import FileJob
+from codemods.framework.names import import_from_module
 
 
 class GoneImportReporter(cst.CSTVisitor):

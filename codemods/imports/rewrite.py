@@ -1,7 +1,7 @@
-"""Rewriting every import site of a renamed name to the canonical (see `import_plan`).
+"""Rewriting every import site of a renamed name to the canonical.
 
-`rewrite_imports(module, job)` finds the sites (`import_sites`), plans the edits
-(`import_plan` with `plan_from_sites`, `plan_attr_sites`, `lost_names`; `import_placement`,
+`rewrite_imports(module, job)` finds the sites (`sites`), decides the edits
+(`decide` with `from_sites`, `attr_sites`, `lost_names` over one `state.RewriteState`; `placement`,
 `shadowing`, `try_collapse`) and applies them here, in place: aliases are renamed or
 dropped, new imports go next to the site they replace (inside the same function,
 `if TYPE_CHECKING:` or `try:` block) or are merged into an import of the same module, uses
@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemods._blocks import BlockPruner
-from codemods._context import FileJob
-from codemods._parents import parent_map
-from codemods._sequences import append_items, remove_items
-from codemods.dunder_all import DunderAllEditor
-from codemods.import_plan import ImportPlanner, RewritePlan
-from codemods.import_sites import SiteCollector
-from codemods.try_collapse import collapse
+from codemods.framework.blocks import BlockPruner
+from codemods.framework.context import FileJob
+from codemods.framework.dunder_all import DunderAllEditor
+from codemods.framework.parents import parent_map
+from codemods.framework.sequences import append_items, remove_items
+from codemods.imports.decide import decide_import_edits
+from codemods.imports.sites import SiteCollector
+from codemods.imports.state import ImportEdits
+from codemods.imports.try_collapse import collapse
 
 
 @dataclass(frozen=True)
@@ -40,23 +41,23 @@ def rewrite_imports(module: cst.Module, job: FileJob) -> RewriteOutcome:
     collector = SiteCollector(job, parents)
     wrapper.visit(collector)
     positions = wrapper.resolve(PositionProvider)
-    plan = ImportPlanner(job, wrapper.module, collector.sites, parents, positions).build()
-    if plan.blocked:
+    edits = decide_import_edits(job, wrapper.module, collector.sites, parents, positions)
+    if edits.blocked:
         return RewriteOutcome(module, blocked=True)
-    if plan.empty:
+    if edits.empty:
         return RewriteOutcome(module)
-    rewritten = wrapper.module.visit(ImportRewriter(plan))
-    if plan.all_renames:
-        rewritten = rewritten.visit(DunderAllEditor(rename=plan.all_renames))
-    return RewriteOutcome(rewritten, local_renames=dict(plan.all_renames))
+    rewritten = wrapper.module.visit(ImportRewriter(edits))
+    if edits.all_renames:
+        rewritten = rewritten.visit(DunderAllEditor(rename=edits.all_renames))
+    return RewriteOutcome(rewritten, local_renames=dict(edits.all_renames))
 
 
 class ImportRewriter(BlockPruner):
-    """Applies a `RewritePlan`; every edit is keyed by an original node."""
+    """Applies `ImportEdits`; every edit is keyed by an original node."""
 
-    def __init__(self, plan: RewritePlan) -> None:
+    def __init__(self, edits: ImportEdits) -> None:
         super().__init__()
-        self.plan = plan
+        self.edits = edits
         self._consumed: set[int] = set()
 
     def leave_ImportFrom(
@@ -64,8 +65,8 @@ class ImportRewriter(BlockPruner):
     ) -> cst.ImportFrom | cst.RemovalSentinel:
         if isinstance(original_node.names, cst.ImportStar):
             return updated_node
-        edits = [self.plan.alias_edits.get(alias, alias) for alias in original_node.names]
-        appends = self.plan.placement.appends.get(original_node, [])
+        edits = [self.edits.alias_edits.get(alias, alias) for alias in original_node.names]
+        appends = self.edits.placement.appends.get(original_node, [])
         if all(e is a for e, a in zip(edits, original_node.names)) and not appends:
             return updated_node
         items = [e if e is not None else a for e, a in zip(edits, original_node.names)]
@@ -74,7 +75,7 @@ class ImportRewriter(BlockPruner):
         names = append_items(names, appends, opening)
         if names:
             return updated_node.with_changes(names=names)
-        for line in self.plan.placement.insert_after.get(original_node, []):
+        for line in self.edits.placement.insert_after.get(original_node, []):
             if id(line) not in self._consumed:  # the new import takes the old one's place
                 self._consumed.add(id(line))
                 return line.body[0].with_changes(semicolon=updated_node.semicolon)
@@ -98,15 +99,15 @@ class ImportRewriter(BlockPruner):
         return super().leave_SimpleStatementSuite(original_node, updated_node)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self.plan.placement.prepend:
+        if self.edits.placement.prepend:
             updated_node = updated_node.with_changes(
-                body=[*self.plan.placement.prepend, *updated_node.body]
+                body=[*self.edits.placement.prepend, *updated_node.body]
             )
         return super().leave_Module(original_node, updated_node)
 
     def leave_Try(self, original_node: cst.Try, updated_node: cst.Try):  # type: ignore[override]
         result = super().leave_Try(original_node, updated_node)
-        if original_node in self.plan.collapse and not self.is_doomed(result):
+        if original_node in self.edits.collapse and not self.is_doomed(result):
             return collapse(result)
         return result
 
@@ -124,13 +125,13 @@ class ImportRewriter(BlockPruner):
         return self._replaced(original_node, updated_node)
 
     def _replaced(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
-        replacement = self.plan.replace.get(original)
+        replacement = self.edits.replace.get(original)
         return updated if replacement is None else replacement  # type: ignore[return-value]
 
     def _pending(self, line: cst.CSTNode) -> list[cst.SimpleStatementLine]:
         found = []
         for small in getattr(line, "body", ()):
-            for new in self.plan.placement.insert_after.get(small, []):
+            for new in self.edits.placement.insert_after.get(small, []):
                 if id(new) not in self._consumed:
                     found.append(new)
         return found

@@ -4,9 +4,9 @@ A definition is a class, a function, an assignment or annotated assignment (`X =
 `X = type("X", ...)`, `X: T = ...`), or an import binding the name (`from a import B as X`).
 An aliasing import of exactly the name's replacement (`from canon import New as X`, with X
 renamed to canon.New) loses only its alias: the module keeps `from canon import New` where
-it was, for the uses `import_rewrite` renames.
+it was, for the uses `imports.rewrite` renames.
 Definitions under module-level `if TYPE_CHECKING:` / `if ...:` / `try:` blocks count;
-a block left empty goes (see `_blocks.BlockPruner`). Function and class bodies are not
+a block left empty goes (see `blocks.BlockPruner`). Function and class bodies are not
 entered: only module-level names are definitions of the module.
 """
 
@@ -16,11 +16,11 @@ from collections.abc import Collection
 
 import libcst as cst
 
-from codemods._blocks import BlockPruner
-from codemods._context import FileJob
-from codemods._names import bound_name, import_from_module
-from codemods._sequences import remove_items
-from codemods.dunder_all import DunderAllEditor
+from codemods.framework.blocks import BlockPruner
+from codemods.framework.context import FileJob
+from codemods.framework.dunder_all import DunderAllEditor
+from codemods.framework.names import bound_name, import_from_module
+from codemods.framework.sequences import remove_items
 
 
 def remove_definitions(module: cst.Module, job: FileJob) -> cst.Module:

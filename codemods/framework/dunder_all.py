@@ -6,7 +6,7 @@ too (`if`, `try`): renamed entries get the new name (same quotes), deleted entri
 renamed entry that now repeats an existing one goes too. Other entries keep their place,
 layout and comments. An extension left with nothing to add goes, and so does
 `__all__.remove("X")` of a deleted or renamed "X" (it would fail, or take the new name out);
-a block left empty gets `pass` (see `_blocks.BlockPruner`). The assignment that defines
+a block left empty gets `pass` (see `blocks.BlockPruner`). The assignment that defines
 `__all__` stays, even empty.
 """
 
@@ -17,8 +17,8 @@ from collections.abc import Collection, Mapping
 import libcst as cst
 import libcst.matchers as m
 
-from codemods._blocks import BlockPruner
-from codemods._sequences import remove_items
+from codemods.framework.blocks import BlockPruner
+from codemods.framework.sequences import remove_items
 
 _ALL = m.Name("__all__")
 _EXTENSION = m.Call(func=m.Attribute(value=_ALL, attr=m.Name("extend") | m.Name("append") | m.Name("remove")),

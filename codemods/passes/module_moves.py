@@ -15,8 +15,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from codemods._context import FileJob
-from codemods._names import dotted_expr, import_from_module, split
+from codemods.framework.context import FileJob
+from codemods.framework.names import dotted_expr, import_from_module, split
 
 
 class GoneModuleMover(cst.CSTTransformer):

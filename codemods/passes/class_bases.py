@@ -3,7 +3,7 @@
 When the canonical class lists a family member it replaces (`class Settings(SettingsBase)`
 with `SettingsBase` renamed to `Settings`), that base goes; so does a base that, after the
 renames, names the same class as an earlier base (`class C(Settings, AppSettings)`).
-Runs before `import_rewrite`, on the names as the file has them.
+Runs before `imports.rewrite`, on the names as the file has them.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameSource, ScopeProvider
 
-from codemods._context import FileJob
-from codemods._names import absolute, qualified_names
-from codemods._sequences import remove_items
+from codemods.framework.context import FileJob
+from codemods.framework.names import absolute, qualified_names
+from codemods.framework.sequences import remove_items
 
 
 class BaseCleaner(cst.CSTTransformer):

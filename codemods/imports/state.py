@@ -1,10 +1,6 @@
-"""Deciding, for each site found by `import_sites`, what the rewrite does (no edits yet).
-
-The result is a `RewritePlan` of node-keyed edits that `import_rewrite.ImportRewriter`
-applies. Any site that would shadow another binding blocks the whole file. `from` imports
-are planned in `plan_from_sites`, attribute uses through a module binding (`m.X`) in
-`plan_attr_sites`, names a module loses in `lost_names`; placing the imports they need in
-`import_placement`.
+"""The state of one file's import rewrite while its sites are decided: what the deciders
+(`from_sites`, `attr_sites`, `lost_names`) read (the file's sites, parents, positions, scopes) and
+what they write (`ImportEdits`, the imports still to place). `decide` builds it and runs them.
 """
 
 from __future__ import annotations
@@ -15,18 +11,16 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import BaseAssignment, CodeRange, Scope
 
-from codemods._context import FileJob
-from codemods.import_placement import Need, Placement, Placer
-from codemods.import_sites import FileSites
-from codemods.lost_names import plan_lost_names
-from codemods.plan_attr_sites import plan_attr_site
-from codemods.plan_from_sites import plan_from_site
-from codemods.shadowing import ShadowCheck
-from codemods.try_collapse import collapsible_try
+from codemods.framework.context import FileJob
+from codemods.imports.placement import Need, Placement, Placer
+from codemods.imports.shadowing import ShadowCheck
+from codemods.imports.sites import FileSites
 
 
 @dataclass
-class RewritePlan:
+class ImportEdits:
+    """Node-keyed edits of one file's imports and uses, which `rewrite.ImportRewriter` applies."""
+
     alias_edits: dict[cst.ImportAlias, cst.ImportAlias | None] = field(default_factory=dict)
     replace: dict[cst.CSTNode, cst.CSTNode] = field(default_factory=dict)
     collapse: set[cst.Try] = field(default_factory=set)
@@ -41,7 +35,7 @@ class RewritePlan:
                     or p.prepend)
 
 
-class ImportPlanner:
+class RewriteState:
     def __init__(
         self,
         job: FileJob,
@@ -51,30 +45,13 @@ class ImportPlanner:
         positions: Mapping[cst.CSTNode, CodeRange],
     ) -> None:
         self.job, self.sites, self.parents, self.positions = job, sites, parents, positions
-        self.plan = RewritePlan()
+        self.edits = ImportEdits()
         self.shadow = ShadowCheck(job, sites.scopes)
         self.placer = Placer(job, module, parents, positions)
         self.needs: list[Need] = []
         self.dropped: set[BaseAssignment] = set()
         # string annotation -> {span in its value: the code that replaces it} (a string can hold several uses)
         self.string_parts: dict[cst.SimpleString, dict[tuple[int, int], str]] = {}
-
-    def build(self) -> RewritePlan:
-        for site in self.sites.from_sites:
-            try_node = collapsible_try(site.line, self.parents, self.sites, self.job)
-            if try_node is not None:
-                self.plan.collapse.add(try_node)
-        for site in self.sites.from_sites:
-            plan_from_site(self, site)
-        for attr in self.sites.attr_sites:
-            plan_attr_site(self, attr)
-        plan_lost_names(self)
-        for need in sorted(self.needs, key=lambda n: n.lineno):
-            same = need.same or (lambda a, r=need.rename: self.shadow.equivalent(a, r))
-            self.bind_existing(need.scope, need.local, same)
-            self.placer.place(need)
-        self.plan.placement = self.placer.finish()
-        return self.plan
 
     def bind_existing(
         self, scope: Scope, local: str, same: Callable[[BaseAssignment], bool]
@@ -93,7 +70,7 @@ class ImportPlanner:
 
     def block(self, lineno: int, name: str) -> None:
         self.job.report(lineno, f"would shadow {name}")
-        self.plan.blocked = True
+        self.edits.blocked = True
 
     def line(self, node: cst.CSTNode) -> int:
         position = self.positions.get(node)

@@ -11,64 +11,60 @@ a removed module is `package_exports`' to report.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from codemods._names import renamed_use
-from codemods.dunder_all import exported_names
-from codemods.import_placement import Need
-from codemods.import_sites import unresolved_uses
-
-if TYPE_CHECKING:
-    from codemods.import_plan import ImportPlanner
+from codemods.framework.dunder_all import exported_names
+from codemods.framework.names import renamed_use
+from codemods.imports.placement import Need
+from codemods.imports.sites import unresolved_uses
+from codemods.imports.state import RewriteState
 
 
-def plan_lost_names(planner: ImportPlanner) -> None:
-    _orphans(planner)
-    _stars(planner)
+def decide_lost_names(state: RewriteState) -> None:
+    _orphans(state)
+    _stars(state)
 
 
-def _orphans(planner: ImportPlanner) -> None:
-    stage, file = planner.job.stage, planner.job.file
+def _orphans(state: RewriteState) -> None:
+    stage, file = state.job.stage, state.job.file
     for name in sorted(stage.deletions.get(file.module, ())):
-        uses = unresolved_uses(planner.sites.scopes, name)
+        uses = unresolved_uses(state.sites.scopes, name)
         rename = stage.rename(file.module, name)
         if not uses:
             continue
-        lineno = min(planner.line(node) for node, _ in uses)
+        lineno = min(state.line(node) for node, _ in uses)
         if rename is None:
-            planner.job.report(lineno, f"{name} is deleted here but still used")
+            state.job.report(lineno, f"{name} is deleted here but still used")
             continue
         keep = stage.spec.keep_local_names and file.module != rename.new_module
         local = name if keep else rename.new_name
         for node, _ in uses:
-            planner.plan.replace[node] = renamed_use(node, name, local)
-        scope = next(iter(planner.sites.scopes)).globals
-        if planner.shadow.conflict(rename, local, scope, uses):
-            planner.block(lineno, local)
-        planner.needs.append(Need(rename, local, scope, None, lineno, False))
+            state.edits.replace[node] = renamed_use(node, name, local)
+        scope = next(iter(state.sites.scopes)).globals
+        if state.shadow.conflict(rename, local, scope, uses):
+            state.block(lineno, local)
+        state.needs.append(Need(rename, local, scope, None, lineno, False))
 
 
-def _stars(planner: ImportPlanner) -> None:
-    stage, file = planner.job.stage, planner.job.file
+def _stars(state: RewriteState) -> None:
+    stage, file = state.job.stage, state.job.file
     listed = None
-    for module, lineno in planner.sites.stars:
+    for module, lineno in state.sites.stars:
         if module in stage.spec.removable_modules:
             continue  # whether it goes is known later: package_exports reports it
         for rename in stage.renames.values():
             if rename.old_module != module or stage.binds_after(module, rename.old_name):
                 continue
-            uses = unresolved_uses(planner.sites.scopes, rename.old_name)
+            uses = unresolved_uses(state.sites.scopes, rename.old_name)
             if listed is None:
-                listed = exported_names(planner.placer.module)
+                listed = exported_names(state.placer.module)
             if not uses and rename.old_name not in listed:
                 continue
-            scope = next(iter(planner.sites.scopes)).globals
+            scope = next(iter(state.sites.scopes)).globals
             if scope.assignments[rename.new_name] and not stage.binds_after(module, rename.new_name):
-                planner.block(lineno, rename.new_name)   # (the file binds the new name to something else)
+                state.block(lineno, rename.new_name)   # (the file binds the new name to something else)
                 continue
             for node, _ in uses:
-                planner.plan.replace[node] = renamed_use(node, rename.old_name, rename.new_name)
+                state.edits.replace[node] = renamed_use(node, rename.old_name, rename.new_name)
             if rename.old_name in listed:
-                planner.plan.all_renames[rename.old_name] = rename.new_name
+                state.edits.all_renames[rename.old_name] = rename.new_name
             if uses and not stage.binds_after(module, rename.new_name) and file.module != rename.new_module:
-                planner.needs.append(Need(rename, rename.new_name, scope, None, lineno, False))
+                state.needs.append(Need(rename, rename.new_name, scope, None, lineno, False))

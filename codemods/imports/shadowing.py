@@ -15,9 +15,9 @@ from collections.abc import Callable, Collection, Iterable
 import libcst as cst
 from libcst.metadata import BaseAssignment, ImportAssignment, Scope
 
-from codemods._context import FileJob
-from codemods._names import absolute, split
-from codemods.spec import Rename
+from codemods.framework.context import FileJob
+from codemods.framework.names import absolute, split
+from codemods.framework.spec import Rename
 
 
 class ShadowCheck:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from codemods._context import FileJob
-from codemods._names import import_from_module
-from codemods.dunder_all import DunderAllEditor
-from codemods.import_sites import unresolved_uses
+from codemods.framework.context import FileJob
+from codemods.framework.dunder_all import DunderAllEditor
+from codemods.framework.names import import_from_module
+from codemods.imports.sites import unresolved_uses
 
 
 class GoneStarReplacer(cst.CSTTransformer):

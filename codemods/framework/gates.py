@@ -13,7 +13,7 @@ import re
 import warnings
 from collections import Counter
 
-from codemods._context import StageIndex
+from codemods.framework.context import StageIndex
 
 _STAR_IMPORT = re.compile(r"\bimport[\s\\]*\*")
 _WORD = re.compile(r"[^\W\d]\w*")
