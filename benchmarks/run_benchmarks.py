@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from refactor.scan import cache_folder
+from refactor.reading.files import cache_folder
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -80,8 +80,8 @@ grimp.build_graph(sys.argv[2], cache_dir=sys.argv[3])
 """
 LARGEST_STAGE = """
 import sys, time
-from refactor.workspace import Workspace
-from refactor.edits import compute_edits
+from refactor.planning.workspace import Workspace
+from refactor.staging.edits import compute_edits
 workspace = Workspace.open(sys.argv[1])
 stage = max(workspace.stage_plan.stages, key=lambda s: len(s.files))
 start = time.perf_counter()

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refactor.inventory import Inventory
-from refactor.workspace import Workspace
+from refactor.analysis.inventory import Inventory
+from refactor.planning.workspace import Workspace
 
 
 def assert_single_source(plan_path: str | Path, *, allowed: int = 1, runtime: bool = False) -> Inventory:
@@ -29,7 +29,7 @@ def assert_single_source(plan_path: str | Path, *, allowed: int = 1, runtime: bo
         raise AssertionError(f"{inventory.plan_name}: {inventory.distinct} distinct definitions, {allowed} allowed "
                              f"(canonical {inventory.canonical}); also defined:\n  " + "\n  ".join(extra))
     if runtime:
-        from refactor.runtime_count import count_runtime, default_python
+        from refactor.analysis.runtime_count import count_runtime, default_python
         loaded = count_runtime(workspace.plan, python=default_python(workspace.plan.root))
         if loaded.distinct > allowed:
             shown = "\n  ".join(f"{where} bound as {', '.join(names)}" for where, names in loaded.classes)

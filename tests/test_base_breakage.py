@@ -15,14 +15,14 @@ import sys
 
 import pytest
 
-from refactor import factcache
-from refactor.factcache import FactCache
-from refactor.graph import watched_modules
+from refactor.analysis.graph import watched_modules
+from refactor.analysis.project import Project
 from refactor.planfile import load_plan
-from refactor.project import Project
-from refactor.scan import cache_folder
-from refactor.verify import new_broken_imports
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from refactor.reading import cache as factcache
+from refactor.reading.cache import FactCache
+from refactor.reading.files import cache_folder
+from refactor.staging.contract import new_broken_imports
 from tests.helpers import git, run_cli, write_plan, write_tree
 
 CORE = {

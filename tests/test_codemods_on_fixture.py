@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from refactor.edits import compute_edits, write_edits
 from refactor.planfile import load_plan
-from refactor.verify import removal_needles, verify_stage
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from refactor.staging.contract import removal_needles, verify_stage
+from refactor.staging.edits import compute_edits, write_edits
 from tests.helpers import REPO
 from tests.stagehelp import run_pytest
 

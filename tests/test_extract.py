@@ -1,4 +1,4 @@
-"""`refactor.extract`: the facts one file states: import sites, references, strings, `__all__`, classes, stand-ins."""
+"""`refactor.reading.extract`: the facts one file states: import sites, references, strings, `__all__`, classes, stand-ins."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from refactor.extract import absolute_module, facts_from_source
-from refactor.facts import FileFacts, ImportFact, StringRef
+from refactor.reading.extract import absolute_module, facts_from_source
+from refactor.reading.facts import FileFacts, ImportFact, StringRef
 
 
 def facts(source: str, module: str = "pkg.sub.mod", is_package: bool = False) -> FileFacts:

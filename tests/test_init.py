@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 from tests.helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 if sys.version_info >= (3, 11):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from refactor import graph
-from refactor.edits import compute_edits, write_edits
+from refactor.analysis import graph
 from refactor.planfile import load_plan
-from refactor.verify import removal_needles, verify_stage
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from refactor.staging.contract import removal_needles, verify_stage
+from refactor.staging.edits import compute_edits, write_edits
 from tests.helpers import write_plan, write_tree
 
 FILES = {

@@ -1,9 +1,9 @@
-"""`refactor.modgraph`: who imports whom, and which tests a change reaches."""
+"""`refactor.analysis.module_graph`: who imports whom, and which tests a change reaches."""
 
 from __future__ import annotations
 
-from refactor.modgraph import ModuleGraph, is_test_file
-from refactor.workspace import Workspace
+from refactor.analysis.module_graph import ModuleGraph, is_test_file
+from refactor.planning.workspace import Workspace
 from tests.helpers import git_init, write_plan, write_tree
 
 

@@ -1,4 +1,4 @@
-"""`refactor.planner.make_plan` on hand-built data: no files, no parsing.
+"""`refactor.planning.schedule.make_plan` on hand-built data: no files, no parsing.
 
 Every input is built directly (`Definition`, `Inventory`, `Site`, `ImportGraph`, `ModuleInfo`), so each
 test states exactly the situation it checks: which module defines what, which file refers to what, and
@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from codemods.framework.spec import Rename
-from refactor.facts import TopStatement
-from refactor.graph import ImportGraph, Site
-from refactor.inventory import CLASS_KINDS, Definition, Inventory
-from refactor.modgraph import ModuleGraph
-from refactor.modinfo import ModuleInfo
-from refactor.planner import StagePlan, make_plan
+from refactor.analysis.graph import ImportGraph, Site
+from refactor.analysis.inventory import CLASS_KINDS, Definition, Inventory
+from refactor.analysis.module_graph import ModuleGraph
+from refactor.analysis.module_info import ModuleInfo
+from refactor.planning.schedule import StagePlan, make_plan
+from refactor.reading.facts import TopStatement
 
 CANONICAL = "pkg.core:Engine"
 PACKAGES = {"pkg", "pkg.sub", "tests"}

@@ -15,12 +15,12 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from refactor.facts import TopStatement
-from refactor.graph import ImportGraph, Site
-from refactor.inventory import Definition, Inventory
-from refactor.modgraph import ModuleGraph
-from refactor.modinfo import ModuleInfo
-from refactor.planner import make_plan
+from refactor.analysis.graph import ImportGraph, Site
+from refactor.analysis.inventory import Definition, Inventory
+from refactor.analysis.module_graph import ModuleGraph
+from refactor.analysis.module_info import ModuleInfo
+from refactor.planning.schedule import make_plan
+from refactor.reading.facts import TopStatement
 
 CANONICAL = "pkg.core:Engine"
 NAMES = ("alpha", "beta", "gamma", "delta", "eps", "zeta", "eta", "theta")

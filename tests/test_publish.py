@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from refactor.gitops import Git
-from refactor.publish import push_branch
+from refactor.staging.gitops import Git
+from refactor.staging.publish import push_branch
 from tests.helpers import git, run_cli
 from tests.stagehelp import fixture_repo, snapshot, worktrees
 

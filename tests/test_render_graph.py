@@ -17,7 +17,7 @@ import pytest
 from rich.console import Console
 
 from refactor.cli import main
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 from tests.helpers import PLANS
 
 PLAN = PLANS / "websocket_manager.toml"

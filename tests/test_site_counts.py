@@ -33,8 +33,8 @@ from pathlib import Path
 
 import pytest
 
-from refactor.graph import SITE_KINDS
-from refactor.workspace import Workspace
+from refactor.analysis.graph import SITE_KINDS
+from refactor.planning.workspace import Workspace
 from tests.helpers import FIXTURES, PLANS
 
 ROOT = FIXTURES / "websocket_app"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 from tests.helpers import git, run_cli
 from tests.stagehelp import checkout_copy, fixture_repo, run_pytest, snapshot, worktrees
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from refactor import exitcodes
 from refactor.output import counted, paused, progress
 from refactor.planfile import load_plan
-from refactor.stage import Options, StageOutcome, StageRunner
+from refactor.staging.runner import Options, StageOutcome, StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:

@@ -9,10 +9,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from refactor import exitcodes
-from refactor.inventory import Inventory
+from refactor.analysis.inventory import Inventory
 from refactor.output import emit_json
-from refactor.scaffold import apart_summary
-from refactor.workspace import Workspace
+from refactor.planning.scaffold import apart_summary
+from refactor.planning.workspace import Workspace
 
 _STATUS_STYLE = {
     "canonical": "bold green", "canonical re-export": "green", "replace": "yellow", "mapped": "cyan",

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
+from refactor.analysis.runtime_count import count_runtime, default_python
 from refactor.output import emit_json
-from refactor.runtime_count import count_runtime, default_python
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 
 
 def run(args: Namespace, console: Console) -> int:

@@ -15,7 +15,7 @@ from refactor.commands import apply as apply_command
 from refactor.commands import plan as plan_command
 from refactor.errors import RefactorError
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 
 FIXTURE = "fixtures/websocket_app"
 PLAN = "plans/websocket_manager.toml"

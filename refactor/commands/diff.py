@@ -17,9 +17,9 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from refactor import exitcodes
-from refactor.edits import compute_edits, write_edits
-from refactor.planner import StagePlan
-from refactor.workspace import Workspace
+from refactor.planning.schedule import StagePlan
+from refactor.planning.workspace import Workspace
+from refactor.staging.edits import compute_edits, write_edits
 
 
 @dataclass(frozen=True)

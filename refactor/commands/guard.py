@@ -17,8 +17,8 @@ from rich.markup import escape
 
 from refactor import exitcodes
 from refactor.errors import RepositoryError
-from refactor.gitops import Git
-from refactor.guard import (
+from refactor.planfile import Plan, load_plan
+from refactor.planning.guard_rules import (
     IMPORTLINTER_NOTE,
     RULE,
     bans_for,
@@ -27,10 +27,10 @@ from refactor.guard import (
     ruff_config,
     undecided,
 )
-from refactor.planfile import Plan, load_plan
-from refactor.planner import StagePlan
-from refactor.stage import StageRunner
-from refactor.workspace import Workspace
+from refactor.planning.schedule import StagePlan
+from refactor.planning.workspace import Workspace
+from refactor.staging.gitops import Git
+from refactor.staging.runner import StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:

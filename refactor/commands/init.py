@@ -17,14 +17,21 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
+from refactor.analysis.inventory import Inventory, take_inventory
+from refactor.analysis.module_graph import TEST_DIRS
+from refactor.analysis.project import Project
 from refactor.errors import PlanError, RefactorError
-from refactor.inventory import Inventory, take_inventory
-from refactor.modgraph import TEST_DIRS
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
-from refactor.project import Project
-from refactor.scaffold import Draft, apart_summary, decisions, default_name, rank_candidates, render
-from refactor.scan import cache_folder
-from refactor.workspace import Workspace
+from refactor.planning.scaffold import (
+    Draft,
+    apart_summary,
+    decisions,
+    default_name,
+    rank_candidates,
+    render,
+)
+from refactor.planning.workspace import Workspace
+from refactor.reading.files import cache_folder
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!]+$")

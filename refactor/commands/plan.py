@@ -11,9 +11,9 @@ from rich.text import Text
 
 from refactor import exitcodes
 from refactor.output import counted, emit_json, progress
-from refactor.planner import Stage, StagePlan
-from refactor.render_graph import dot, mermaid
-from refactor.workspace import Workspace
+from refactor.planning.pictures import dot, mermaid
+from refactor.planning.schedule import Stage, StagePlan
+from refactor.planning.workspace import Workspace
 
 
 def run(args: Namespace, console: Console) -> int:

@@ -8,8 +8,8 @@ from rich.console import Console
 
 from refactor import exitcodes
 from refactor.errors import RepositoryError
-from refactor.publish import open_pull_request, push_branch
-from refactor.stage import StageOutcome, StageRunner
+from refactor.staging.publish import open_pull_request, push_branch
+from refactor.staging.runner import StageOutcome, StageRunner
 
 
 def publish_if_asked(args: Namespace, runner: StageRunner, outcomes: list[StageOutcome], console: Console) -> int:

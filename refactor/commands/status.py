@@ -10,8 +10,8 @@ from rich.table import Table
 from refactor import exitcodes
 from refactor.output import emit_json
 from refactor.planfile import load_plan
-from refactor.stack import stack_state
-from refactor.stage import StageRunner
+from refactor.staging.runner import StageRunner
+from refactor.staging.stack import stack_state
 
 _STYLE = {"up to date": "green", "missing": "dim", "stale": "yellow", "foreign commits": "cyan",
           "no tool commit": "red"}

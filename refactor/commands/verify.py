@@ -8,8 +8,8 @@ from rich.console import Console
 
 from refactor import exitcodes
 from refactor.planfile import load_plan
-from refactor.rederive import check_branch
-from refactor.stage import StageRunner
+from refactor.staging.rederive import check_branch
+from refactor.staging.runner import StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:
