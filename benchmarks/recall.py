@@ -122,7 +122,7 @@ def planned(plan: Path, family: Family) -> set[tuple[str, int]]:
     every line of that file that reads the name so bound (the rewrite renames those uses with it)."""
     from refactor.planning.workspace import Workspace
     workspace = Workspace.open(plan)
-    stage = next(s for s in workspace.stage_plan.stages if any(d.ref == family.alias for d in s.definitions))
+    stage = next(s for s in workspace.schedule.stages if any(d.ref == family.alias for d in s.definitions))
     out = {(e.site.path, e.site.line) for e in stage.edits}
     by_file: dict[str, list] = {}
     for edit in stage.edits:

@@ -192,7 +192,7 @@ def test_a_module_left_holding_only_reexports_aliases_and_warnings_is_deleted(tm
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stages = {s.modules: s for s in Workspace.open(plan, cache=False).stage_plan.stages}
+    stages = {s.modules: s for s in Workspace.open(plan, cache=False).schedule.stages}
     shim = stages[("app.core.shim",)]
     assert shim.delete_modules == ("app.core.shim",)
     after = {e.site.text: e.replacement for e in shim.edits if e.site.path == "app/user.py"}
@@ -208,7 +208,7 @@ def test_a_module_with_logic_of_its_own_stays_and_the_plan_says_why(tmp_path):
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stage = next(s for s in Workspace.open(plan, cache=False).stage_plan.stages if s.modules == ("app.core.shim",))
+    stage = next(s for s in Workspace.open(plan, cache=False).schedule.stages if s.modules == ("app.core.shim",))
     assert stage.delete_modules == ()
     assert stage.kept == (("app.core.shim", "defines 1 function (keep)"),)
 
@@ -240,7 +240,7 @@ def test_a_package_init_that_holds_only_an_alias_is_emptied_not_deleted(tmp_path
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stage = next(s for s in Workspace.open(plan, cache=False).stage_plan.stages
+    stage = next(s for s in Workspace.open(plan, cache=False).schedule.stages
                  if s.modules == ("app.services.socket",))
     assert stage.delete_modules == ()
     assert stage.kept == (("app.services.socket",

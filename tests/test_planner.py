@@ -1,4 +1,4 @@
-"""`refactor.planning.schedule.make_plan` on hand-built data: no files, no parsing.
+"""`refactor.planning.schedule.make_schedule` on hand-built data: no files, no parsing.
 
 Every input is built directly (`Definition`, `Inventory`, `Site`, `ImportGraph`, `ModuleInfo`), so each
 test states exactly the situation it checks: which module defines what, which file refers to what, and
@@ -16,7 +16,7 @@ from refactor.analysis.graph import ImportGraph, Site
 from refactor.analysis.inventory import CLASS_KINDS, Definition, Inventory
 from refactor.analysis.module_graph import ModuleGraph
 from refactor.analysis.module_info import ModuleInfo
-from refactor.planning.schedule import StagePlan, make_plan
+from refactor.planning.schedule import Schedule, make_schedule
 from refactor.reading.facts import TopStatement
 
 CANONICAL = "pkg.core:Engine"
@@ -85,16 +85,16 @@ def graph(sites: Iterable[Site], edges: Mapping[str, set[str]] | None = None,
 
 
 def plan(rows: Iterable[Definition], sites: Iterable[Site], modules: Iterable[ModuleInfo],
-         edges: Mapping[str, set[str]] | None = None) -> StagePlan:
+         edges: Mapping[str, set[str]] | None = None) -> Schedule:
     infos = {m.module: m for m in modules}
-    return make_plan(inventory(*rows), graph(sites, edges, infos), infos)
+    return make_schedule(inventory(*rows), graph(sites, edges, infos), infos)
 
 
-def order(result: StagePlan) -> list[tuple[str, ...]]:
+def order(result: Schedule) -> list[tuple[str, ...]]:
     return [stage.modules for stage in result.stages]
 
 
-def stage_of(result: StagePlan, module: str):
+def stage_of(result: Schedule, module: str):
     (found,) = [s for s in result.stages if module in s.modules]
     return found
 
@@ -380,7 +380,7 @@ def test_a_reexporting_package_offers_the_replacement_after_the_stage():
 # -- determinism ---------------------------------------------------------------------------------------
 
 
-def _mixed_case(reverse: bool) -> StagePlan:
+def _mixed_case(reverse: bool) -> Schedule:
     rows = [member("pkg.a", "AEngine"), member("pkg.b", "BEngine", kind="wrapper"),
             member("pkg.c", "CEngine"), member("pkg.d", "DEngine", kind="class", status="needs decision",
                                                 replacement=None)]
@@ -395,7 +395,7 @@ def _mixed_case(reverse: bool) -> StagePlan:
         rows, sites, infos = rows[::-1], sites[::-1], infos[::-1]
         edges = dict(reversed(list(edges.items())))
     infos_by_name = {m.module: m for m in infos}
-    return make_plan(Inventory("hand-made", CANONICAL, (*rows, CANONICAL_ROW) if reverse else (CANONICAL_ROW, *rows),
+    return make_schedule(Inventory("hand-made", CANONICAL, (*rows, CANONICAL_ROW) if reverse else (CANONICAL_ROW, *rows),
                                ()), graph(sites, edges, infos_by_name), infos_by_name)
 
 

@@ -1,4 +1,4 @@
-"""Properties of `make_plan` on random dependency graphs among redundant modules (cycles included).
+"""Properties of `make_schedule` on random dependency graphs among redundant modules (cycles included).
 
 Each scenario is built by hand: N redundant modules `pkg.<name>`, each defining one family member;
 an edge X -> Y is a site in X's file importing Y's member (the way the planner learns that X depends on
@@ -19,7 +19,7 @@ from refactor.analysis.graph import ImportGraph, Site
 from refactor.analysis.inventory import Definition, Inventory
 from refactor.analysis.module_graph import ModuleGraph
 from refactor.analysis.module_info import ModuleInfo
-from refactor.planning.schedule import make_plan
+from refactor.planning.schedule import make_schedule
 from refactor.reading.facts import TopStatement
 
 CANONICAL = "pkg.core:Engine"
@@ -74,7 +74,7 @@ def _plan(rows, sites, infos):
     paths = {s.path for s in sites} | {i.path for i in infos.values()}
     module_of = {p: p[:-3].replace("/", ".") for p in paths}
     graph = ImportGraph(sites, ModuleGraph({}, module_of, {m: p for p, m in module_of.items()}))
-    return make_plan(Inventory("random", CANONICAL, (canonical, *rows), ()), graph, infos)
+    return make_schedule(Inventory("random", CANONICAL, (canonical, *rows), ()), graph, infos)
 
 
 def _components(modules: list[str], dependency: set[tuple[str, str]]) -> dict[str, frozenset[str]]:

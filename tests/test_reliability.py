@@ -161,7 +161,7 @@ def test_edited_files_keep_their_declared_encoding(tmp_path):
 def test_a_failure_in_the_middle_of_all_keeps_earlier_stages_and_rerun_continues(tmp_path):
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
     from refactor.planning.workspace import Workspace
-    third = Workspace.open(plan, cache=False).stage_plan.stages[2]
+    third = Workspace.open(plan, cache=False).schedule.stages[2]
     module, name = third.modules[0], third.definitions[0].name
     (repo / "tests/test_pin.py").write_text(
         f"import importlib\n\ndef test_pin():\n    assert hasattr(importlib.import_module({module!r}), {name!r})\n")

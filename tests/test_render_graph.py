@@ -35,7 +35,7 @@ def run_plan(*extra: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def stage_of() -> dict[str, int]:
-    plan = Workspace.open(PLAN, cache=False).stage_plan
+    plan = Workspace.open(PLAN, cache=False).schedule
     return {m: s.number for s in plan.stages for m in s.modules}
 
 

@@ -275,7 +275,7 @@ def test_the_planner_rewrites_every_site_of_a_removed_name(workspace):
     """Each graph site naming a removed definition of a stage's module, or any site into a module the
     stage deletes, is an edit of that stage, unless its file was deleted by then (a site inside a
     redundant module that is already gone needs no rewrite)."""
-    plan = workspace.stage_plan
+    plan = workspace.schedule
     gone: set[str] = set()
     for stage in plan.stages:
         gone |= {workspace.graph.modules.path_of[m] for m in stage.delete_modules}

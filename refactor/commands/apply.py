@@ -30,7 +30,7 @@ def run(args: Namespace, console: Console) -> int:
     outcomes: list[StageOutcome] = []
     with runner.git.lock(), runner.session(), progress(console) as show:
         runner.progress = show
-        planned = runner.base_plan(runner.base_commit())
+        planned = runner.base_schedule(runner.base_commit())
         if planned.baseline or planned.unparsable:
             with paused(show):
                 console.print(f"already broken at the base, never held against a stage: "

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.syntax import Syntax
 
 from refactor import exitcodes
-from refactor.planning.schedule import StagePlan
+from refactor.planning.schedule import Schedule
 from refactor.planning.workspace import Workspace
 from refactor.staging.edits import compute_edits, write_edits
 
@@ -30,7 +30,7 @@ class StagePatch:
     problems: tuple[str, ...]    # markup lines: files a codemod could not edit, sites it reported
 
 
-def stage_patches(workspace: Workspace, plan: StagePlan, number: int | None,
+def stage_patches(workspace: Workspace, plan: Schedule, number: int | None,
                   show: Callable[[str], None] = lambda message: None) -> list[StagePatch]:
     """Each wanted stage's diff, computed on a scratch copy of the tree as the earlier stages leave it."""
     wanted = [s.number for s in plan.stages] if number is None else [number]
@@ -47,7 +47,7 @@ def stage_patches(workspace: Workspace, plan: StagePlan, number: int | None,
             current = Workspace.for_plan(workspace.plan, root=copy)
             current.progress = lambda message, n=stage_number: show(f"stage {n}: {message}")
             planned = plan.stage(stage_number)
-            stage = next((s for s in current.stage_plan.stages if set(s.modules) == set(planned.modules)), None)
+            stage = next((s for s in current.schedule.stages if set(s.modules) == set(planned.modules)), None)
             if stage is None:
                 out.append(StagePatch(stage_number, planned.modules, b"", ("nothing left to change",)))
                 continue

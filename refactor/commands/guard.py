@@ -27,7 +27,7 @@ from refactor.planning.guard_rules import (
     ruff_config,
     undecided,
 )
-from refactor.planning.schedule import StagePlan
+from refactor.planning.schedule import Schedule
 from refactor.planning.workspace import Workspace
 from refactor.staging.gitops import Git
 from refactor.staging.runner import StageRunner
@@ -38,10 +38,10 @@ def run(args: Namespace, console: Console) -> int:
         console.print(text, highlight=False, soft_wrap=True)
 
     plan = load_plan(args.plan)
-    stage_plan, source = removed_things(plan, cache=not args.no_cache)
-    bans = bans_for(plan.name, stage_plan)
+    schedule, source = removed_things(plan, cache=not args.no_cache)
+    bans = bans_for(plan.name, schedule)
     say(f"Plan {escape(plan.name)}: {len(bans)} removed module(s) and name(s), taken from {escape(source)}.")
-    for ref in undecided(stage_plan):
+    for ref in undecided(schedule):
         say(f"  [yellow]not guarded[/] {escape(ref)}: the plan does not say what replaces it yet")
 
     path, pyproject = ruff_config(plan.root, _repository_top(plan))
@@ -69,7 +69,7 @@ def run(args: Namespace, console: Console) -> int:
         say(f"  [yellow]left as it was[/] {escape(target)}: banned already by an entry this plan did not write")
 
     where = importlinter_config(plan.root)
-    deleted = sorted({m for s in stage_plan.stages for m in s.delete_modules})
+    deleted = sorted({m for s in schedule.stages for m in s.delete_modules})
     if where and deleted:
         say(f"import-linter ({escape(where)}): no forbidden contract added for the {len(deleted)} deleted "
             f"module(s): {IMPORTLINTER_NOTE}. Ruff's banned-api covers them.")
@@ -78,8 +78,8 @@ def run(args: Namespace, console: Console) -> int:
     return exitcodes.OK
 
 
-def removed_things(plan: Plan, *, cache: bool = True) -> tuple[StagePlan, str]:
-    """The stage plan that says what is removed, and where it came from (one phrase for the output)."""
+def removed_things(plan: Plan, *, cache: bool = True) -> tuple[Schedule, str]:
+    """The schedule that says what is removed, and where it came from (one phrase for the output)."""
     try:
         runner = StageRunner(plan)
     except RepositoryError:
@@ -90,10 +90,10 @@ def removed_things(plan: Plan, *, cache: bool = True) -> tuple[StagePlan, str]:
         else:
             try:
                 base = runner.base_commit()
-                return runner.base_plan(base), f"the stage branches' base commit {base[:10]}"
+                return runner.base_schedule(base), f"the stage branches' base commit {base[:10]}"
             except RepositoryError as exc:   # e.g. uncommitted changes and no recorded base
                 reason = f"stage branches exist but their base is not usable: {exc}"
-    return Workspace.for_plan(plan, cache=cache).stage_plan, f"the current tree ({reason})"
+    return Workspace.for_plan(plan, cache=cache).schedule, f"the current tree ({reason})"
 
 
 def _repository_top(plan: Plan) -> Path:

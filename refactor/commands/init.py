@@ -61,9 +61,10 @@ def run(args: Namespace, console: Console) -> int:
     if args.canonical:
         canonical = _canonical_ref(args.canonical)
     else:
-        survey = take_inventory(project, plan, require_canonical=False)
+        surveying = Workspace(plan, project, canonical_chosen=False)
+        survey = surveying.inventory
         _require_members(survey, family, packages, root)
-        graph = Workspace(plan, project, _inventory=survey).graph
+        graph = surveying.graph
         candidates = rank_candidates(survey, graph, project)
         if not candidates:
             raise RefactorError("no class of the family can be the canonical (none is a constructible class): "

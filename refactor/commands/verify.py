@@ -15,7 +15,7 @@ from refactor.staging.runner import StageRunner
 def run(args: Namespace, console: Console) -> int:
     plan = load_plan(args.plan)
     runner = StageRunner(plan)
-    total = len(runner.base_plan(runner.base_commit()).stages)
+    total = len(runner.base_schedule(runner.base_commit()).stages)
     checked = failed = 0
     with runner.git.lock():
         for number in range(1, total + 1):

@@ -1,7 +1,7 @@
 """What keeps removed modules and names from coming back: Ruff `banned-api` entries, edited into the
 repository's own Ruff configuration with tomlkit so its comments and layout survive.
 
-Pure apart from reading: stage plan in, bans out; config text in, new config text out. The command
+Pure apart from reading: schedule in, bans out; config text in, new config text out. The command
 (`refactor.commands.guard`) decides where the removed things come from and writes the file.
 
 import-linter is not configured: a `forbidden` contract naming an internal module that does not exist
@@ -19,7 +19,7 @@ from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import Table
 
 from refactor.errors import RefactorError
-from refactor.planning.schedule import StagePlan
+from refactor.planning.schedule import Schedule
 
 RULE = "TID251"
 _COVERS_RULE = {"ALL", "TID", "TID2", "TID25", "TID251"}   # selectors that turn TID251 on
@@ -55,11 +55,11 @@ def owner_prefix(plan_name: str) -> str:
     return f"removed by refactor plan {plan_name}"
 
 
-def bans_for(plan_name: str, stage_plan: StagePlan) -> tuple[Ban, ...]:
+def bans_for(plan_name: str, schedule: Schedule) -> tuple[Ban, ...]:
     """Every stage's deleted definitions and modules, each with what to use instead."""
     prefix = owner_prefix(plan_name)
     bans: dict[str, Ban] = {}
-    for stage in stage_plan.stages:
+    for stage in schedule.stages:
         for definition in stage.definitions:
             if definition.replacement is None:
                 continue   # undecided: nothing to point at, and its stage is blocked anyway
@@ -74,8 +74,8 @@ def bans_for(plan_name: str, stage_plan: StagePlan) -> tuple[Ban, ...]:
     return tuple(sorted(bans.values(), key=lambda b: b.target))
 
 
-def undecided(stage_plan: StagePlan) -> tuple[str, ...]:
-    return tuple(sorted(d.ref for s in stage_plan.stages for d in s.definitions if d.replacement is None))
+def undecided(schedule: Schedule) -> tuple[str, ...]:
+    return tuple(sorted(d.ref for s in schedule.stages for d in s.definitions if d.replacement is None))
 
 
 def ruff_config(root: Path, top: Path | None = None) -> tuple[Path, bool]:

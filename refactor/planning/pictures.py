@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from refactor.analysis.graph import ImportGraph
-from refactor.planning.schedule import StagePlan
+from refactor.planning.schedule import Schedule
 
 
-def _edges(plan: StagePlan, graph: ImportGraph) -> tuple[dict[str, int], set[tuple[str, str]], str]:
-    stage_of = {m: s.number for s in plan.stages for m in s.modules}
-    canonical = plan.canonical.partition(":")[0]
+def _edges(schedule: Schedule, graph: ImportGraph) -> tuple[dict[str, int], set[tuple[str, str]], str]:
+    stage_of = {m: s.number for s in schedule.stages for m in s.modules}
+    canonical = schedule.canonical.partition(":")[0]
     nodes = set(stage_of) | {canonical}
     edges = set()
     for site in graph.sites:
@@ -29,8 +29,8 @@ def _node_id(module: str) -> str:
     return "m_" + module.replace(".", "_")
 
 
-def mermaid(plan: StagePlan, graph: ImportGraph) -> str:
-    stage_of, edges, canonical = _edges(plan, graph)
+def mermaid(schedule: Schedule, graph: ImportGraph) -> str:
+    stage_of, edges, canonical = _edges(schedule, graph)
     lines = ["flowchart LR"]
     modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
     for module in modules:
@@ -47,8 +47,8 @@ def mermaid(plan: StagePlan, graph: ImportGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dot(plan: StagePlan, graph: ImportGraph) -> str:
-    stage_of, edges, canonical = _edges(plan, graph)
+def dot(schedule: Schedule, graph: ImportGraph) -> str:
+    stage_of, edges, canonical = _edges(schedule, graph)
     lines = ["digraph family {", "    rankdir=LR;", '    node [shape=box, fontname="Helvetica"];']
     modules = sorted({m for edge in edges for m in edge} | set(stage_of) | {canonical})
     for module in modules:

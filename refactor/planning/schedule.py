@@ -1,4 +1,4 @@
-"""From inventory + import graph + plan to an ordered list of stages. Pure: data in, plan out.
+"""From inventory + import graph + plan file to the schedule: the stages in order. Pure: data in, schedule out.
 
 Rules:
 - every redundant module is removed in exactly one stage; modules that depend on each other
@@ -104,7 +104,7 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class StagePlan:
+class Schedule:
     name: str
     canonical: str
     distinct: int
@@ -128,12 +128,12 @@ def _elsewhere(origin: str | None, module: str) -> bool:
     return origin is not None and ":" in origin and origin.partition(":")[0] != module
 
 
-def make_plan(inventory: Inventory, graph: ImportGraph, modules: Mapping[str, ModuleInfo],
-              *, baseline: tuple[str, ...] = (), unparsable: tuple[str, ...] = ()) -> StagePlan:
-    return dataclasses.replace(_Planner(inventory, graph, modules).plan(baseline), unparsable=unparsable)
+def make_schedule(inventory: Inventory, graph: ImportGraph, modules: Mapping[str, ModuleInfo],
+              *, baseline: tuple[str, ...] = (), unparsable: tuple[str, ...] = ()) -> Schedule:
+    return dataclasses.replace(_ScheduleBuilder(inventory, graph, modules).build(baseline), unparsable=unparsable)
 
 
-class _Planner:
+class _ScheduleBuilder:
     def __init__(self, inventory: Inventory, graph: ImportGraph, modules: Mapping[str, ModuleInfo]) -> None:
         self.inventory, self.graph, self.modules = inventory, graph, modules
         self.removable = {d.ref: d for d in inventory.definitions if d.removable}
@@ -208,7 +208,7 @@ class _Planner:
         return "defines " + ", ".join(parts)
 
     # -- ordering ----------------------------------------------------------------------------------
-    def plan(self, baseline: tuple[str, ...]) -> StagePlan:
+    def build(self, baseline: tuple[str, ...]) -> Schedule:
         owned: dict[str, list[Site]] = defaultdict(list)
         for site in self.graph.sites:
             module = self.owner(site)
@@ -236,7 +236,7 @@ class _Planner:
             stages.append(stage)
             distinct = stage.distinct_after
             gone |= set(stage.delete_modules)
-        return StagePlan(self.inventory.plan_name, self.inventory.canonical, self.inventory.distinct,
+        return Schedule(self.inventory.plan_name, self.inventory.canonical, self.inventory.distinct,
                          tuple(stages), baseline)
 
     # -- one stage -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Load a plan and the repository it names, once per command: the composition root for reading.
 
-Data flows one way: files -> facts -> inventory + graph -> stage plan.
+Data flows one way: files -> facts -> inventory + graph -> schedule.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from refactor.analysis.inventory import Inventory, take_inventory
 from refactor.analysis.module_info import ModuleInfo, describe_modules
 from refactor.analysis.project import Project
 from refactor.planfile import Plan, load_plan
-from refactor.planning.schedule import StagePlan, make_plan
+from refactor.planning.schedule import Schedule, make_schedule
 from refactor.reading.cache import FactCache
 from refactor.reading.files import cache_folder
 from refactor.reading.needles import module_pairs
@@ -38,10 +38,11 @@ class Workspace:
     project: Project
     _inventory: Inventory | None = field(default=None, repr=False)
     _graph: ImportGraph | None = field(default=None, repr=False)
-    _stage_plan: StagePlan | None = field(default=None, repr=False)
+    _schedule: Schedule | None = field(default=None, repr=False)
     _modules: dict[str, ModuleInfo] | None = field(default=None, repr=False)
     _site_files: list[str] | None = field(default=None, repr=False)
     extra_needles: frozenset[str] = frozenset()   # removed names and (dotted) modules, so leftovers are found
+    canonical_chosen: bool = True   # false while `init` surveys the family to propose one
     progress: Callable[[str], None] = field(default=lambda message: None, repr=False, compare=False)
 
     @classmethod
@@ -76,7 +77,7 @@ class Workspace:
     def inventory(self) -> Inventory:
         if self._inventory is None:
             self.progress(f"finding the family's definitions among {len(self.project.files):,} files")
-            self._inventory = take_inventory(self.project, self.plan)
+            self._inventory = take_inventory(self.project, self.plan, require_canonical=self.canonical_chosen)
         return self._inventory
 
     def site_files(self) -> list[str]:
@@ -143,12 +144,12 @@ class Workspace:
         return self._modules
 
     @property
-    def stage_plan(self) -> StagePlan:
-        if self._stage_plan is None:
+    def schedule(self) -> Schedule:
+        if self._schedule is None:
             graph = self.graph   # (its own progress first)
             self.progress("ordering the stages")
             watched = watched_modules(self.inventory.modules())
             baseline = tuple(broken_imports(self.project, graph, watched))
-            self._stage_plan = make_plan(self.inventory, graph, self.modules, baseline=baseline,
+            self._schedule = make_schedule(self.inventory, graph, self.modules, baseline=baseline,
                                          unparsable=tuple(self.project.errors()))
-        return self._stage_plan
+        return self._schedule

@@ -164,6 +164,37 @@ class Git:
         except GitCommandError as exc:
             raise RepositoryError(f"{path}: git {' '.join(args[:2])} failed: {git_error_line(exc)}") from None
 
+    # -- replaying commits in a worktree (restack) ------------------------------------------------------
+    def cherry_pick(self, path: Path, sha: str) -> list[str] | None:
+        """Replay `sha` in our worktree `path`: None when it applies, else the files in conflict (maybe none)."""
+        try:
+            self.repo.git.execute(["git", "-C", str(path), "cherry-pick", "--allow-empty",
+                                   "--keep-redundant-commits", sha])
+        except GitCommandError:
+            return self.unmerged(path)
+        return None
+
+    def unmerged(self, path: Path) -> list[str]:
+        return self.repo.git.execute(["git", "-C", str(path), "diff", "--name-only", "--diff-filter=U"]).split()
+
+    def continue_cherry_pick(self, path: Path) -> None:
+        """Commit a resolved cherry-pick in `path` (nothing to do when none is in progress)."""
+        try:
+            self.repo.git.execute(["git", "-C", str(path), "-c", "core.editor=true", "cherry-pick", "--continue"])
+        except GitCommandError as exc:
+            if "no cherry-pick" not in str(exc).lower() and "nothing to commit" not in str(exc).lower():
+                raise RepositoryError(f"{path}: git cherry-pick --continue failed: "
+                                      f"{str(exc).strip().splitlines()[-1]}") from None
+
+    def abort_cherry_pick(self, path: Path) -> None:
+        try:
+            self.repo.git.execute(["git", "-C", str(path), "cherry-pick", "--abort"])
+        except GitCommandError:
+            pass
+
+    def head_of(self, path: Path) -> str:
+        return self.run_in(path, "rev-parse", "HEAD")
+
     def add_worktree(self, path: Path, commit: str) -> None:
         self.run("worktree", "add", "--detach", "--quiet", str(path), commit)
 

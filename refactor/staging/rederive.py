@@ -71,7 +71,7 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
             if measured != stated:
                 problems.append(f"claims tests run/passed/failed/skipped = {stated}, a re-run gives {measured}")
         if parent is not None:
-            planned = before.stage_plan
+            planned = before.schedule
             stage = next((s for s in planned.stages if set(s.modules) == set(claimed.modules)), None)
             if stage is None:
                 problems.append(f"on its parent, no stage removes {', '.join(claimed.modules)}")

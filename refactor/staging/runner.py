@@ -17,7 +17,7 @@ from pathlib import Path
 
 from refactor.errors import RepositoryError
 from refactor.planfile import Plan
-from refactor.planning.schedule import Stage, StagePlan
+from refactor.planning.schedule import Schedule, Stage
 from refactor.planning.workspace import Workspace, drop_snapshot
 from refactor.staging.contract import Verification, removal_needles, unparsable_naming, verify_stage
 from refactor.staging.edits import compute_edits, write_edits
@@ -101,7 +101,7 @@ class StageRunner:
                                   f"{self.git.toplevel}") from None
         self.state = self.git.state_dir
         self.baselines = BaselineStore(self.state / "baselines")
-        self._base_plans: dict[str, StagePlan] = {}
+        self._base_schedules: dict[str, Schedule] = {}
         self.clock = PhaseClock()
         self._shared: Path | None = None    # the worktree a session's stages share (see `session`)
         self._in_session = False
@@ -178,14 +178,14 @@ class StageRunner:
                 return None
         return None
 
-    def base_plan(self, base: str) -> StagePlan:
+    def base_schedule(self, base: str) -> Schedule:
         """The plan as made on the base commit: it fixes the stages' numbers and modules."""
-        if base not in self._base_plans:
+        if base not in self._base_schedules:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
             with self._tree(base, f"{self.plan.name}-base") as tree:
-                self._base_plans[base] = self._workspace(tree / self.rel).stage_plan
-        return self._base_plans[base]
+                self._base_schedules[base] = self._workspace(tree / self.rel).schedule
+        return self._base_schedules[base]
 
     def parent_of(self, number: int, base: str) -> tuple[str, str]:
         """(commit, branch name) stage `number` is stacked on."""
@@ -202,7 +202,7 @@ class StageRunner:
     def apply(self, number: int) -> StageOutcome:
         check_command(self.plan.test_command, self.plan.root)
         base = self.base_commit()
-        planned = self.base_plan(base)
+        planned = self.base_schedule(base)
         if not 1 <= number <= len(planned.stages):
             raise RepositoryError(f"{self.plan.path}: no stage {number} (the plan has {len(planned.stages)})")
         parent, parent_branch = self.parent_of(number, base)
@@ -279,7 +279,7 @@ class StageRunner:
                                   f"never discards them: use `refactor restack {self.plan.path}`")
         return tip
 
-    def build(self, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str, branch: str
+    def build(self, number: int, planned: Schedule, base: str, parent: str, parent_branch: str, branch: str
               ) -> StageOutcome:
         """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
         wanted = set(planned.stage(number).modules)
@@ -291,12 +291,12 @@ class StageRunner:
             finally:
                 self.clock.enter("worktree")   # (its removal)
 
-    def _build_in(self, tree: Path, number: int, planned: StagePlan, base: str, parent: str, parent_branch: str,
+    def _build_in(self, tree: Path, number: int, planned: Schedule, base: str, parent: str, parent_branch: str,
                   branch: str, wanted: set[str]) -> StageOutcome:
         self.clock.enter("planning")
         root = tree / self.rel
         workspace = self._workspace(root)
-        fresh = workspace.stage_plan
+        fresh = workspace.schedule
         unreadable = workspace.unreadable()
         stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
             (s for s in fresh.stages if wanted & set(s.modules)), None)

@@ -15,9 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from git import Repo
-from git.exc import GitCommandError
-
 from refactor.errors import RepositoryError
 from refactor.staging import evidence as evidence_format
 from refactor.staging.evidence import Evidence
@@ -53,7 +50,7 @@ class StageState:
 
 def stack_state(runner: StageRunner) -> list[StageState]:
     base = runner.base_commit()
-    total = len(runner.base_plan(base).stages)
+    total = len(runner.base_schedule(base).stages)
     runs = runner.last_runs()
     plan_path = runner.plan.path
     states: list[StageState] = []
@@ -141,7 +138,7 @@ class Restacker:
     def _from(self, start: int, states: list[StageState]) -> list[RestackStep]:
         runner = self.runner
         base = runner.base_commit()
-        planned = runner.base_plan(base)
+        planned = runner.base_schedule(base)
         steps = []
         for state in states:
             if state.number < start:
@@ -172,12 +169,9 @@ class Restacker:
             self.git.remove_worktree(folder)
         folder.parent.mkdir(parents=True, exist_ok=True)
         self.git.add_worktree(folder, outcome.commit)
-        tree = Repo(folder)
         for index, sha in enumerate(commits):
-            try:
-                tree.git.execute(["git", "cherry-pick", "--allow-empty", "--keep-redundant-commits", sha])
-            except GitCommandError:
-                conflicted = tree.git.execute(["git", "diff", "--name-only", "--diff-filter=U"]).split()
+            conflicted = self.git.cherry_pick(folder, sha)
+            if conflicted is not None:
                 self.state_file.write_text(json.dumps({
                     "stage": state.number, "branch": state.branch, "old_tip": state.tip, "worktree": str(folder),
                     "remaining": commits[index + 1:], "conflict": sha, "files": conflicted,
@@ -187,7 +181,7 @@ class Restacker:
                                    f"resolve in {folder} (git add the files), then `refactor restack "
                                    f"{self.runner.plan.path} --continue`; or `--abort`; {state.branch} is "
                                    f"unchanged at {str(state.tip)[:10]}", outcome=outcome)
-        new_tip = tree.head.commit.hexsha
+        new_tip = self.git.head_of(folder)
         return self._move(state.number, state.branch, state.tip, new_tip, folder, outcome)
 
     def _move(self, number: int, branch: str, old_tip: str | None, new_tip: str, folder: Path,
@@ -204,29 +198,22 @@ class Restacker:
         if pending is None:
             raise RepositoryError(f"no stopped restack of {self.runner.plan.name} to continue")
         folder = Path(pending["worktree"])
-        tree = Repo(folder)
-        unmerged = tree.git.execute(["git", "diff", "--name-only", "--diff-filter=U"]).split()
+        unmerged = self.git.unmerged(folder)
         if unmerged:
             raise RepositoryError(f"still in conflict in {folder}: {', '.join(unmerged)} (edit, `git add`, "
                                   f"then --continue)")
-        try:
-            tree.git.execute(["git", "-c", "core.editor=true", "cherry-pick", "--continue"])
-        except GitCommandError as exc:
-            if "no cherry-pick" not in str(exc).lower() and "nothing to commit" not in str(exc).lower():
-                raise RepositoryError(f"{folder}: git cherry-pick --continue failed: "
-                                      f"{str(exc).strip().splitlines()[-1]}") from None
+        self.git.continue_cherry_pick(folder)
         for sha in pending["remaining"]:
-            try:
-                tree.git.execute(["git", "cherry-pick", "--allow-empty", "--keep-redundant-commits", sha])
-            except GitCommandError:
-                conflicted = tree.git.execute(["git", "diff", "--name-only", "--diff-filter=U"]).split()
+            conflicted = self.git.cherry_pick(folder, sha)
+            if conflicted is not None:
                 pending.update(remaining=pending["remaining"][pending["remaining"].index(sha) + 1:],
                                conflict=sha, files=conflicted)
                 self.state_file.write_text(json.dumps(pending, indent=1))
                 return [RestackStep(pending["stage"], pending["branch"], "conflict",
                                     f"replaying {sha[:10]} conflicts in {', '.join(conflicted)}; resolve in {folder}, "
                                     f"then --continue")]
-        step = self._move(pending["stage"], pending["branch"], pending["old_tip"], tree.head.commit.hexsha, folder, None)
+        step = self._move(pending["stage"], pending["branch"], pending["old_tip"], self.git.head_of(folder), folder,
+                          None)
         self.state_file.unlink(missing_ok=True)
         steps = [step]
         states = stack_state(self.runner)
@@ -240,10 +227,7 @@ class Restacker:
             raise RepositoryError(f"no stopped restack of {self.runner.plan.name} to abort")
         folder = Path(pending["worktree"])
         if folder.exists():
-            try:
-                Repo(folder).git.execute(["git", "cherry-pick", "--abort"])
-            except GitCommandError:
-                pass
+            self.git.abort_cherry_pick(folder)
             self.git.remove_worktree(folder)
             shutil.rmtree(folder, ignore_errors=True)
         self.state_file.unlink(missing_ok=True)

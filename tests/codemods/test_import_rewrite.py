@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from codemod_cases import LEGACY, SPEC, Case, check, run, src
+from codemod_cases import LEGACY, Case, check, run, src
 
 from codemods.framework.spec import EditSpec, Rename
 
