@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from refactor.analysis import status
 from refactor.analysis.inventory import Inventory
 from refactor.planning.workspace import Workspace
 
@@ -24,7 +25,7 @@ def assert_single_source(plan_path: str | Path, *, allowed: int = 1, runtime: bo
     workspace = Workspace.open(plan_path, cache=False)
     inventory = workspace.inventory
     extra = [f"{d.path}:{d.line}: {d.name} ({d.kind}: {d.detail})" for d in inventory.definitions
-             if d.class_object and d.status not in ("canonical", "kept")]
+             if d.class_object and d.status not in status.STAYS]
     if inventory.distinct > allowed:
         raise AssertionError(f"{inventory.plan_name}: {inventory.distinct} distinct definitions, {allowed} allowed "
                              f"(canonical {inventory.canonical}); also defined:\n  " + "\n  ".join(extra))

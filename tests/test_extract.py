@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from refactor.reading.extract import absolute_module, facts_from_source
+from codemods.framework.relative import absolute_module, package_of
+from refactor.reading.extract import facts_from_source
 from refactor.reading.facts import FileFacts, ImportFact, StringRef
 
 
@@ -115,7 +116,7 @@ def test_relative_imports_in_a_package_init(source, expected):
     pytest.param(".x", "top", False, "x", id="top-level-module-sibling"),
 ])
 def test_absolute_module(written, module, is_package, expected):
-    assert absolute_module(written, module, is_package) == expected
+    assert absolute_module(written, package_of(module, is_package)) == expected
 
 
 def test_imported_modules_lists_modules_and_module_dot_name():

@@ -14,6 +14,7 @@ from libcst import MetadataDependent
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedName, QualifiedNameSource, ScopeProvider
 
+from codemods.framework.relative import absolute_module, package_of
 from codemods.framework.spec import FileContext
 
 
@@ -24,22 +25,9 @@ def qualified_names(visitor: MetadataDependent, node: cst.CSTNode) -> set[Qualif
     return set(scope.get_qualified_names_for(node)) if scope is not None else set()
 
 
-def package_of(file: FileContext) -> str:
-    """The package relative imports start from (for `__init__.py`, the module itself)."""
-    return file.module if file.is_package else file.module.rpartition(".")[0]
-
-
 def absolute(name: str, file: FileContext) -> str | None:
     """`..pkg.mod` -> `top.pkg.mod` seen from `file`; None when it climbs above the root."""
-    dots = len(name) - len(name.lstrip("."))
-    if not dots:
-        return name
-    parts = package_of(file).split(".") if package_of(file) else []
-    if dots - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (dots - 1)]
-    rest = name[dots:]
-    return ".".join([*base, rest] if rest else base) or None
+    return absolute_module(name, package_of(file.module, file.is_package)) or None
 
 
 def import_from_module(node: cst.ImportFrom, file: FileContext) -> str | None:
@@ -63,18 +51,6 @@ def split(dotted: str) -> tuple[str, str]:
     """`a.b.C` -> (`a.b`, `C`)."""
     module, _, name = dotted.rpartition(".")
     return module, name
-
-
-def relative_form(target: str, file: FileContext) -> tuple[int, str] | None:
-    """(dots, rest) to write `target` relatively from `file`, when they share a top package."""
-    package = package_of(file).split(".") if package_of(file) else []
-    parts = target.split(".")
-    common = 0
-    while common < min(len(package), len(parts)) and package[common] == parts[common]:
-        common += 1
-    if common == 0:
-        return None
-    return len(package) - common + 1, ".".join(parts[common:])
 
 
 def dotted_expr(dotted: str) -> cst.Attribute | cst.Name:

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 import libcst as cst
 
 from codemods.framework.context import FileJob
-from codemods.framework.names import bound_name, dotted_expr, import_from_module, relative_form
+from codemods.framework.names import bound_name, dotted_expr, import_from_module
+from codemods.framework.relative import package_of, relative_form
 from codemods.framework.sequences import append_items
 from codemods.framework.spec import FileContext
 
@@ -43,7 +44,7 @@ def alias_node(name: str, local: str) -> cst.ImportAlias:
 def import_line(
     module: str, aliases: list[cst.ImportAlias], relative: bool, job: FileJob
 ) -> cst.SimpleStatementLine:
-    form = relative_form(module, job.file) if relative else None
+    form = relative_form(module, package_of(job.file.module, job.file.is_package)) if relative else None
     names = append_items([], aliases)
     if form is None:
         statement = cst.ImportFrom(module=dotted_expr(module), names=names)

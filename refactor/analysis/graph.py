@@ -12,6 +12,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from codemods.framework.relative import package_of, written_module
 from refactor.analysis.module_graph import ModuleGraph, module_graph
 from refactor.analysis.project import Project
 from refactor.reading.facts import MODULE_SCOPE, FileFacts, ImportFact
@@ -199,12 +200,7 @@ class _SiteFinder:
 
     def _written(self, imp: ImportFact) -> str:
         """The module part of a from-import as the file writes it (relative forms rebuilt)."""
-        if not imp.level:
-            return imp.module
-        package = self.facts.module if self.facts.is_package else self.facts.module.rpartition(".")[0]
-        parts = package.split(".")
-        base = ".".join(parts[: len(parts) - (imp.level - 1)])
-        return imp.module[len(base) + 1:] if imp.module.startswith(base + ".") else ""
+        return written_module(imp.module, imp.level, package_of(self.facts.module, self.facts.is_package))
 
     def _bound_module(self, local: str, scope: str) -> str | None:
         """The module a local name is bound to by an import in `scope` (or at module level)."""

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass, replace
 
+from refactor.analysis import status
 from refactor.analysis.module_graph import is_test_file
 from refactor.analysis.project import Project, Symbol
 from refactor.errors import PlanError
@@ -37,7 +38,7 @@ class Definition:
     resolves_to: str           # "module:Name" of the class object it is; "?" when it cannot be resolved
     detail: str                # one human sentence: "alias of X", "subclass of X, adds: a, b"
     class_object: bool         # a separate class object (counts in `distinct`)
-    status: str                # canonical | canonical re-export | replace | mapped | kept | needs decision
+    status: str                # one of `status.ALL`
     replacement: str | None    # "module:Name" that replaces it, None when it needs a decision
     reexport: bool = False     # a same-name re-export (package `__init__` or `__all__`): an import site, not deleted
     chain: tuple[str, ...] = ()
@@ -50,7 +51,7 @@ class Definition:
     @property
     def removable(self) -> bool:
         """A definition the plan deletes from its module."""
-        return self.status in ("replace", "mapped", "needs decision") and not self.reexport
+        return self.status in status.REMOVED and not self.reexport
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Inventory:
 
     @property
     def distinct(self) -> int:
-        return sum(1 for d in self.definitions if d.class_object and d.status != "kept")
+        return sum(1 for d in self.definitions if d.class_object and d.status != status.KEPT)
 
     @property
     def names(self) -> int:
@@ -582,29 +583,29 @@ class _Inventory:
                 return memo[ref]
             row = by_ref.get(ref)
             if ref == canonical:
-                result = (canonical, "canonical")
+                result = (canonical, status.CANONICAL)
             elif ref in kept:
-                result = (None, "kept")
+                result = (None, status.KEPT)
             elif ref in mapped:
-                result = (mapped[ref], "mapped")
+                result = (mapped[ref], status.MAPPED)
             elif row is None or depth > 50:
-                result = (None, "needs decision")
+                result = (None, status.NEEDS_DECISION)
             elif row.kind == "alias":
-                target, status = decide(row.resolves_to, depth + 1) if row.resolves_to != "?" else (None, "")
+                target, found = decide(row.resolves_to, depth + 1) if row.resolves_to != "?" else (None, "")
                 if target == canonical and row.resolves_to == canonical and row.reexport \
                         and row.name == self.plan.canonical.name:
-                    result = (canonical, "canonical re-export")
+                    result = (canonical, status.CANONICAL_REEXPORT)
                 elif target is not None:
-                    result = (target, "mapped" if status == "mapped" else "replace")
+                    result = (target, status.MAPPED if found == status.MAPPED else status.REPLACE)
                 else:
-                    result = (None, "kept" if status == "kept" else "needs decision")
+                    result = (None, status.KEPT if found == status.KEPT else status.NEEDS_DECISION)
             else:
                 stand_in = self._stand_in_for(row)
                 if stand_in is not None:
-                    target, status = decide(stand_in, depth + 1)
-                    result = (target, "replace" if target else "needs decision")
+                    target, _ = decide(stand_in, depth + 1)
+                    result = (target, status.REPLACE if target else status.NEEDS_DECISION)
                 else:
-                    result = (None, "needs decision")
+                    result = (None, status.NEEDS_DECISION)
             memo[ref] = result
             return result
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from codemods.framework.relative import package_of
 from refactor.reading.chunks import Focus
 from refactor.reading.extract import literal_keys
 from refactor.reading.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
@@ -47,7 +48,7 @@ class Project:
         self.by_path = {f.path: f for f in self.files}
         self.packages: set[str] = set()   # every package on the way to a module (a namespace one too)
         for f in files:
-            package = f.module if f.is_package else f.module.rpartition(".")[0]
+            package = package_of(f.module, f.is_package)
             while package and package not in self.packages:
                 self.packages.add(package)
                 package = package.rpartition(".")[0]

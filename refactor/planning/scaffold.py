@@ -13,13 +13,14 @@ from dataclasses import dataclass
 
 import tomlkit
 
+from refactor.analysis import status
 from refactor.analysis.graph import ImportGraph
 from refactor.analysis.inventory import Definition, Inventory
 from refactor.analysis.project import Project
 
 # statuses of members the plan needs nothing more for
-_SETTLED = {"replace": "nothing to decide", "canonical": "canonical", "canonical re-export": "canonical re-export",
-            "mapped": "mapped", "kept": "kept"}
+_SETTLED = {status.REPLACE: "nothing to decide", status.CANONICAL: "canonical",
+            status.CANONICAL_REEXPORT: "canonical re-export", status.MAPPED: "mapped", status.KEPT: "kept"}
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def default_name(family: Sequence[str]) -> str:
 def decisions(inventory: Inventory) -> list[Definition]:
     """Members the plan must decide: unsettled, and not aliases of a member (those follow their target)."""
     return [d for d in inventory.definitions
-            if d.status == "needs decision" and (d.kind != "alias" or d.resolves_to == "?")]
+            if d.status == status.NEEDS_DECISION and (d.kind != "alias" or d.resolves_to == "?")]
 
 
 def what_it_is(row: Definition) -> str:
@@ -178,12 +179,12 @@ def _plan_table(draft: Draft) -> list[str]:
 def _members(inventory: Inventory) -> list[str]:
     rows = sorted(inventory.definitions, key=lambda d: (d.module, d.line, d.name))
     groups = [
-        ("Canonical:", [r for r in rows if r.status in ("canonical", "canonical re-export")]),
+        ("Canonical:", [r for r in rows if r.status in status.CANONICAL_FORMS]),
         ("Nothing to decide (aliases and thin wrappers of the canonical, replaced by it):",
-         [r for r in rows if r.status in ("replace", "mapped")]),
-        ("Kept on purpose:", [r for r in rows if r.status == "kept"]),
+         [r for r in rows if r.status in status.REPLACED]),
+        ("Kept on purpose:", [r for r in rows if r.status == status.KEPT]),
         ("Needs a decision (see [map]; re-exports follow the member they re-export):",
-         [r for r in rows if r.status == "needs decision"]),
+         [r for r in rows if r.status == status.NEEDS_DECISION]),
     ]
     width = max((len(r.ref) for r in rows), default=0)
     lines = ["# Members: module:Name, kind, status, what it is."]
@@ -192,8 +193,8 @@ def _members(inventory: Inventory) -> list[str]:
             continue
         lines += ["#", f"# {title}"]
         for row in members:
-            status = _SETTLED.get(row.status, "needs a decision")
-            lines.append(f"#   {row.ref:<{width}}  {row.kind:<8}  {status}: {row.detail}")
+            settled = _SETTLED.get(row.status, "needs a decision")
+            lines.append(f"#   {row.ref:<{width}}  {row.kind:<8}  {settled}: {row.detail}")
     if inventory.apart:
         lines += ["#", f"# Set apart: {apart_summary(inventory)}. Not members: not counted, not staged (their",
                   "# imports of what a stage removes are still rewritten); `test_members = true` counts test code in."]

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from codemods.framework.spec import EditSpec, Rename
+from refactor.analysis import status
 from refactor.analysis.graph import ImportGraph, Site
 from refactor.analysis.inventory import Definition, Inventory
 from refactor.analysis.module_info import ModuleInfo
@@ -139,12 +140,12 @@ class _ScheduleBuilder:
         self.removable = {d.ref: d for d in inventory.definitions if d.removable}
         self.redundant = sorted({d.module for d in self.removable.values()})
         self.reexports = {d.ref: d for d in inventory.definitions
-                          if d.reexport and d.status in ("replace", "mapped", "needs decision")}
+                          if d.reexport and d.status in status.REMOVED}
         self.deleted = {m for m in self.redundant if self._emptied(m)}
         self.path_module = {info.path: m for m, info in modules.items()}
         module, _, name = inventory.canonical.partition(":")
         self.same_objects = tuple(sorted((d.module, d.name, module, name) for d in inventory.definitions
-                                         if d.status == "canonical re-export"))
+                                         if d.status == status.CANONICAL_REEXPORT))
 
     # -- ownership: which redundant module's stage must rewrite a site ------------------------------
     def _reexport_owner(self, row: Definition) -> str | None:

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from codemods.framework.relative import absolute_module, package_of
 from refactor.reading.facts import (
     MODULE_SCOPE,
     AssignFact,
@@ -79,7 +80,7 @@ def imported_modules(module: str, is_package: bool, data: bytes, *, continued: b
     """The modules (and `module.name`s) a file's import lines name, sorted. `continued`: also the names of a
     parenthesized import on the lines after its first (as `ast` sees them)."""
     found: set[str] = set()
-    package = module if is_package else module.rpartition(".")[0]
+    package = package_of(module, is_package)
     for line in _import_lines(data, continued):
         # the same line recurs across files (`import os`): it is read once; only a relative one depends
         # on where it is
@@ -113,7 +114,7 @@ def _line_imports(line: bytes, package: str | None) -> tuple[str, ...]:
             if token:
                 found.append(sys.intern(token))
         return tuple(found)
-    base = absolute_module(source.decode("utf-8", "replace"), package or "", True)
+    base = absolute_module(source.decode("utf-8", "replace"), package or "")
     if base:
         found.append(sys.intern(base))
         for name in names.decode("utf-8", "replace").strip("()\\ ").split(","):
@@ -149,20 +150,6 @@ def _import_lines(data: bytes, continued: bool = False) -> Iterator[bytes]:
 
 
 _COMMENT = re.compile(rb"#[^\n]*")
-
-
-def absolute_module(written: str, module: str, is_package: bool) -> str:
-    """Make `from <written> import ...` absolute for a file of `module`; "" when it escapes."""
-    level = len(written) - len(written.lstrip("."))
-    rest = written[level:]
-    if level == 0:
-        return rest
-    package = module if is_package else module.rpartition(".")[0]
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts) or (level - 1 == len(parts) and not rest):
-        return ""
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join(base + ([rest] if rest else []))
 
 
 def dotted(node: ast.AST) -> str | None:
@@ -546,7 +533,7 @@ class _Collector(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         written = "." * (node.level or 0) + (node.module or "")
-        module = absolute_module(written, self.module, self.is_package)
+        module = absolute_module(written, package_of(self.module, self.is_package))
         for alias in node.names:
             if alias.name == "*":
                 self._import(node.lineno, module, "*", None, node.level or 0)

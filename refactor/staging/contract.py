@@ -8,14 +8,19 @@
 4. every changed file parses;
 5. independently of the site search, no use of a removed name that reached a definition before the stage
    reaches nothing now (`refactor.staging.lost_names`).
+
+`apply` checks it (`verify_stage`); `verify` re-checks 1 and 2 on a stage branch with the same functions
+(`left_behind`, `stale_references`, in `refactor.staging.rederive`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from refactor.analysis.graph import broken_reference, sites_of, undefined_exports, watched_modules
+from refactor.analysis.inventory import Definition
 from refactor.analysis.project import Project
 from refactor.planning.schedule import Stage
 from refactor.planning.workspace import Workspace
@@ -105,14 +110,22 @@ def stale_references(after: Workspace, removed: set[str], deleted: set[str], bef
             and s.kind != "path" and broken_reference(before, s, watched_modules({s.module})) is None]
 
 
+def left_behind(after: Workspace, modules: Iterable[str], deleted: Iterable[str]) -> tuple[list[Definition], list[str]]:
+    """What a stage was to remove and the changed tree `after` still has: the removable family members
+    defined in its `modules`, and those of its `deleted` modules that still exist (checked by `apply` and
+    again by `verify`)."""
+    modules = set(modules)
+    members = [d for d in after.inventory.definitions if d.module in modules and d.removable]
+    return members, [m for m in deleted if m in after.project.by_module]
+
+
 def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Project) -> Verification:
     """The contract on the changed tree `after`; `before` is the project as it was before the stage
     (the facts of every file the stage changed read before the change)."""
     inventory = after.inventory
     checks = []
-    left = [f"{d.path}:{d.line}: {d.name} ({d.kind}) is still defined" for d in inventory.definitions
-            if d.module in stage.modules and d.removable]
-    still_there = [m for m in stage.delete_modules if m in after.project.by_module]
+    members, still_there = left_behind(after, stage.modules, stage.delete_modules)
+    left = [f"{d.path}:{d.line}: {d.name} ({d.kind}) is still defined" for d in members]
     left += [f"{after.project.by_module[m].path}: module {m} should have been deleted" for m in still_there]
     checks.append(Check("stage modules define no family member", not left, tuple(left)))
     checks.append(Check(

@@ -22,8 +22,8 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from codemods.framework.relative import absolute_module, package_of
 from refactor.analysis.project import Project
-from refactor.reading.extract import absolute_module
 from refactor.reading.files import decode
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
@@ -94,7 +94,7 @@ def uses_in(tree: ast.Module, table: symtable.SymbolTable, module: str, is_packa
     stars, aliases = [], {}   # star-imported modules; local name -> module it is bound to
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
-            source = absolute_module("." * node.level + (node.module or ""), module, is_package)
+            source = absolute_module("." * node.level + (node.module or ""), package_of(module, is_package))
             if not source:
                 continue
             for alias in node.names:

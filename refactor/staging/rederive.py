@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from refactor.planning.workspace import Workspace
 from refactor.staging import evidence as evidence_format
-from refactor.staging.contract import stale_references
+from refactor.staging.contract import left_behind, stale_references
 from refactor.staging.runner import StageRunner
 from refactor.staging.testrun import run_tests
 
@@ -52,13 +52,12 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         if inventory.distinct != claimed.distinct_after:
             problems.append(f"claims distinct {claimed.distinct_before} -> {claimed.distinct_after}, "
                             f"the branch has {inventory.distinct}")
-        left = [d.ref for d in inventory.definitions if d.module in claimed.modules and d.removable]
-        if left:
+        members, still_there = left_behind(after, claimed.modules, claimed.deleted_modules)
+        if members:
             problems.append(f"claims {', '.join(claimed.modules)} are free of the family, but they still "
-                            f"define {', '.join(left)}")
-        for module in claimed.deleted_modules:
-            if module in after.project.by_module:
-                problems.append(f"claims {module} was deleted, but it exists")
+                            f"define {', '.join(d.ref for d in members)}")
+        for module in still_there:
+            problems.append(f"claims {module} was deleted, but it exists")
         refs = stale_references(after, set(), set(claimed.deleted_modules), before.project)
         if refs:
             problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
