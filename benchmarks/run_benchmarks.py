@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from refactor.reading.files import cache_folder
+from refactor.reading.cache import cache_folder
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable

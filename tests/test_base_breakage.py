@@ -20,8 +20,7 @@ from refactor.analysis.project import Project
 from refactor.planfile import load_plan
 from refactor.planning.workspace import Workspace
 from refactor.reading import cache as factcache
-from refactor.reading.cache import FactCache
-from refactor.reading.files import cache_folder
+from refactor.reading.cache import FactCache, cache_folder
 from refactor.staging.contract import new_broken_imports
 from tests.helpers import git, run_cli, write_plan, write_tree
 

@@ -16,7 +16,8 @@ from refactor.analysis.project import Project
 from refactor.planfile import load_plan
 from refactor.reading import reader
 from refactor.reading.chunks import Focus, blank, top_level_chunks
-from refactor.reading.files import discover, extract_file, refresh_file
+from refactor.reading.files import discover
+from refactor.reading.parse import extract_file, refresh_file
 from refactor.reading.reader import Reader
 from tests.helpers import write_plan, write_tree
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from refactor.reading.files import CACHE_DIR
+from refactor.reading.cache import CACHE_DIR
 from tests.helpers import REPO, copy_fixture, run_cli, write_plan, write_tree
 
 SMALL = {

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from refactor.reading import reader as reader_module
-from refactor.reading.cache import FactCache
-from refactor.reading.files import cache_folder, discover
+from refactor.reading.cache import FactCache, cache_folder
+from refactor.reading.files import discover
 from refactor.reading.reader import _SURVEY_THRESHOLD, Reader
 from tests.helpers import git, git_init, write_tree
 

@@ -31,7 +31,7 @@ from refactor.planning.scaffold import (
     render,
 )
 from refactor.planning.workspace import Workspace
-from refactor.reading.files import cache_folder
+from refactor.reading.cache import cache_folder
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!]+$")

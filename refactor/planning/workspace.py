@@ -22,8 +22,7 @@ from refactor.analysis.module_info import ModuleInfo, describe_modules
 from refactor.analysis.project import Project
 from refactor.planfile import Plan, load_plan
 from refactor.planning.schedule import Schedule, make_schedule
-from refactor.reading.cache import FactCache
-from refactor.reading.files import cache_folder
+from refactor.reading.cache import FactCache, cache_folder
 from refactor.reading.needles import module_pairs
 
 

@@ -153,3 +153,29 @@ class FactCache:
                 raise
         except (OSError, ValueError):
             pass
+
+
+CACHE_DIR = ".refactor_cache"   # outside a git repository
+
+
+def cache_folder(root: Path) -> Path:
+    """Where the facts cache lives: inside a git repository, under its git directory (never among the
+    user's files; shared by every worktree); elsewhere `<root>/.refactor_cache` (self-ignoring)."""
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git / "refactor" / "cache"
+        if dot_git.is_file():   # a worktree: `.git` names its git dir, whose `commondir` names the shared one
+            try:
+                text = dot_git.read_text(encoding="utf-8").strip()
+            except OSError:
+                break
+            if not text.startswith("gitdir:"):
+                break
+            git_dir = (folder / text[len("gitdir:"):].strip()).resolve()
+            common = git_dir / "commondir"
+            if common.is_file():
+                git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+            return git_dir / "refactor" / "cache"
+    return root / CACHE_DIR

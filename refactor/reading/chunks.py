@@ -8,7 +8,7 @@ module-level statements bind to them) can yield no fact the search needs; it is 
 
 The scan never tokenizes: statements start on lines that begin in column 0, outside triple-quoted
 strings and backslash continuations. A wrong guess can only make the shortened source fail to parse,
-and then the whole file is parsed (see `refactor.reading.files.extract_file`).
+and then the whole file is parsed (see `refactor.reading.parse.extract_file`).
 """
 
 from __future__ import annotations

@@ -1,26 +1,19 @@
-"""Find a repository's Python files and their module names; decode and extract the facts of one file."""
+"""Find a repository's Python files and their module names, and search many files' bytes at once (git grep)."""
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 import subprocess
-import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-from refactor.reading.chunks import Focus, blank, top_level_chunks
-from refactor.reading.extract import facts_from_source, imported_modules, with_skipped
-from refactor.reading.facts import FileFacts
 
 SKIP_DIRS = {
     ".git", ".hg", ".svn", ".venv", "venv", "env", ".env", "__pycache__", "build", "dist", "node_modules",
     ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".refactor_cache",
     ".eggs", ".hypothesis",
 }
-CACHE_DIR = ".refactor_cache"
 
 
 @dataclass(frozen=True)
@@ -169,87 +162,3 @@ def _walk(root: Path) -> list[str]:
             if name.endswith(".py"):
                 out.append(os.path.relpath(os.path.join(directory, name), root).replace(os.sep, "/"))
     return out
-
-
-# -- reading and parsing -------------------------------------------------------------------------
-
-def source_encoding(data: bytes) -> str:
-    """The codec Python reads these source bytes with (a BOM, a PEP 263 coding line, else UTF-8).
-    Raises SyntaxError or LookupError for a coding line that names no codec."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return encoding
-
-
-def decode(data: bytes, path: str) -> str:
-    """Source bytes to text, honouring a BOM and a PEP 263 coding line. Raises ValueError("path:line: ...")."""
-    try:
-        return data.decode(source_encoding(data))
-    except (SyntaxError, LookupError) as exc:
-        raise ValueError(f"{path}:1: cannot decode: {exc}") from None
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValueError(f"{path}:{line}: not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-
-
-def extract_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus | None = None) -> FileFacts:
-    """Full facts for one file; a file that cannot be read or parsed gives facts with `error` set. With a
-    `focus`, top-level defs and classes that mention none of its words are left unparsed (`skipped`)."""
-    try:
-        text = decode(data, path)
-    except ValueError as exc:
-        return FileFacts(path=path, module=module, is_package=is_package, full=True, error=str(exc))
-    skip = focus.skippable(data, top_level_chunks(data)) if focus else []
-    if skip:
-        try:
-            shortened = decode(blank(data, skip), path)
-            imported = imported_modules(module, is_package, b"\n".join(data[c.start:c.end] for c in skip),
-                                        continued=True)
-            return with_skipped(facts_from_source(shortened, path, module, is_package), skip, imported, focus.key())
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            pass   # a statement boundary guessed wrong, or an error to report: the whole file decides
-    try:
-        return facts_from_source(text, path, module, is_package)
-    except SyntaxError as exc:
-        first_error = f"{path}:{exc.lineno or 1}: syntax error: {exc.msg}"
-    except (ValueError, RecursionError, MemoryError) as exc:
-        first_error = f"{path}:1: cannot parse: {exc}"
-    import libcst  # only for syntax newer than this interpreter: keep it off the common path
-
-    from refactor.reading.lowering import lower
-    try:
-        lowered = lower(text)
-        return facts_from_source(lowered, path, module, is_package, parser="libcst")
-    except (libcst.ParserSyntaxError, SyntaxError, ValueError, RecursionError):
-        return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
-
-
-def refresh_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus,
-                 held: tuple[tuple[int, int], ...]) -> FileFacts | None:
-    """None when facts of `data` that left the byte ranges `held` unparsed serve `focus` as well (it
-    would leave them out too); else facts parsed for `focus`."""
-    if focus.allows(data, held):
-        return None
-    return extract_file(path, module, is_package, data, focus)
-
-
-def cache_folder(root: Path) -> Path:
-    """Where the facts cache lives: inside a git repository, under its git directory (never among the
-    user's files; shared by every worktree); elsewhere `<root>/.refactor_cache` (self-ignoring)."""
-    root = root.resolve()
-    for folder in (root, *root.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git / "refactor" / "cache"
-        if dot_git.is_file():   # a worktree: `.git` names its git dir, whose `commondir` names the shared one
-            try:
-                text = dot_git.read_text(encoding="utf-8").strip()
-            except OSError:
-                break
-            if not text.startswith("gitdir:"):
-                break
-            git_dir = (folder / text[len("gitdir:"):].strip()).resolve()
-            common = git_dir / "commondir"
-            if common.is_file():
-                git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
-            return git_dir / "refactor" / "cache"
-    return root / CACHE_DIR

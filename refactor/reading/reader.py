@@ -12,12 +12,13 @@ import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from refactor.reading.cache import FactCache, Snapshot
+from refactor.reading.cache import FactCache, Snapshot, cache_folder
 from refactor.reading.chunks import Focus
 from refactor.reading.extract import imported_modules
 from refactor.reading.facts import FileFacts
-from refactor.reading.files import SourceFile, cache_folder, extract_file, grep_files, refresh_file
+from refactor.reading.files import SourceFile, grep_files
 from refactor.reading.needles import Query
+from refactor.reading.parse import extract_file, refresh_file
 from refactor.reading.workers import in_workers
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here

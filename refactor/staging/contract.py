@@ -24,7 +24,7 @@ from refactor.analysis.inventory import Definition
 from refactor.analysis.project import Project
 from refactor.planning.schedule import Stage
 from refactor.planning.workspace import Workspace
-from refactor.reading.files import extract_file
+from refactor.reading.parse import extract_file
 from refactor.staging.lost_names import lost_uses
 
 

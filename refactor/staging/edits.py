@@ -16,7 +16,7 @@ from codemods.framework.spec import FileContext, FileResult
 from refactor.errors import RepositoryError
 from refactor.planning.schedule import Stage
 from refactor.planning.workspace import Workspace
-from refactor.reading.files import decode, source_encoding
+from refactor.reading.parse import decode, source_encoding
 from refactor.reading.workers import in_workers
 
 _BOM = "\ufeff"

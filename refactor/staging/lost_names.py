@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from codemods.framework.relative import absolute_module, package_of
 from refactor.analysis.project import Project
-from refactor.reading.files import decode
+from refactor.reading.parse import decode
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _BUILTINS = frozenset(dir(builtins))

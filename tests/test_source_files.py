@@ -1,4 +1,4 @@
-"""`refactor.reading.files`: which files belong to the project, their module names, decoding, parsing and the facts cache."""
+"""`refactor.reading.files`, `parse` and `cache`: which files belong to the project, their module names, decoding, parsing and the facts cache."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ import sys
 
 import pytest
 
-from refactor.reading.files import (
-    CACHE_DIR,
-    SourceFile,
-    decode,
-    discover,
-    extract_file,
-    module_name,
-)
+from refactor.reading.cache import CACHE_DIR
+from refactor.reading.files import SourceFile, discover, module_name
+from refactor.reading.parse import decode, extract_file
 from refactor.reading.reader import Reader
 from tests.helpers import git, git_init, write_tree
 
@@ -308,7 +303,7 @@ def test_light_facts_in_worker_processes_equal_the_serial_ones(tmp_path):
 def test_the_cache_lives_in_the_git_directory_of_a_repository_and_its_worktrees(tmp_path):
     import subprocess
 
-    from refactor.reading.files import cache_folder
+    from refactor.reading.cache import cache_folder
     repo = tmp_path / "repo"
     (repo / "pkg").mkdir(parents=True)
     (repo / "pkg" / "__init__.py").write_text("")
