@@ -1,4 +1,5 @@
-"""`refactor apply PLAN --stage N | --all`: make stage branches, each tested and proven by a fresh audit."""
+"""`refactor apply PLAN --stage N | --all`: make stage branches, each tested and proven by a fresh audit;
+`--push REMOTE` pushes them, `--open-prs` opens one pull request per stage."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
+from refactor.errors import RepositoryError
 from refactor.output import counted, paused, progress
 from refactor.planfile import load_plan
+from refactor.staging.publish import open_pull_request, push_branch
 from refactor.staging.runner import Options, StageOutcome, StageRunner
 
 
@@ -56,7 +59,6 @@ def run(args: Namespace, console: Console) -> int:
     if args.all or len(outcomes) > 1:
         console.print(summary(outcomes, runner))
     if outcomes and outcomes[-1].ok:
-        from refactor.commands.publish import publish_if_asked
         return publish_if_asked(args, runner, outcomes, console)
     return exitcodes.FAILED
 
@@ -111,3 +113,33 @@ def summary(outcomes: list[StageOutcome], runner: StageRunner) -> Table:
                       str(evidence.site_count) if evidence else "",
                       outcome.tests.summary() if outcome.tests else "")
     return table
+
+
+def publish_if_asked(args: Namespace, runner: StageRunner, outcomes: list[StageOutcome], console: Console) -> int:
+    if not getattr(args, "push", None):
+        if getattr(args, "open_prs", False):
+            console.print("[bold red]error:[/] --open-prs needs --push REMOTE", highlight=False)
+            return exitcodes.BAD_INPUT
+        return exitcodes.OK
+    status = exitcodes.OK
+    branches = [o.branch for o in outcomes if o.ok]
+    for branch in branches:
+        result = push_branch(runner.git, args.push, branch)
+        style = "red" if result.action == "refused" else "green"
+        console.print(f"[{style}]{result.action}[/] {args.push}/{branch} {result.detail}", highlight=False)
+        if result.action == "refused":
+            status = exitcodes.FAILED
+    if not args.open_prs or status != exitcodes.OK:
+        return status
+    base_branch = runner.parent_of(1, runner.base_commit())[1]
+    for outcome in outcomes:
+        base = base_branch if outcome.number == 1 else runner.plan.branch(outcome.number - 1)
+        review = runner.reviews_folder() / f"stage-{outcome.number:02d}.md"
+        title = f"{runner.plan.name}: stage {outcome.number}"
+        try:
+            url = open_pull_request(runner.git.toplevel, outcome.branch, base, title, review)
+        except RepositoryError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            return exitcodes.FAILED
+        console.print(f"pull request for {outcome.branch}: {url}", highlight=False)
+    return status

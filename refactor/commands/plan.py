@@ -1,4 +1,5 @@
-"""`refactor plan PLAN`: the stages, in order, with what each removes and rewrites (writes nothing)."""
+"""`refactor plan PLAN`: the stages, in order, with what each removes and rewrites (writes nothing);
+`--stage N` one stage in full, `--diff` its exact changes as a patch, `--graph` the import graph."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from argparse import Namespace
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -28,7 +30,7 @@ def run(args: Namespace, console: Console) -> int:
         patches = None
         if args.diff and schedule.stages and not stage_missing:
             # (LibCST is loaded only for a diff)
-            from refactor.commands.diff import stage_patches
+            from refactor.staging.patches import stage_patches
             patches = stage_patches(workspace, schedule, args.stage, show)
     if args.graph:
         text = mermaid(schedule, workspace.graph) if args.graph == "mermaid" else dot(schedule, workspace.graph)
@@ -48,7 +50,6 @@ def run(args: Namespace, console: Console) -> int:
                       f"(the plan has {len(schedule.stages)})", highlight=False)
         return exitcodes.BAD_INPUT
     if patches is not None:
-        from refactor.commands.diff import show_diff
         return show_diff(patches, console, args.output)
     if args.json:
         data = schedule.to_json()
@@ -148,3 +149,37 @@ def stage_detail(stage: Stage) -> Group:
     for blocked in stage.blocked:
         parts.append(Text.from_markup(f"[bold red]blocked[/] {blocked}"))
     return Group(*parts)
+
+
+def show_diff(patches: list, console: Console, output: str | None = None) -> int:
+    """The stages' diffs (`refactor.staging.patches.StagePatch`s): coloured on a terminal; else (or to `output`) a patch, byte for byte, that
+    `git apply` and `patch -p1` take. What a stage cannot edit or reports goes to stderr."""
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    for patch in patches:
+        for line in patch.problems:
+            errors.print(f"stage {patch.number}: {line}")
+    whole = b"".join(p.diff for p in patches)
+    if output is not None:
+        with open(output, "wb") as handle:
+            handle.write(whole)
+        errors.print(f"wrote {output}")
+    elif console.is_terminal:
+        for patch in patches:
+            console.rule(f"stage {patch.number}: {', '.join(patch.modules)}")
+            text = patch.diff.decode("utf-8", "replace")
+            console.print(Syntax(text, "diff", word_wrap=True) if text else "(no changes)")
+    else:
+        _write_bytes(console, whole)
+    return exitcodes.OK
+
+
+def _write_bytes(console: Console, data: bytes) -> None:
+    """`data` to the console's stream as it is (its text layer, when it has no bytes layer: a test's)."""
+    stream = console.file
+    buffer = getattr(stream, "buffer", None)
+    stream.flush()
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8", "surrogateescape"))
