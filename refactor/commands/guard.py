@@ -89,7 +89,7 @@ def removed_things(plan: Plan, *, cache: bool = True) -> tuple[Schedule, str]:
             reason = "no stage branches yet"
         else:
             try:
-                base = runner.base_commit()
+                base = runner.branches.base_commit()
                 return runner.base_schedule(base), f"the stage branches' base commit {base[:10]}"
             except RepositoryError as exc:   # e.g. uncommitted changes and no recorded base
                 reason = f"stage branches exist but their base is not usable: {exc}"

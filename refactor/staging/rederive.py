@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from refactor.planning.workspace import Workspace
 from refactor.staging import evidence as evidence_format
+from refactor.staging.branches import StageBranches
 from refactor.staging.contract import left_behind, stale_references
-from refactor.staging.runner import StageRunner
 from refactor.staging.testrun import run_tests
 
 
@@ -24,13 +24,13 @@ class BranchCheck:
         return self.commit is not None and not self.problems
 
 
-def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> BranchCheck | None:
+def check_branch(branches: StageBranches, number: int, *, tests: bool = False) -> BranchCheck | None:
     """None when the branch does not exist."""
-    branch = runner.plan.branch(number)
-    tip = runner.git.branch_tip(branch)
+    branch = branches.plan.branch(number)
+    tip = branches.git.branch_tip(branch)
     if tip is None:
         return None
-    commit = runner.tool_commit(tip, number)
+    commit = branches.tool_commit(tip, number)
     if commit is None:
         return BranchCheck(number, branch, None, (f"{branch} has no commit made by the tool for stage {number}",), ())
     claimed = evidence_format.parse(commit.trailers)
@@ -38,14 +38,14 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         return BranchCheck(number, branch, commit.sha, ("the tool commit's evidence trailers are missing or "
                                                         "malformed",), ())
     problems, facts = [], []
-    git, rel = runner.git, runner.rel
-    parent = runner.git.parent(commit.sha)
+    git, rel = branches.git, branches.rel
+    parent = branches.git.parent(commit.sha)
     if parent != claimed.parent:
         problems.append(f"claims parent {claimed.parent[:10]}, but its parent is {str(parent)[:10]}")
-    with git.worktree(commit.sha, f"{runner.plan.name}-verify-{number:02d}") as tree, \
-            git.worktree(parent or commit.sha, f"{runner.plan.name}-verify-parent-{number:02d}") as parent_tree:
-        before = Workspace.for_plan(runner.plan, root=parent_tree / rel)
-        after = Workspace.for_plan(runner.plan, root=tree / rel,
+    with git.worktree(commit.sha, f"{branches.plan.name}-verify-{number:02d}") as tree, \
+            git.worktree(parent or commit.sha, f"{branches.plan.name}-verify-parent-{number:02d}") as parent_tree:
+        before = Workspace.for_plan(branches.plan, root=parent_tree / rel)
+        after = Workspace.for_plan(branches.plan, root=tree / rel,
                                    extra_needles=frozenset(m.rpartition(".")[2] for m in claimed.deleted_modules))
         inventory = after.inventory
         facts.append(f"distinct {inventory.distinct}")
@@ -62,8 +62,8 @@ def check_branch(runner: StageRunner, number: int, *, tests: bool = False) -> Br
         if refs:
             problems.append(f"{len(refs)} site(s) still refer to deleted modules, first {refs[0]}")
         if tests:
-            report = run_tests(runner.plan.test_command, tree / rel, repo_root=runner.plan.root,
-                               source_roots=runner.plan.source_roots)
+            report = run_tests(branches.plan.test_command, tree / rel, repo_root=branches.plan.root,
+                               source_roots=branches.plan.source_roots)
             facts.append(f"tests {report.summary()}")
             measured = (report.run, report.passed, report.failed, report.skipped)
             stated = (claimed.tests_run, claimed.tests_passed, claimed.tests_failed, claimed.tests_skipped)

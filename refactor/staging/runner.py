@@ -7,7 +7,6 @@ created last, atomically. The user's checkout is only read (and only when it is 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 from collections.abc import Callable
@@ -19,10 +18,10 @@ from refactor.errors import RepositoryError
 from refactor.planfile import Plan
 from refactor.planning.schedule import Schedule, Stage
 from refactor.planning.workspace import Workspace, drop_snapshot
+from refactor.staging.branches import StageBranches
 from refactor.staging.contract import Verification, removal_needles, unparsable_naming, verify_stage
 from refactor.staging.edits import compute_edits, write_edits
 from refactor.staging.evidence import Evidence
-from refactor.staging.gitops import Git
 from refactor.staging.review import describe
 from refactor.staging.testrun import (
     BaselineStore,
@@ -93,13 +92,8 @@ class Options:
 class StageRunner:
     def __init__(self, plan: Plan, options: Options = Options(), progress: Progress = lambda message: None) -> None:
         self.plan, self.options, self.progress = plan, options, progress
-        self.git = Git(plan.root)
-        try:
-            self.rel = plan.root.relative_to(self.git.toplevel)
-        except ValueError:
-            raise RepositoryError(f"{plan.path}: plan.root {plan.root} is outside the repository "
-                                  f"{self.git.toplevel}") from None
-        self.state = self.git.state_dir
+        self.branches = StageBranches(plan, options.base)
+        self.git, self.rel, self.state = self.branches.git, self.branches.rel, self.branches.state
         self.baselines = BaselineStore(self.state / "baselines")
         self._base_schedules: dict[str, Schedule] = {}
         self.clock = PhaseClock()
@@ -145,39 +139,6 @@ class StageRunner:
         return Workspace.for_plan(self.plan, root=root, remember_stats=self._in_session, **options)
 
     # -- where a stage starts ------------------------------------------------------------------------
-    def base_commit(self) -> str:
-        """The commit stage 1 starts from: --base, or the recorded base of existing stages, or HEAD."""
-        if self.options.base:
-            sha = self.git.resolve(self.options.base)
-            if sha is None:
-                raise RepositoryError(f"--base {self.options.base}: no such commit")
-            return sha
-        head = self.git.head()
-        first = self.git.branch_tip(self.plan.branch(1))
-        if first is not None:
-            recorded = self.tool_commit(first, 1)
-            if recorded is not None:
-                return recorded.trailers["Refactor-Base"]
-        dirty = self.git.dirty()
-        if dirty:
-            shown = ", ".join(dirty[:3]) + (f" and {len(dirty) - 3} more" if len(dirty) > 3 else "")
-            raise RepositoryError(f"{self.git.toplevel}: uncommitted changes in {shown}; the stages are built from "
-                                  f"commits, so commit or stash them first (or pass --base REF)")
-        return head
-
-    def tool_commit(self, tip: str, number: int):
-        """The tool's commit for stage `number` on a branch whose tip is `tip` (reviewer commits may follow)."""
-        sha = tip
-        for _ in range(200):
-            commit = self.git.commit_info(sha)
-            if commit.by_tool and commit.trailers.get("Refactor-Plan") == self.plan.name \
-                    and commit.trailers.get("Refactor-Stage", "").split("/")[0] == str(number):
-                return commit
-            sha = self.git.parent(sha)
-            if sha is None:
-                return None
-        return None
-
     def base_schedule(self, base: str) -> Schedule:
         """The plan as made on the base commit: it fixes the stages' numbers and modules."""
         if base not in self._base_schedules:
@@ -187,25 +148,14 @@ class StageRunner:
                 self._base_schedules[base] = self._workspace(tree / self.rel).schedule
         return self._base_schedules[base]
 
-    def parent_of(self, number: int, base: str) -> tuple[str, str]:
-        """(commit, branch name) stage `number` is stacked on."""
-        if number == 1:
-            return base, self.options.base or (self.git.current_branch() or "HEAD")
-        previous = self.plan.branch(number - 1)
-        tip = self.git.branch_tip(previous)
-        if tip is None:
-            raise RepositoryError(f"branch {previous} is missing: run `refactor apply {self.plan.path} "
-                                  f"--stage {number - 1}` first")
-        return tip, previous
-
     # -- one stage --------------------------------------------------------------------------------------
     def apply(self, number: int) -> StageOutcome:
         check_command(self.plan.test_command, self.plan.root)
-        base = self.base_commit()
+        base = self.branches.base_commit()
         planned = self.base_schedule(base)
         if not 1 <= number <= len(planned.stages):
             raise RepositoryError(f"{self.plan.path}: no stage {number} (the plan has {len(planned.stages)})")
-        parent, parent_branch = self.parent_of(number, base)
+        parent, parent_branch = self.branches.parent_of(number, base)
         branch = self.plan.branch(number)
         existing = self.git.branch_tip(branch)
         expect = None
@@ -228,27 +178,12 @@ class StageRunner:
         return outcome
 
     def record(self, outcome: StageOutcome) -> None:
-        """Remember the last run of each stage (for `refactor status`)."""
-        path = self.state / "runs" / f"{self.plan.name}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            runs = json.loads(path.read_text())
-        except (OSError, ValueError):
-            runs = {}
-        runs[str(outcome.number)] = {"status": outcome.status, "reason": outcome.reason,
-                                     "details": list(outcome.details[:10]), "commit": outcome.commit,
-                                     "timings": dict(outcome.timings),
-                                     "sites": len(outcome.stage.edits) if outcome.stage else None,
-                                     "files": len(outcome.stage.files) if outcome.stage else None}
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(runs, indent=1))
-        os.replace(tmp, path)
-
-    def last_runs(self) -> dict[str, dict]:
-        try:
-            return json.loads((self.state / "runs" / f"{self.plan.name}.json").read_text())
-        except (OSError, ValueError):
-            return {}
+        """Remember the last run of the outcome's stage (for `refactor status`)."""
+        self.branches.record_run(outcome.number, {
+            "status": outcome.status, "reason": outcome.reason, "details": list(outcome.details[:10]),
+            "commit": outcome.commit, "timings": dict(outcome.timings),
+            "sites": len(outcome.stage.edits) if outcome.stage else None,
+            "files": len(outcome.stage.files) if outcome.stage else None})
 
     def _up_to_date(self, tip: str, parent: str, number: int) -> StageOutcome | None:
         commits = self.git.commits(parent, tip) if self.git.is_ancestor(parent, tip) else []
@@ -260,19 +195,11 @@ class StageRunner:
                                 commit=tip)
         return None
 
-    def branch_commits(self, number: int, tip: str, parent: str) -> list:
-        """The commits that belong to stage `number`'s branch: from its tool commit's parent to the tip."""
-        tool = self.tool_commit(tip, number)
-        start = tool.trailers.get("Refactor-Parent") if tool is not None else None
-        if start is None or self.git.resolve(start) is None:
-            start = parent
-        return self.git.commits(start, tip)
-
     def _replaceable(self, branch: str, tip: str, parent: str, number: int) -> str:
         if not self.options.force:
             raise RepositoryError(f"branch {branch} already exists at {tip[:10]} and differs from this plan; "
                                   f"`refactor status {self.plan.path}` shows why; --force rebuilds it")
-        foreign = [c for c in self.branch_commits(number, tip, parent) if not c.by_tool]
+        foreign = [c for c in self.branches.branch_commits(number, tip, parent) if not c.by_tool]
         if foreign:
             raise RepositoryError(f"branch {branch} holds {len(foreign)} commit(s) the tool did not make "
                                   f"(first: {foreign[0].sha[:10]} {foreign[0].message.splitlines()[0]}); --force "

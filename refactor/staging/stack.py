@@ -17,6 +17,7 @@ from pathlib import Path
 
 from refactor.errors import RepositoryError
 from refactor.staging import evidence as evidence_format
+from refactor.staging.branches import StageBranches
 from refactor.staging.evidence import Evidence
 from refactor.staging.gitops import Commit
 from refactor.staging.runner import StageOutcome, StageRunner
@@ -48,17 +49,16 @@ class StageState:
                 "last_run": self.last_run, "command": self.command}
 
 
-def stack_state(runner: StageRunner) -> list[StageState]:
-    base = runner.base_commit()
-    total = len(runner.base_schedule(base).stages)
-    runs = runner.last_runs()
-    plan_path = runner.plan.path
+def stack_state(branches: StageBranches, base: str, total: int) -> list[StageState]:
+    """The state of each of the `total` stage branches of a stack on `base`."""
+    runs = branches.last_runs()
+    plan_path = branches.plan.path
     states: list[StageState] = []
     expected_parent: str | None = base
     earlier_stale = False
     for number in range(1, total + 1):
-        branch = runner.plan.branch(number)
-        tip = runner.git.branch_tip(branch)
+        branch = branches.plan.branch(number)
+        tip = branches.git.branch_tip(branch)
         run = runs.get(str(number), {})
         last = "" if not run or run.get("status") in ("committed", "up to date") else \
             f"last run {run.get('status')}: {run.get('reason', '')}"
@@ -67,7 +67,7 @@ def stack_state(runner: StageRunner) -> list[StageState]:
                                      command=f"refactor apply {plan_path} --stage {number}"))
             expected_parent, earlier_stale = None, True
             continue
-        tool = runner.tool_commit(tip, number)
+        tool = branches.tool_commit(tip, number)
         if tool is None:
             states.append(StageState(number, branch, "no tool commit", ("the branch holds no commit made by the "
                                      "tool for this stage",), tip=tip, last_run=last,
@@ -76,16 +76,16 @@ def stack_state(runner: StageRunner) -> list[StageState]:
             expected_parent, earlier_stale = tip, True
             continue
         claimed = evidence_format.parse(tool.trailers)
-        foreign = tuple(c for c in runner.git.commits(tool.sha, tip) if not c.by_tool)
+        foreign = tuple(c for c in branches.git.commits(tool.sha, tip) if not c.by_tool)
         reasons = []
-        actual_parent = runner.git.parent(tool.sha)
+        actual_parent = branches.git.parent(tool.sha)
         if expected_parent is not None and actual_parent != expected_parent:
             reasons.append(f"its parent moved: stacked on {str(actual_parent)[:10]}, "
-                           f"{'the base' if number == 1 else runner.plan.branch(number - 1)} is now at "
+                           f"{'the base' if number == 1 else branches.plan.branch(number - 1)} is now at "
                            f"{expected_parent[:10]}")
         elif earlier_stale:
             reasons.append("an earlier stage is stale, so this one will be regenerated too")
-        if tool.trailers.get("Refactor-Plan-Hash") != runner.plan.digest:
+        if tool.trailers.get("Refactor-Plan-Hash") != branches.plan.digest:
             reasons.append("the plan file changed since it was made")
         if foreign:
             reasons.append(f"carries {len(foreign)} commit(s) the tool did not make")
@@ -118,6 +118,10 @@ class Restacker:
         self.runner, self.git = runner, runner.git
         self.state_file = self.git.state_dir / "restack" / f"{runner.plan.name}.json"
 
+    def states(self) -> list[StageState]:
+        base = self.runner.branches.base_commit()
+        return stack_state(self.runner.branches, base, len(self.runner.base_schedule(base).stages))
+
     def pending(self) -> dict | None:
         try:
             return json.loads(self.state_file.read_text())
@@ -128,7 +132,7 @@ class Restacker:
         if self.pending() is not None:
             raise RepositoryError(f"a restack of {self.runner.plan.name} stopped at a conflict: resolve it and run "
                                   f"`refactor restack {self.runner.plan.path} --continue`, or `--abort`")
-        states = stack_state(self.runner)
+        states = self.states()
         if start is None:
             start = next((s.number for s in states if s.state in ("stale", "missing")), None)
             if start is None:
@@ -137,13 +141,13 @@ class Restacker:
 
     def _from(self, start: int, states: list[StageState]) -> list[RestackStep]:
         runner = self.runner
-        base = runner.base_commit()
+        base = runner.branches.base_commit()
         planned = runner.base_schedule(base)
         steps = []
         for state in states:
             if state.number < start:
                 continue
-            parent, parent_branch = runner.parent_of(state.number, base)
+            parent, parent_branch = runner.branches.parent_of(state.number, base)
             if state.state in ("up to date", "foreign commits") and not steps and state.number == start \
                     and runner.git.parent(state.tool_commit) == parent:
                 steps.append(RestackStep(state.number, state.branch, "unchanged", "already on its parent"))
@@ -216,7 +220,7 @@ class Restacker:
                           None)
         self.state_file.unlink(missing_ok=True)
         steps = [step]
-        states = stack_state(self.runner)
+        states = self.states()
         if pending["stage"] < len(states):
             steps += self._from(pending["stage"] + 1, states)
         return steps
