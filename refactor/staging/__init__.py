@@ -3,6 +3,7 @@
 In: a `planning.schedule.Stage` and the repository. Out: stage branches, their commits' evidence and
 review descriptions. `runner` (worktree, edits, contract, tests, commit) uses `edits` (runs the
 codemods), `contract` (the stage contract, with `lost_names`; `rederive` re-checks it for `verify`),
-`testrun`, `evidence`, `review` and `gitops` (the one git edge); `stack` (status, restack) and `publish`
-(push, pull requests) work on the branches made.
+`testrun`, `evidence`, `review` and `gitops` (the one git edge); `branches` reads the stage branches (base,
+parents, the tool's commits, the run record) for `stack` (status, restack), `rederive` and `publish` (push,
+pull requests); `patches` computes `plan --diff` on a scratch copy.
 """
