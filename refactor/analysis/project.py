@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codemods.framework.relative import package_of
-from refactor.reading.chunks import Focus
 from refactor.reading.extract import literal_keys
 from refactor.reading.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
 from refactor.reading.files import SourceFile, discover
+from refactor.reading.parsed import ParsedFacts
 from refactor.reading.reader import Reader
 
 
@@ -52,9 +52,7 @@ class Project:
             while package and package not in self.packages:
                 self.packages.add(package)
                 package = package.rpartition(".")[0]
-        self._full: dict[str, FileFacts] = {}
-        self._focus: Focus | None = None          # None: parse whole files (see `widen_focus`)
-        self._unchecked: set[str] = set()         # partial facts not checked since the focus last widened
+        self._parsed = ParsedFacts(reader)
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
@@ -83,60 +81,39 @@ class Project:
 
     # -- facts ------------------------------------------------------------------------------------
     def widen_focus(self, words: Iterable[str], modules: Iterable[tuple[str, str]] = ()) -> None:
-        """From now on, parse for these words and (package, module) pairs too (and the earlier ones): a top-level def or class that
-        mentions none of them is left unparsed (see `refactor.reading.chunks`). Until the first call, every file
-        is parsed whole. Facts parsed for a narrower focus are checked again when next asked for."""
-        focus = Focus(words, modules)
-        if focus and not (self._focus is not None and self._focus.covers(focus)):
-            self._focus = focus if self._focus is None else self._focus | focus
-            self._unchecked = {path for path, facts in self._full.items() if facts.skipped}
+        """From now on, parse for these words and (package, module) pairs too (see `ParsedFacts.widen`)."""
+        self._parsed.widen(words, modules)
 
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:
-        paths = list(paths)
-        held = {}   # partial facts parsed before the focus last widened: kept where they serve it too
-        for path in paths:
-            if path in self._unchecked:
-                if Focus(*self._full[path].focus).covers(self._focus):   # (what they are known to serve)
-                    self._unchecked.discard(path)
-                else:
-                    held[path] = self._full[path]
-        wanted = [p for p in paths if p not in self._full or p in held]
-        if wanted:
-            found = self.reader.facts(wanted, full=True, focus=self._focus, held=held)
-            self._full.update(found)
-            self._unchecked.difference_update(found)
-        return {p: self._full[p] for p in paths}
+        return self._parsed.parse(paths)
 
     def complete(self, paths: Iterable[str]) -> None:
         """Parse whole the files of `paths` whose facts left some defs or classes out: what a search did
         not need can still hold a syntax error (and a file that does not parse cannot be edited)."""
-        partial = [p for p in paths if p in self._full and self._full[p].skipped]
-        if partial:
-            self._full.update(self.reader.facts(partial, full=True))
-            self._unchecked.difference_update(partial)
+        self._parsed.complete(paths)
 
     def light(self) -> dict[str, FileFacts]:
-        missing = [f.path for f in self.files if f.path not in self._light and f.path not in self._full]
+        missing = [f.path for f in self.files if f.path not in self._light and f.path not in self._parsed.by_path]
         if missing:
             self._light.update(self.reader.facts(missing, full=False))
-        return {f.path: self._full.get(f.path) or self._light[f.path] for f in self.files}
+        return {f.path: self._parsed.by_path.get(f.path) or self._light[f.path] for f in self.files}
 
     def facts_of(self, module: str) -> FileFacts | None:
         source = self.by_module.get(module)
         if source is None:
             return None
-        facts = self._full.get(source.path)
-        if facts is not None and source.path not in self._unchecked:
+        facts = self._parsed.checked(source.path)
+        if facts is not None:
             return facts
         return self.parse([source.path])[source.path]
 
     @property
     def parsed(self) -> dict[str, FileFacts]:
         """Every file parsed so far (facts for an earlier, narrower focus may lack what `parse` would add)."""
-        return dict(self._full)
+        return dict(self._parsed.by_path)
 
     def errors(self) -> list[str]:
-        return sorted(f.error for f in self._full.values() if f.error)
+        return sorted(f.error for f in self._parsed.by_path.values() if f.error)
 
     def module_exists(self, module: str) -> bool:
         return module in self.by_module or module in self.packages
