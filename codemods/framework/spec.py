@@ -1,6 +1,6 @@
 """The data a stage hands to the codemods: what moves where, what goes.
 
-Plain frozen values, built by the planner and consumed by every codemod. Nothing here
+Plain frozen values, built by `refactor.planning.schedule` and consumed by every codemod. Nothing here
 touches files; `codemods.engine.apply_edits` turns a spec plus source texts into new texts.
 """
 
@@ -14,7 +14,7 @@ class Rename:
     """Every reference to `old_module.old_name` must refer to `new_module.new_name` instead.
 
     `old_module` is where the name is *looked up* by a site: the defining module, or a
-    module that re-exports it (a package `__init__`). The planner emits one Rename per
+    module that re-exports it (a package `__init__`). The schedule emits one Rename per
     (module, name) pair that any site in the repository imports.
     """
 

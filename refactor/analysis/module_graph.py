@@ -1,5 +1,5 @@
 """Who imports whom: module-level edges for every file of a repository (exact for a parsed file, from the
-line scan of its import lines for the others), and what the planner asks of them: a module's importers,
+line scan of its import lines for the others), and what the schedule asks of them: a module's importers,
 through other modules too, and the tests a change reaches."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What the planner needs to know about a module, as plain values (so the planner stays pure)."""
+"""What the schedule needs to know about a module, as plain values (so making it stays pure)."""
 
 from __future__ import annotations
 

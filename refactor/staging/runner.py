@@ -140,7 +140,7 @@ class StageRunner:
 
     # -- where a stage starts ------------------------------------------------------------------------
     def base_schedule(self, base: str) -> Schedule:
-        """The plan as made on the base commit: it fixes the stages' numbers and modules."""
+        """The schedule as made on the base commit: it fixes the stages' numbers and modules."""
         if base not in self._base_schedules:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
