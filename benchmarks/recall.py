@@ -101,7 +101,7 @@ def oracle(root: Path, family: Family) -> set[tuple[str, int]]:
     """(path, line) of every reference Jedi finds to the alias, its definition left out."""
     import jedi
 
-    from refactor.scan import import_roots
+    from refactor.reading.files import import_roots
     module, _, name = family.alias.partition(":")
     project = jedi.Project(str(root), added_sys_path=[str(root / r) for r in import_roots(root)])
     path = next(root / r / (module.replace(".", "/") + ".py") for r in import_roots(root)
@@ -120,9 +120,9 @@ def planned(plan: Path, family: Family) -> set[tuple[str, int]]:
     """(path, line) of every place the stage that removes the alias changes or reports: each site's
     line, and, where a site binds a name (an import of the alias, or its use through a star import),
     every line of that file that reads the name so bound (the rewrite renames those uses with it)."""
-    from refactor.workspace import Workspace
+    from refactor.planning.workspace import Workspace
     workspace = Workspace.open(plan)
-    stage = next(s for s in workspace.stage_plan.stages if any(d.ref == family.alias for d in s.definitions))
+    stage = next(s for s in workspace.schedule.stages if any(d.ref == family.alias for d in s.definitions))
     out = {(e.site.path, e.site.line) for e in stage.edits}
     by_file: dict[str, list] = {}
     for edit in stage.edits:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import tomlkit
 
-from refactor.scan import cache_folder
+from refactor.reading.cache import cache_folder
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable

@@ -14,28 +14,27 @@ exception; a file whose rewrite would shadow a binding comes back unchanged with
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from codemods._context import FileJob, StageIndex, line_map, mentions, trigger_words
-from codemods._gates import Gates, imports_may_go_unused, reports_gone_imports
-from codemods.class_bases import BaseCleaner
-from codemods.definition_removal import remove_definitions
-from codemods.dynamic_imports import DynamicImportRewriter
-from codemods.import_rewrite import rewrite_imports
-from codemods.module_moves import GoneModuleMover
-from codemods.module_removal import has_substance
-from codemods.package_exports import GoneImportReporter
-from codemods.parametrize_dedupe import ParametrizeDeduper
-from codemods.redundant_operands import RedundantOperandCollapser
-from codemods.spec import EditSpec, FileContext, FileResult, Finding
-from codemods.star_imports import GoneStarReplacer
-from codemods.string_targets import StringTargetRewriter
-from codemods.unused_imports import remove_unused_imports
-from refactor.pools import in_workers
+from codemods.framework.context import FileJob, StageIndex, line_map, mentions, trigger_words
+from codemods.framework.gates import Gates, imports_may_go_unused, reports_gone_imports
+from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
+from codemods.imports.rewrite import rewrite_imports
+from codemods.imports.star_imports import GoneStarReplacer
+from codemods.passes.class_bases import BaseCleaner
+from codemods.passes.definition_removal import remove_definitions
+from codemods.passes.dynamic_imports import DynamicImportRewriter
+from codemods.passes.module_moves import GoneModuleMover
+from codemods.passes.module_removal import has_substance
+from codemods.passes.package_exports import GoneImportReporter
+from codemods.passes.parametrize_dedupe import ParametrizeDeduper
+from codemods.passes.redundant_operands import RedundantOperandCollapser
+from codemods.passes.string_targets import StringTargetRewriter
+from codemods.passes.unused_imports import remove_unused_imports
 
 _BOM = "\ufeff"
 
@@ -51,15 +50,20 @@ class _FirstPass:
     substance: bool = True            # whether the edited module still has substance (worker form)
 
 
-def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *, jobs: int = 1) -> dict[str, FileResult]:
-    """Edit every file for `spec`. With `jobs` > 1, files are parsed and edited in that many processes
-    (LibCST's scope analysis dominates; files are independent within a pass)."""
+# `map_in_workers(function, items)`: `[function(item) for item in items]`, run in other processes
+Mapper = Callable[[Callable, list], list]
+
+
+def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *,
+                map_in_workers: Mapper | None = None) -> dict[str, FileResult]:
+    """Edit every file for `spec`. With `map_in_workers`, the caller's worker processes, files are parsed
+    and edited there (LibCST's scope analysis dominates; files are independent within a pass)."""
     stage = StageIndex.build(spec)
     words = trigger_words(spec)
     busy = [ctx for ctx, text in files.items() if mentions(ctx, text, stage, words)]
-    parallel = jobs > 1 and len(busy) >= _PARALLEL_FILES
+    parallel = map_in_workers is not None and len(busy) >= _PARALLEL_FILES
     if parallel:
-        first = _parallel_first(files, busy, spec, jobs)
+        first = _parallel_first(files, busy, spec, map_in_workers)
     else:
         first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
     stage = _learned(stage, files, first)
@@ -67,7 +71,7 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *, jobs: int =
     late = [ctx for ctx in files if first[ctx].original is None and first[ctx].result is None
             and first[ctx].code is None and mentions(ctx, files[ctx], stage, words)]
     if parallel:
-        return _parallel_second(files, first, late, stage, jobs)
+        return _parallel_second(files, first, late, stage, map_in_workers)
     results = {}
     for ctx, text in files.items():
         done = first[ctx]
@@ -81,10 +85,10 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *, jobs: int =
 _PARALLEL_FILES = 8
 
 
-def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec, jobs: int
-                    ) -> dict[FileContext, _FirstPass]:
+def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec,
+                    map_in_workers: Mapper) -> dict[FileContext, _FirstPass]:
     first = {ctx: _FirstPass() for ctx in files}
-    for ctx, done in zip(busy, in_workers(jobs, _first_worker, [(c, files[c], spec) for c in busy])):
+    for ctx, done in zip(busy, map_in_workers(_first_worker, [(c, files[c], spec) for c in busy])):
         first[ctx] = done
     return first
 
@@ -103,13 +107,14 @@ def _portable(done: _FirstPass) -> _FirstPass:
 
 
 def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass],
-                     late: list[FileContext], stage: StageIndex, jobs: int) -> dict[str, FileResult]:
+                     late: list[FileContext], stage: StageIndex, map_in_workers: Mapper
+                     ) -> dict[str, FileResult]:
     learned = (stage.gone, dict(stage.gone_paths), dict(stage.local_renames))
     work = [ctx for ctx in files if ctx in late or first[ctx].code is not None]
     results = {ctx.path: first[ctx].result or FileResult(ctx.path, "unchanged", files[ctx])
                for ctx in files if ctx not in work}
     items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late) for ctx in work]
-    for ctx, result in zip(work, in_workers(jobs, _second_worker, items)):
+    for ctx, result in zip(work, map_in_workers(_second_worker, items)):
         results[ctx.path] = result
     return {ctx.path: results[ctx.path] for ctx in files}
 

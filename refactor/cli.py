@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
     except Exception as exc:
         if args.debug or not _is_git_failure(exc):
             raise
-        from refactor.gitops import (
+        from refactor.staging.gitops import (
             git_error_line,  # a git failure no command anticipated: one line, no traceback
         )
 

@@ -21,8 +21,3 @@ class PlanError(RefactorError):
 class RepositoryError(RefactorError):
     """The repository is not in a state the command can work on (dirty tree, missing branch)."""
 
-
-class StageFailed(RefactorError):
-    """A stage did not meet its contract; nothing was committed."""
-
-    exit_code = 1

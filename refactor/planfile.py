@@ -56,9 +56,6 @@ class Plan:
     digest: str
     test_members: bool = False   # classes in test code count as members (by default they are set apart)  # sha256 of the plan file's bytes: recorded in every stage commit
 
-    def map_target(self, member: Ref) -> Ref | None:
-        return dict(self.mapping).get(member)
-
     def branch(self, number: int) -> str:
         return f"{self.branch_prefix}/stage-{number:02d}"
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refactor.inventory import Inventory
-from refactor.workspace import Workspace
+from refactor.analysis import status
+from refactor.analysis.inventory import Inventory
+from refactor.planning.workspace import Workspace
 
 
 def assert_single_source(plan_path: str | Path, *, allowed: int = 1, runtime: bool = False) -> Inventory:
@@ -24,12 +25,12 @@ def assert_single_source(plan_path: str | Path, *, allowed: int = 1, runtime: bo
     workspace = Workspace.open(plan_path, cache=False)
     inventory = workspace.inventory
     extra = [f"{d.path}:{d.line}: {d.name} ({d.kind}: {d.detail})" for d in inventory.definitions
-             if d.class_object and d.status not in ("canonical", "kept")]
+             if d.class_object and d.status not in status.STAYS]
     if inventory.distinct > allowed:
         raise AssertionError(f"{inventory.plan_name}: {inventory.distinct} distinct definitions, {allowed} allowed "
                              f"(canonical {inventory.canonical}); also defined:\n  " + "\n  ".join(extra))
     if runtime:
-        from refactor.runtime_count import count_runtime, default_python
+        from refactor.analysis.runtime_count import count_runtime, default_python
         loaded = count_runtime(workspace.plan, python=default_python(workspace.plan.root))
         if loaded.distinct > allowed:
             shown = "\n  ".join(f"{where} bound as {', '.join(names)}" for where, names in loaded.classes)

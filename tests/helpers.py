@@ -55,9 +55,16 @@ def write_plan(path: Path, *, mapping: Mapping[str, str] | None = None, **plan: 
     return path
 
 
-def git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True)
-    return done.stdout
+IDENTITY = ["-c", "user.name=Test User", "-c", "user.email=test@example.invalid"]
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git in `cwd` with a test identity; its output without the trailing newline. A failure raises
+    AssertionError with git's message unless `check` is false."""
+    done = subprocess.run(["git", *IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout.rstrip("\n")
 
 
 def git_init(root: Path) -> Path:

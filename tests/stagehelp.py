@@ -9,27 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-IDENTITY = ["-c", "user.name=Test User", "-c", "user.email=test@example.invalid"]
-
-
-def git(cwd: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(["git", *IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if check and done.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
-    return done.stdout.strip()
+from tests.helpers import REPO, git
 
 
 def fixture_repo(tmp: Path, fixture: str, plan: str) -> tuple[Path, Path]:
     """Copy a bundled fixture into `tmp/<fixture>` as a git repository with one commit; write its plan
     next to it (outside the repository) with the root pointing at the copy."""
     repo = tmp / fixture
-    shutil.copytree(ROOT / "fixtures" / fixture, repo,
+    shutil.copytree(REPO / "fixtures" / fixture, repo,
                     ignore=shutil.ignore_patterns("__pycache__", ".refactor_cache", ".pytest_cache"))
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "add", "--all")
     git(repo, "commit", "--quiet", "-m", "initial")
-    text = (ROOT / "plans" / plan).read_text()
+    text = (REPO / "plans" / plan).read_text()
     text = text.replace(f'root = "../fixtures/{fixture}"', f'root = "{fixture}"')
     plan_path = tmp / plan
     plan_path.write_text(text)

@@ -15,16 +15,14 @@ import sys
 
 import pytest
 
-from refactor import factcache
-from refactor.factcache import FactCache
-from refactor.graph import watched_modules
+from refactor.analysis.graph import watched_modules
+from refactor.analysis.project import Project
 from refactor.planfile import load_plan
-from refactor.project import Project
-from refactor.scan import cache_folder
-from refactor.verify import new_broken_imports
-from refactor.workspace import Workspace
-from tests.helpers import run_cli, write_plan, write_tree
-from tests.stagehelp import git
+from refactor.planning.workspace import Workspace
+from refactor.reading import cache as factcache
+from refactor.reading.cache import FactCache, cache_folder
+from refactor.staging.contract import new_broken_imports
+from tests.helpers import git, run_cli, write_plan, write_tree
 
 CORE = {
     "app/__init__.py": "",
@@ -193,7 +191,7 @@ def test_a_module_left_holding_only_reexports_aliases_and_warnings_is_deleted(tm
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stages = {s.modules: s for s in Workspace.open(plan, cache=False).stage_plan.stages}
+    stages = {s.modules: s for s in Workspace.open(plan, cache=False).schedule.stages}
     shim = stages[("app.core.shim",)]
     assert shim.delete_modules == ("app.core.shim",)
     after = {e.site.text: e.replacement for e in shim.edits if e.site.path == "app/user.py"}
@@ -209,7 +207,7 @@ def test_a_module_with_logic_of_its_own_stays_and_the_plan_says_why(tmp_path):
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stage = next(s for s in Workspace.open(plan, cache=False).stage_plan.stages if s.modules == ("app.core.shim",))
+    stage = next(s for s in Workspace.open(plan, cache=False).schedule.stages if s.modules == ("app.core.shim",))
     assert stage.delete_modules == ()
     assert stage.kept == (("app.core.shim", "defines 1 function (keep)"),)
 
@@ -241,7 +239,7 @@ def test_a_package_init_that_holds_only_an_alias_is_emptied_not_deleted(tmp_path
     write_tree(tmp_path, files)
     plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
                       canonical="app.core.engine:Engine", family=["*Engine"])
-    stage = next(s for s in Workspace.open(plan, cache=False).stage_plan.stages
+    stage = next(s for s in Workspace.open(plan, cache=False).schedule.stages
                  if s.modules == ("app.services.socket",))
     assert stage.delete_modules == ()
     assert stage.kept == (("app.services.socket",

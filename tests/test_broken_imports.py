@@ -1,10 +1,10 @@
-"""`refactor.graph.broken_imports`: what a stage's verification counts as a broken import, and what it
+"""`refactor.analysis.graph.broken_imports`: what a stage's verification counts as a broken import, and what it
 must not guess about (names bound where the source does not show them)."""
 
 from __future__ import annotations
 
-from refactor.graph import broken_imports, build_graph, watched_modules
-from refactor.project import Project
+from refactor.analysis.graph import broken_imports, build_graph, watched_modules
+from refactor.analysis.project import Project
 from tests.helpers import write_tree
 
 

@@ -1,4 +1,4 @@
-"""`refactor.chunks` and partial parsing: top-level defs and classes that mention nothing a search is about
+"""`refactor.reading.chunks` and partial parsing: top-level defs and classes that mention nothing a search is about
 are left unparsed, and facts parsed that way are parsed again when a later search needs more.
 
 Real sources parsed with `ast`; real repositories in tmp_path for the inventory and the cache.
@@ -10,15 +10,16 @@ import ast
 import textwrap
 
 import pytest
-from helpers import write_plan, write_tree
 
-from refactor import reader
-from refactor.chunks import Focus, blank, top_level_chunks
-from refactor.inventory import take_inventory
+from refactor.analysis.inventory import take_inventory
+from refactor.analysis.project import Project
 from refactor.planfile import load_plan
-from refactor.project import Project
-from refactor.reader import Reader
-from refactor.scan import discover, extract_file, refresh_file
+from refactor.reading import reader
+from refactor.reading.chunks import Focus, blank, top_level_chunks
+from refactor.reading.files import discover
+from refactor.reading.parse import extract_file, refresh_file
+from refactor.reading.reader import Reader
+from tests.helpers import write_plan, write_tree
 
 
 def _source(text: str) -> bytes:

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 import pytest
-from helpers import REPO, copy_fixture, run_cli, write_plan, write_tree
 
-from refactor.scan import CACHE_DIR
+from refactor.reading.cache import CACHE_DIR
+from tests.helpers import REPO, copy_fixture, run_cli, write_plan, write_tree
 
 SMALL = {
     "pkg/__init__.py": "from pkg.core import Engine\n",

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stagehelp import fixture_repo, git
+from tests.helpers import git
+from tests.stagehelp import fixture_repo
 
 
 def refactor(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -6,11 +6,12 @@ import shutil
 
 import pytest
 
-from refactor.edits import compute_edits, write_edits
 from refactor.planfile import load_plan
-from refactor.verify import removal_needles, verify_stage
-from refactor.workspace import Workspace
-from tests.stagehelp import ROOT, run_pytest
+from refactor.planning.workspace import Workspace
+from refactor.staging.contract import removal_needles, verify_stage
+from refactor.staging.edits import compute_edits, write_edits
+from tests.helpers import REPO
+from tests.stagehelp import run_pytest
 
 pytestmark = pytest.mark.slow
 
@@ -20,17 +21,17 @@ pytestmark = pytest.mark.slow
     pytest.param("settings_app", "settings.toml", id="settings"),
 ])
 def test_all_stages_leave_one_definition_no_reference_and_green_tests(tmp_path, fixture, plan_name):
-    shutil.copytree(ROOT / "fixtures" / fixture, tmp_path / fixture,
+    shutil.copytree(REPO / "fixtures" / fixture, tmp_path / fixture,
                     ignore=shutil.ignore_patterns("__pycache__", ".refactor_cache", ".pytest_cache"))
     plan_path = tmp_path / plan_name
-    plan_path.write_text((ROOT / "plans" / plan_name).read_text()
+    plan_path.write_text((REPO / "plans" / plan_name).read_text()
                          .replace(f'root = "../fixtures/{fixture}"', f'root = "{fixture}"'))
     plan = load_plan(plan_path)
-    planned = Workspace.for_plan(plan, cache=False).stage_plan
+    planned = Workspace.for_plan(plan, cache=False).schedule
     removed_modules, removed_refs = set(), set()
     for wanted in planned.stages:
         workspace = Workspace.for_plan(plan, cache=False)
-        stage = next(s for s in workspace.stage_plan.stages if set(s.modules) == set(wanted.modules))
+        stage = next(s for s in workspace.schedule.stages if set(s.modules) == set(wanted.modules))
         edits = compute_edits(workspace, stage)
         assert edits.failures == []
         before = workspace.hold([r.path for r in edits.changed])
@@ -42,7 +43,7 @@ def test_all_stages_leave_one_definition_no_reference_and_green_tests(tmp_path, 
         removed_refs |= {d.ref for d in stage.definitions}
     final = Workspace.for_plan(plan, cache=False, extra_needles=frozenset(removed_modules))
     assert final.inventory.distinct == 1
-    assert final.stage_plan.stages == ()
+    assert final.schedule.stages == ()
     leftovers = [str(s) for s in final.graph.sites
                  if s.module in removed_modules or f"{s.module}:{s.name}" in removed_refs]
     assert leftovers == []

@@ -1,4 +1,4 @@
-"""`refactor.extract`: the facts one file states: import sites, references, strings, `__all__`, classes, stand-ins."""
+"""`refactor.reading.extract`: the facts one file states: import sites, references, strings, `__all__`, classes, stand-ins."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import textwrap
 
 import pytest
 
-from refactor.extract import absolute_module, facts_from_source
-from refactor.facts import FileFacts, ImportFact, StringRef
+from codemods.framework.relative import absolute_module, package_of
+from refactor.reading.extract import facts_from_source
+from refactor.reading.facts import FileFacts, ImportFact, StringRef
 
 
 def facts(source: str, module: str = "pkg.sub.mod", is_package: bool = False) -> FileFacts:
@@ -115,7 +116,7 @@ def test_relative_imports_in_a_package_init(source, expected):
     pytest.param(".x", "top", False, "x", id="top-level-module-sibling"),
 ])
 def test_absolute_module(written, module, is_package, expected):
-    assert absolute_module(written, module, is_package) == expected
+    assert absolute_module(written, package_of(module, is_package)) == expected
 
 
 def test_imported_modules_lists_modules_and_module_dot_name():

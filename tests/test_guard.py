@@ -8,9 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import copy_fixture, git, git_init, run_cli, write_plan, write_tree
 
-from refactor.guard import Ban, edit_ruff
+from refactor.planning.guard_rules import Ban, edit_ruff
+from tests.helpers import copy_fixture, git, git_init, run_cli, write_plan, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib

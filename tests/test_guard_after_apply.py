@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.stagehelp import fixture_repo, git
+from tests.helpers import git, run_cli
+from tests.stagehelp import fixture_repo
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent

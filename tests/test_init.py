@@ -6,10 +6,10 @@ import re
 import sys
 
 import pytest
-from helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from tests.helpers import copy_fixture, git, git_init, run_cli, write_tree
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,7 +66,7 @@ ENGINES = {
 
 def stage_shape(workspace: Workspace) -> list:
     return [(s.number, s.modules, s.delete_modules, [(d.ref, d.kind, d.status, d.replacement) for d in s.definitions])
-            for s in workspace.stage_plan.stages]
+            for s in workspace.schedule.stages]
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_init_proposes_the_canonical_and_fills_in_to_the_bundled_stages(websocke
 
     mine, theirs = Workspace.open(filled, cache=False), Workspace.open(bundled.path, cache=False)
     assert mine.plan.root == theirs.plan.root
-    assert len(mine.stage_plan.stages) == 9
+    assert len(mine.schedule.stages) == 9
     assert stage_shape(mine) == stage_shape(theirs)
 
 

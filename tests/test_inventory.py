@@ -1,4 +1,4 @@
-"""`refactor.inventory`: the family's definitions, their kinds, what each resolves to, and the plan's decisions.
+"""`refactor.analysis.inventory`: the family's definitions, their kinds, what each resolves to, and the plan's decisions.
 
 Small hand-written packages in tmp_path, plus golden results on both bundled fixtures.
 """
@@ -6,12 +6,12 @@ Small hand-written packages in tmp_path, plus golden results on both bundled fix
 from __future__ import annotations
 
 import pytest
-from helpers import PLANS, write_plan, write_tree
 
+from refactor.analysis.inventory import Inventory, literal_fragments, take_inventory
+from refactor.analysis.project import Project
 from refactor.errors import PlanError
-from refactor.inventory import Inventory, literal_fragments, take_inventory
 from refactor.planfile import load_plan
-from refactor.project import Project
+from tests.helpers import PLANS, write_plan, write_tree
 
 ENGINE_PACKAGE = {
     "pkg/__init__.py": """

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from refactor import graph
-from refactor.edits import compute_edits, write_edits
+from refactor.analysis import graph
 from refactor.planfile import load_plan
-from refactor.verify import removal_needles, verify_stage
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from refactor.staging.contract import removal_needles, verify_stage
+from refactor.staging.edits import compute_edits, write_edits
 from tests.helpers import write_plan, write_tree
 
 FILES = {
@@ -28,7 +28,7 @@ def apply_stage(tmp_path):
     plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
                                 canonical="pkg.core:Opt", family=["Optional"]))
     workspace = Workspace.for_plan(plan, cache=False)
-    (stage,) = workspace.stage_plan.stages
+    (stage,) = workspace.schedule.stages
     edits = compute_edits(workspace, stage)
     before = workspace.hold([r.path for r in edits.changed])
     touched = write_edits(plan.root, edits)
@@ -91,7 +91,7 @@ def test_a_name_looked_up_where_it_is_only_imported_is_rewritten_with_that_impor
     plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
                                 canonical="pkg.core:Opt", family=["Optional"]))
     workspace = Workspace.for_plan(plan, cache=False)
-    (stage,) = workspace.stage_plan.stages
+    (stage,) = workspace.schedule.stages
     assert "tests/test_it.py" in stage.files
     edits = compute_edits(workspace, stage)
     before = workspace.hold([r.path for r in edits.changed])

@@ -1,4 +1,4 @@
-"""`refactor.lowering`: newer syntax rewritten for an older `ast`, every line number kept."""
+"""`refactor.reading.lowering`: newer syntax rewritten for an older `ast`, every line number kept."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import textwrap
 import libcst
 import pytest
 
-from refactor.lowering import lower
+from refactor.reading.lowering import lower
 
 
 def names_by_line(text: str) -> dict[str, int]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from refactor.inventory import take_inventory
+from refactor.analysis.inventory import take_inventory
+from refactor.analysis.project import Project
 from refactor.planfile import load_plan
-from refactor.project import Project
 from tests.helpers import write_plan, write_tree
 
 CORE = {

@@ -1,10 +1,10 @@
-"""`refactor.needles`: a needle counts where code could refer to it, not in a comment."""
+"""`refactor.reading.needles`: a needle counts where code could refer to it, not in a comment."""
 
 from __future__ import annotations
 
 import pytest
 
-from refactor.needles import Needles, Query, module_pairs
+from refactor.reading.needles import Needles, Query, module_pairs
 
 
 @pytest.mark.parametrize(("source", "found"), [

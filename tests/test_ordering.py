@@ -1,8 +1,8 @@
-"""`refactor.ordering`: strongly connected groups, each before the groups it points to, smallest key first."""
+"""`refactor.planning.ordering`: strongly connected groups, each before the groups it points to, smallest key first."""
 
 from __future__ import annotations
 
-from refactor.ordering import groups_in_order
+from refactor.planning.ordering import groups_in_order
 
 
 def by_name(members: list[str]) -> str:

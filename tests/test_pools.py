@@ -1,4 +1,4 @@
-"""`refactor.pools`: worker pools never fork a process that has other threads running."""
+"""`refactor.reading.workers`: worker pools never fork a process that has other threads running."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from refactor.pools import in_workers, process_pool
+from refactor.reading.workers import in_workers, process_pool
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork and forkserver are POSIX start methods")
 
@@ -63,7 +63,7 @@ def test_a_broken_pool_falls_back_to_this_process_and_is_replaced():
 
 CTRL_C = """
 import sys, threading, time
-from refactor.pools import in_workers
+from refactor.reading.workers import in_workers
 
 def nap(seconds):
     time.sleep(seconds)

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import REPO, copy_fixture
+
+from tests.helpers import REPO, copy_fixture
 
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 

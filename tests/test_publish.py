@@ -15,10 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from refactor.gitops import Git
-from refactor.publish import push_branch
-from tests.helpers import run_cli
-from tests.stagehelp import fixture_repo, git, snapshot, worktrees
+from refactor.staging.gitops import Git
+from refactor.staging.publish import push_branch
+from tests.helpers import git, run_cli
+from tests.stagehelp import fixture_repo, snapshot, worktrees
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""`refactor.reader`: unchanged files are not read again, and every search path gives the same answer."""
+"""`refactor.reading.reader`: unchanged files are not read again, and every search path gives the same answer."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import shutil
 import time
 
 import pytest
-from helpers import git, git_init, write_tree
 
-from refactor import reader as reader_module
-from refactor.factcache import FactCache
-from refactor.reader import _SURVEY_THRESHOLD, Reader
-from refactor.scan import cache_folder, discover
+from refactor.reading import reader as reader_module
+from refactor.reading.cache import FactCache, cache_folder
+from refactor.reading.files import discover
+from refactor.reading.reader import _SURVEY_THRESHOLD, Reader
+from tests.helpers import git, git_init, write_tree
 
 
 def _reader(root, **options):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.stagehelp import ROOT, fixture_repo, git, snapshot, worktrees
+from tests.helpers import REPO, git, run_cli
+from tests.stagehelp import fixture_repo, snapshot, worktrees
 
 pytestmark = pytest.mark.slow
 PREFIX = "refactor/settings/stage-"
@@ -160,8 +160,8 @@ def test_edited_files_keep_their_declared_encoding(tmp_path):
 
 def test_a_failure_in_the_middle_of_all_keeps_earlier_stages_and_rerun_continues(tmp_path):
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
-    from refactor.workspace import Workspace
-    third = Workspace.open(plan, cache=False).stage_plan.stages[2]
+    from refactor.planning.workspace import Workspace
+    third = Workspace.open(plan, cache=False).schedule.stages[2]
     module, name = third.modules[0], third.definitions[0].name
     (repo / "tests/test_pin.py").write_text(
         f"import importlib\n\ndef test_pin():\n    assert hasattr(importlib.import_module({module!r}), {name!r})\n")
@@ -233,7 +233,7 @@ def test_the_base_moving_on_does_not_disturb_the_stack(tmp_path):
 
 
 def test_no_shell_anywhere():
-    sources = [p for folder in ("refactor", "codemods") for p in (ROOT / folder).rglob("*.py")]
+    sources = [p for folder in ("refactor", "codemods") for p in (REPO / folder).rglob("*.py")]
     offenders = [f"{p}:{n}" for p in sources for n, line in enumerate(p.read_text().splitlines(), 1)
                  if re.search(r"shell\s*=\s*True|os\.system\(|os\.popen\(", line)]
     assert offenders == []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
-from tests.stagehelp import checkout_copy, fixture_repo, git, run_pytest, worktrees
+from tests.helpers import git, run_cli
+from tests.stagehelp import checkout_copy, fixture_repo, run_pytest, worktrees
 
 pytestmark = pytest.mark.slow
 PREFIX = "refactor/settings/stage-"

@@ -1,8 +1,8 @@
-"""`refactor.graph.could_refer`: which files that name a family member are worth a parse for sites."""
+"""`refactor.analysis.graph.could_refer`: which files that name a family member are worth a parse for sites."""
 
 from __future__ import annotations
 
-from refactor.graph import could_refer
+from refactor.analysis.graph import could_refer
 
 IMPORTS = {
     "pkg/core.py": (),

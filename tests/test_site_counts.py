@@ -32,10 +32,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURES, PLANS
 
-from refactor.graph import SITE_KINDS
-from refactor.workspace import Workspace
+from refactor.analysis.graph import SITE_KINDS
+from refactor.planning.workspace import Workspace
+from tests.helpers import FIXTURES, PLANS
 
 ROOT = FIXTURES / "websocket_app"
 PACKAGE = "app.websocket_core"
@@ -212,7 +212,7 @@ def lexical_sites(file: Lexed, module: str) -> Counter[Key]:
                 continue
             if file.module == module and value in imported:
                 found[(file.path, line, value)] += 1
-            elif value not in imported and not re.search(rf"^(?:class|def)\s+{value}\b|^{value}\s*=", file.code, re.M):
+            elif value not in imported and not re.search(rf"^(?:class|def)\s+{value}\b|^{value}\s*=", file.code, re.MULTILINE):
                 provider = next((m for m in stars if re.search(rf"\b{value}\b", _SOURCES.get(m, ""))), None)
                 if provider == module:
                     found[(file.path, line, value)] += 1
@@ -243,11 +243,16 @@ REDUNDANT = [f"{PACKAGE}.{short}" for short in (
 ALSO = [PACKAGE, "app.agents", "app.api", "app.events", "app.services", f"{PACKAGE}.unified_manager"]
 
 
+def sites_into(graph, module):
+    """Every site of the graph looking into `module` (its names or the module itself)."""
+    return [site for site in graph.sites if site.module == module]
+
+
 @pytest.mark.parametrize("module", REDUNDANT + ALSO)
 def test_graph_sites_match_an_independent_count(workspace, lexed, module):
     if module in REDUNDANT:
         assert module in workspace.inventory.redundant_modules()
-    graph = Counter((s.path, s.line, s.name) for s in workspace.graph.sites_of_module(module))
+    graph = Counter((s.path, s.line, s.name) for s in sites_into(workspace.graph, module))
     counted = Counter()
     for file in lexed:
         counted.update(lexical_sites(file, module))
@@ -256,13 +261,13 @@ def test_graph_sites_match_an_independent_count(workspace, lexed, module):
     assert only_graph == Counter(), f"the graph has sites the lexical count does not: {sorted(only_graph)}"
     assert only_counted == known, f"sites the graph misses: {sorted(only_counted - known)}"
     # the per-module totals, as `refactor plan` would count them before ownership and filtering
-    assert len(workspace.graph.sites_of_module(module)) == sum(counted.values()) - sum(known.values()) > 0
+    assert len(sites_into(workspace.graph, module)) == sum(counted.values()) - sum(known.values()) > 0
 
 
 def test_string_annotation_through_a_module_alias_is_a_site(workspace):
     """`-> "wsm.WebSocketManager"` is a real reference: once the stage removes `WebSocketManager` from
     websocket_manager, `typing.get_type_hints(AdminAPI.sandbox)` raises unless the stage rewrites it."""
-    sites = workspace.graph.sites_of_name(f"{PACKAGE}.websocket_manager", "WebSocketManager")
+    sites = [s for s in sites_into(workspace.graph, f"{PACKAGE}.websocket_manager") if s.name == "WebSocketManager"]
     assert ("app/api/admin.py", 24, "attribute") in {(s.path, s.line, s.kind) for s in sites}
 
 
@@ -270,14 +275,14 @@ def test_the_planner_rewrites_every_site_of_a_removed_name(workspace):
     """Each graph site naming a removed definition of a stage's module, or any site into a module the
     stage deletes, is an edit of that stage, unless its file was deleted by then (a site inside a
     redundant module that is already gone needs no rewrite)."""
-    plan = workspace.stage_plan
+    plan = workspace.schedule
     gone: set[str] = set()
     for stage in plan.stages:
         gone |= {workspace.graph.modules.path_of[m] for m in stage.delete_modules}
         edited = {e.site for e in stage.edits}
         for module in stage.modules:
             removed = {d.name for d in stage.definitions if d.module == module}
-            for site in workspace.graph.sites_of_module(module):
+            for site in sites_into(workspace.graph, module):
                 if site.path in gone:
                     continue
                 if module in stage.delete_modules or site.name in removed:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
-from tests.helpers import run_cli
-from tests.stagehelp import checkout_copy, fixture_repo, git, run_pytest, snapshot, worktrees
+from refactor.planning.workspace import Workspace
+from tests.helpers import git, run_cli
+from tests.stagehelp import checkout_copy, fixture_repo, run_pytest, snapshot, worktrees
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def applied(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("applied")
     repo, plan = fixture_repo(tmp, "websocket_app", "websocket_manager.toml")
     (repo / "notes.txt").write_text("an untracked file of the user's\n")
-    stages = len(Workspace.open(plan, cache=False).stage_plan.stages)
+    stages = len(Workspace.open(plan, cache=False).schedule.stages)
     before = snapshot(repo)
     code, out = run_cli(["apply", str(plan), "--all"], width=160)
     return {"repo": repo, "plan": plan, "code": code, "out": out, "before": before, "after": snapshot(repo),
@@ -154,7 +154,7 @@ def test_a_test_command_that_passes_nothing_on_the_base_cannot_judge_a_stage(tmp
 def test_a_new_failure_blocks_the_stage_and_leaves_nothing(tmp_path):
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
     # passes on the base, fails once the first stage's module has lost its definitions
-    first = Workspace.open(plan, cache=False).stage_plan.stages[0]
+    first = Workspace.open(plan, cache=False).schedule.stages[0]
     module = first.modules[0]
     name = first.definitions[0].name
     (repo / "tests" / "test_guard_rail.py").write_text(

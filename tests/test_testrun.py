@@ -1,4 +1,4 @@
-"""`refactor.testrun`: real pytest runs, outcomes read from JUnit XML, compared against the base."""
+"""`refactor.staging.testrun`: real pytest runs, outcomes read from JUnit XML, compared against the base."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from refactor.errors import RefactorError
-from refactor.testrun import TestReport, affected_in_scope, compare, run_tests
+from refactor.staging.testrun import TestReport, affected_in_scope, compare, run_tests
 
 PYTEST = (sys.executable, "-m", "pytest", "-q")
 
@@ -89,7 +89,7 @@ def test_a_first_run_replaces_the_paths_the_command_names(tmp_path):
 
 
 def test_a_junit_test_name_maps_back_to_its_pytest_node_id(tmp_path):
-    from refactor.testrun import node_id
+    from refactor.staging.testrun import node_id
     (tmp_path / "tests" / "unit").mkdir(parents=True)
     (tmp_path / "tests" / "unit" / "test_x.py").write_text("")
     assert node_id("tests.unit.test_x.TestThing::test_it[a-1]", tmp_path) == "tests/unit/test_x.py::TestThing::test_it[a-1]"
@@ -98,7 +98,7 @@ def test_a_junit_test_name_maps_back_to_its_pytest_node_id(tmp_path):
 
 
 def _report(outcomes: dict[str, str]):
-    from refactor.testrun import TestReport
+    from refactor.staging.testrun import TestReport
     return TestReport(("pytest",), 0, tuple(sorted(outcomes.items())), 0.0, "", True)
 
 

@@ -1,4 +1,5 @@
-"""`refactor apply PLAN --stage N | --all`: make stage branches, each tested and proven by a fresh audit."""
+"""`refactor apply PLAN --stage N | --all`: make stage branches, each tested and proven by a fresh audit;
+`--push REMOTE` pushes them, `--open-prs` opens one pull request per stage."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from rich.console import Console
 from rich.table import Table
 
 from refactor import exitcodes
+from refactor.errors import RepositoryError
 from refactor.output import counted, paused, progress
 from refactor.planfile import load_plan
-from refactor.stage import Options, StageOutcome, StageRunner
+from refactor.staging.branches import StageBranches
+from refactor.staging.publish import open_pull_request, push_branch
+from refactor.staging.runner import Options, StageOutcome, StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:
@@ -30,7 +34,7 @@ def run(args: Namespace, console: Console) -> int:
     outcomes: list[StageOutcome] = []
     with runner.git.lock(), runner.session(), progress(console) as show:
         runner.progress = show
-        planned = runner.base_plan(runner.base_commit())
+        planned = runner.base_schedule(runner.branches.base_commit())
         if planned.baseline or planned.unparsable:
             with paused(show):
                 console.print(f"already broken at the base, never held against a stage: "
@@ -56,8 +60,7 @@ def run(args: Namespace, console: Console) -> int:
     if args.all or len(outcomes) > 1:
         console.print(summary(outcomes, runner))
     if outcomes and outcomes[-1].ok:
-        from refactor.commands.publish import publish_if_asked
-        return publish_if_asked(args, runner, outcomes, console)
+        return publish_if_asked(args, runner.branches, runner.reviews_folder(), outcomes, console)
     return exitcodes.FAILED
 
 
@@ -111,3 +114,33 @@ def summary(outcomes: list[StageOutcome], runner: StageRunner) -> Table:
                       str(evidence.site_count) if evidence else "",
                       outcome.tests.summary() if outcome.tests else "")
     return table
+
+
+def publish_if_asked(args: Namespace, branches: StageBranches, reviews: Path, outcomes: list[StageOutcome],
+                     console: Console) -> int:
+    if not getattr(args, "push", None):
+        if getattr(args, "open_prs", False):
+            console.print("[bold red]error:[/] --open-prs needs --push REMOTE", highlight=False)
+            return exitcodes.BAD_INPUT
+        return exitcodes.OK
+    status = exitcodes.OK
+    for branch in [o.branch for o in outcomes if o.ok]:
+        result = push_branch(branches.git, args.push, branch)
+        style = "red" if result.action == "refused" else "green"
+        console.print(f"[{style}]{result.action}[/] {args.push}/{branch} {result.detail}", highlight=False)
+        if result.action == "refused":
+            status = exitcodes.FAILED
+    if not args.open_prs or status != exitcodes.OK:
+        return status
+    base_branch = branches.parent_of(1, branches.base_commit())[1]
+    for outcome in outcomes:
+        base = base_branch if outcome.number == 1 else branches.plan.branch(outcome.number - 1)
+        review = reviews / f"stage-{outcome.number:02d}.md"
+        title = f"{branches.plan.name}: stage {outcome.number}"
+        try:
+            url = open_pull_request(branches.git.toplevel, outcome.branch, base, title, review)
+        except RepositoryError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False)
+            return exitcodes.FAILED
+        console.print(f"pull request for {outcome.branch}: {url}", highlight=False)
+    return status

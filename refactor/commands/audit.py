@@ -9,14 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from refactor import exitcodes
-from refactor.inventory import Inventory
+from refactor.analysis import status
+from refactor.analysis.inventory import Inventory
 from refactor.output import emit_json
-from refactor.scaffold import apart_summary
-from refactor.workspace import Workspace
+from refactor.planning.scaffold import apart_summary
+from refactor.planning.workspace import Workspace
 
 _STATUS_STYLE = {
-    "canonical": "bold green", "canonical re-export": "green", "replace": "yellow", "mapped": "cyan",
-    "kept": "dim", "needs decision": "bold red",
+    status.CANONICAL: "bold green", status.CANONICAL_REEXPORT: "green", status.REPLACE: "yellow",
+    status.MAPPED: "cyan", status.KEPT: "dim", status.NEEDS_DECISION: "bold red",
 }
 
 
@@ -53,7 +54,7 @@ def render(inventory: Inventory) -> Table:
         if row.module != current:
             current = row.module
             table.add_row(f"[bold]{row.path}[/]", "", "", "", "")
-        status = row.status + (f" -> {row.replacement.partition(':')[2]}" if row.status == "mapped" else "")
+        shown = row.status + (f" -> {row.replacement.partition(':')[2]}" if row.status == status.MAPPED else "")
         table.add_row(f"  {row.name}", str(row.line), row.kind, row.detail,
-                      f"[{_STATUS_STYLE.get(row.status, '')}]{status}[/]")
+                      f"[{_STATUS_STYLE.get(row.status, '')}]{shown}[/]")
     return table

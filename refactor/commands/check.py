@@ -8,9 +8,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
+from refactor.analysis import status
+from refactor.analysis.runtime_count import count_runtime, default_python
 from refactor.output import counted, emit_json
-from refactor.runtime_count import count_runtime, default_python
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 
 
 def run(args: Namespace, console: Console) -> int:
@@ -26,7 +27,7 @@ def run(args: Namespace, console: Console) -> int:
         failed = failed or runtime.distinct > limit
         if runtime.failed:
             parts.append(f"{counted(len(runtime.failed), 'module')} failed to import")
-    extra = [d for d in inventory.definitions if d.class_object and d.status not in ("canonical", "kept")]
+    extra = [d for d in inventory.definitions if d.class_object and d.status not in status.STAYS]
     if getattr(args, "json", False):
         emit_json(console, "check", {
             "plan": inventory.plan_name, "ok": not failed, "allowed": limit, "distinct": static,

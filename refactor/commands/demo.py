@@ -16,7 +16,7 @@ from refactor.commands import plan as plan_command
 from refactor.errors import RefactorError
 from refactor.output import counted
 from refactor.planfile import load_plan
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
 
 FIXTURE = "fixtures/websocket_app"
 PLAN = "plans/websocket_manager.toml"
@@ -67,19 +67,19 @@ def _demo(folder: Path, console: Console, *, keep: bool) -> int:
                   f"{counted(workspace.inventory.names, 'name')}, in "
                   f"{counted(len(workspace.inventory.redundant_modules()), 'redundant module')} (refactor audit {plan_path})", highlight=False)
     console.print("[bold]2. plan[/]")
-    console.print(plan_command.render(workspace.stage_plan))
+    console.print(plan_command.render(workspace.schedule))
     console.print("[bold]3. apply --all[/]")
     code = apply_command.run(Namespace(plan=str(plan_path), all=True, stage=None, base=None, strict=False,
                                        force=False, reviews=None, test_timeout=None, push=None, open_prs=False),
                              console)
     console.print("[bold]4. what each branch holds[/]")
     console.print(_git(repo, "log", "--oneline", "--graph", "--decorate", "main..refactor/websocket-manager/"
-                       f"stage-{len(workspace.stage_plan.stages):02d}") if code == 0 else "(stopped early)",
+                       f"stage-{len(workspace.schedule.stages):02d}") if code == 0 else "(stopped early)",
                   highlight=False, markup=False)
     if code != exitcodes.OK:
         return code
     plan = load_plan(plan_path)
-    last = plan.branch(len(workspace.stage_plan.stages))
+    last = plan.branch(len(workspace.schedule.stages))
     tree = folder / "last-stage"
     _git(repo, "worktree", "add", "--quiet", "--detach", str(tree), last)
     try:

@@ -17,8 +17,9 @@ from rich.markup import escape
 
 from refactor import exitcodes
 from refactor.errors import RepositoryError
-from refactor.gitops import Git
-from refactor.guard import (
+from refactor.output import counted
+from refactor.planfile import Plan, load_plan
+from refactor.planning.guard_rules import (
     IMPORTLINTER_NOTE,
     RULE,
     bans_for,
@@ -27,11 +28,10 @@ from refactor.guard import (
     ruff_config,
     undecided,
 )
-from refactor.output import counted
-from refactor.planfile import Plan, load_plan
-from refactor.planner import StagePlan
-from refactor.stage import StageRunner
-from refactor.workspace import Workspace
+from refactor.planning.schedule import Schedule
+from refactor.planning.workspace import Workspace
+from refactor.staging.gitops import Git
+from refactor.staging.runner import StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:
@@ -39,10 +39,10 @@ def run(args: Namespace, console: Console) -> int:
         console.print(text, highlight=False, soft_wrap=True)
 
     plan = load_plan(args.plan)
-    stage_plan, source = removed_things(plan, cache=not args.no_cache)
-    bans = bans_for(plan.name, stage_plan)
+    schedule, source = removed_things(plan, cache=not args.no_cache)
+    bans = bans_for(plan.name, schedule)
     say(f"Plan {escape(plan.name)}: {counted(len(bans), 'removed module or name', 'removed modules and names')}, taken from {escape(source)}.")
-    for ref in undecided(stage_plan):
+    for ref in undecided(schedule):
         say(f"  [yellow]not guarded[/] {escape(ref)}: the plan does not say what replaces it yet")
 
     path, pyproject = ruff_config(plan.root, _repository_top(plan))
@@ -70,7 +70,7 @@ def run(args: Namespace, console: Console) -> int:
         say(f"  [yellow]left as it was[/] {escape(target)}: banned already by an entry this plan did not write")
 
     where = importlinter_config(plan.root)
-    deleted = sorted({m for s in stage_plan.stages for m in s.delete_modules})
+    deleted = sorted({m for s in schedule.stages for m in s.delete_modules})
     if where and deleted:
         say(f"import-linter ({escape(where)}): no forbidden contract added for the "
             f"{counted(len(deleted), 'deleted module')}: {IMPORTLINTER_NOTE}. Ruff's banned-api covers them.")
@@ -79,8 +79,8 @@ def run(args: Namespace, console: Console) -> int:
     return exitcodes.OK
 
 
-def removed_things(plan: Plan, *, cache: bool = True) -> tuple[StagePlan, str]:
-    """The stage plan that says what is removed, and where it came from (one phrase for the output)."""
+def removed_things(plan: Plan, *, cache: bool = True) -> tuple[Schedule, str]:
+    """The schedule that says what is removed, and where it came from (one phrase for the output)."""
     try:
         runner = StageRunner(plan)
     except RepositoryError:
@@ -90,11 +90,11 @@ def removed_things(plan: Plan, *, cache: bool = True) -> tuple[StagePlan, str]:
             reason = "no stage branches yet"
         else:
             try:
-                base = runner.base_commit()
-                return runner.base_plan(base), f"the stage branches' base commit {base[:10]}"
+                base = runner.branches.base_commit()
+                return runner.base_schedule(base), f"the stage branches' base commit {base[:10]}"
             except RepositoryError as exc:   # e.g. uncommitted changes and no recorded base
                 reason = f"stage branches exist but their base is not usable: {exc}"
-    return Workspace.for_plan(plan, cache=cache).stage_plan, f"the current tree ({reason})"
+    return Workspace.for_plan(plan, cache=cache).schedule, f"the current tree ({reason})"
 
 
 def _repository_top(plan: Plan) -> Path:

@@ -18,13 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
+from refactor.analysis.inventory import Inventory, take_inventory
+from refactor.analysis.module_graph import TEST_DIRS
+from refactor.analysis.project import Project
 from refactor.errors import PlanError, RefactorError
-from refactor.inventory import Inventory, take_inventory
-from refactor.modgraph import TEST_DIRS
 from refactor.output import counted
 from refactor.planfile import DEFAULT_TEST_COMMAND, Plan, Ref, load_plan, parse_ref
-from refactor.project import Project
-from refactor.scaffold import (
+from refactor.planning.scaffold import (
     Draft,
     apart_summary,
     constructible,
@@ -33,8 +33,8 @@ from refactor.scaffold import (
     rank_candidates,
     render,
 )
-from refactor.scan import cache_folder
-from refactor.workspace import Workspace
+from refactor.planning.workspace import Workspace
+from refactor.reading.cache import cache_folder
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PATTERN = re.compile(r"^[A-Za-z0-9_*?\[\]!]+$")
@@ -64,11 +64,12 @@ def run(args: Namespace, console: Console) -> int:
     if args.canonical:
         canonical = _canonical_ref(args.canonical)
     else:
-        survey = take_inventory(project, plan, require_canonical=False)
+        surveying = Workspace(plan, project, canonical_chosen=False)
+        survey = surveying.inventory
         _require_members(survey, family, packages, root)
         classes = constructible(survey, project)
         # the import graph (every file that names the family, parsed) only ranks two or more candidates
-        graph = Workspace(plan, project, _inventory=survey).graph if len(classes) > 1 else None
+        graph = surveying.graph if len(classes) > 1 else None
         candidates = rank_candidates(classes, graph, project)
         if not candidates:
             raise RefactorError("no class of the family can be the canonical (none is a constructible class): "

@@ -1,4 +1,5 @@
-"""`refactor plan PLAN`: the stages, in order, with what each removes and rewrites (writes nothing)."""
+"""`refactor plan PLAN`: the stages, in order, with what each removes and rewrites (writes nothing);
+`--stage N` one stage in full, `--diff` its exact changes as a patch, `--graph` the import graph."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from argparse import Namespace
 
 from rich.console import Console, Group
 from rich.markup import escape
+from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
 from refactor import exitcodes
 from refactor.output import counted, emit_json, progress
-from refactor.planner import Stage, StagePlan
-from refactor.render_graph import dot, mermaid
-from refactor.workspace import Workspace
+from refactor.planning.pictures import dot, mermaid
+from refactor.planning.schedule import Schedule, Stage
+from refactor.planning.workspace import Workspace
 
 
 def run(args: Namespace, console: Console) -> int:
@@ -23,15 +25,15 @@ def run(args: Namespace, console: Console) -> int:
         return exitcodes.BAD_INPUT
     with progress(console, "reading the plan") as show:
         workspace = Workspace.open(args.plan, cache=not args.no_cache, progress=show)
-        plan = workspace.stage_plan
-        stage_missing = args.stage is not None and not any(s.number == args.stage for s in plan.stages)
+        schedule = workspace.schedule
+        stage_missing = args.stage is not None and not any(s.number == args.stage for s in schedule.stages)
         patches = None
-        if args.diff and plan.stages and not stage_missing:
+        if args.diff and schedule.stages and not stage_missing:
             # (LibCST is loaded only for a diff)
-            from refactor.commands.diff import stage_patches
-            patches = stage_patches(workspace, plan, args.stage, show)
+            from refactor.staging.patches import stage_patches
+            patches = stage_patches(workspace, schedule, args.stage, show)
     if args.graph:
-        text = mermaid(plan, workspace.graph) if args.graph == "mermaid" else dot(plan, workspace.graph)
+        text = mermaid(schedule, workspace.graph) if args.graph == "mermaid" else dot(schedule, workspace.graph)
         if args.output:
             with open(args.output, "w", encoding="utf-8") as handle:
                 handle.write(text)
@@ -39,27 +41,26 @@ def run(args: Namespace, console: Console) -> int:
         else:
             console.out(text, end="", highlight=False)
         return exitcodes.OK
-    if not plan.stages and not args.json:
-        console.print(f"nothing to plan: {plan.name} has {counted(plan.distinct, 'distinct definition')} and no "
+    if not schedule.stages and not args.json:
+        console.print(f"nothing to plan: {schedule.name} has {counted(schedule.distinct, 'distinct definition')} and no "
                       f"redundant module (plan.family = {list(workspace.plan.family)})", highlight=False)
         return exitcodes.OK
     if stage_missing:
         console.print(f"[bold red]error:[/] {workspace.plan.path}: no stage {args.stage} "
-                      f"(the plan has {len(plan.stages)})", highlight=False)
+                      f"(the plan has {len(schedule.stages)})", highlight=False)
         return exitcodes.BAD_INPUT
     if patches is not None:
-        from refactor.commands.diff import show_diff
         return show_diff(patches, console, args.output)
     if args.json:
-        data = plan.to_json()
+        data = schedule.to_json()
         if args.stage is not None:
             data["stages"] = [s for s in data["stages"] if s["number"] == args.stage]
         emit_json(console, "plan", data)
         return exitcodes.OK
     if args.stage is not None:
-        console.print(stage_detail(plan.stage(args.stage)))
+        console.print(stage_detail(schedule.stage(args.stage)))
         return exitcodes.OK
-    console.print(render(plan))
+    console.print(render(schedule))
     for warning in workspace.inventory.warnings:
         console.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     return exitcodes.OK
@@ -69,8 +70,8 @@ def _kinds(stage: Stage) -> str:
     return ", ".join(f"{kind} {count}" for kind, count in stage.sites_by_kind.items())
 
 
-def _common_prefix(plan: StagePlan) -> str:
-    modules = [m for s in plan.stages for m in s.modules]
+def _common_prefix(schedule: Schedule) -> str:
+    modules = [m for s in schedule.stages for m in s.modules]
     if not modules:
         return ""
     parts = [m.split(".")[:-1] for m in modules]
@@ -82,9 +83,9 @@ def _common_prefix(plan: StagePlan) -> str:
     return ".".join(prefix) + "." if prefix else ""
 
 
-def render(plan: StagePlan) -> Group:
-    prefix = _common_prefix(plan)
-    title = f"Plan {plan.name}: {counted(len(plan.stages), 'stage')} to one {plan.canonical.partition(':')[2]}"
+def render(schedule: Schedule) -> Group:
+    prefix = _common_prefix(schedule)
+    title = f"Plan {schedule.name}: {counted(len(schedule.stages), 'stage')} to one {schedule.canonical.partition(':')[2]}"
     if prefix:
         title += f"   (modules under {prefix.rstrip('.')})"
     table = Table(title=title, title_justify="left", show_lines=True)
@@ -95,7 +96,7 @@ def render(plan: StagePlan) -> Group:
     table.add_column("files", justify="right", no_wrap=True)
     table.add_column("tests", justify="right", no_wrap=True)
     table.add_column("distinct", justify="right", no_wrap=True)
-    for stage in plan.stages:
+    for stage in schedule.stages:
         names = "\n".join(("✗ " if m in stage.delete_modules else "  ") + m[len(prefix):] for m in stage.modules)
         if stage.blocked:
             names += "\n[bold red]blocked: needs a decision[/]"
@@ -104,16 +105,16 @@ def render(plan: StagePlan) -> Group:
         table.add_row(str(stage.number), names, str(len(stage.definitions)),
                       f"{len(stage.edits)}: {_kinds(stage)}", str(len(stage.files)), str(len(stage.tests)),
                       f"{stage.distinct_before}→{stage.distinct_after}")
-    notes = [Text(f"distinct definitions now: {plan.distinct}; after the last stage: "
-                  f"{plan.stages[-1].distinct_after if plan.stages else plan.distinct}")]
-    if plan.baseline:
-        notes.append(Text(f"{counted(len(plan.baseline), 'import')} already broken before any change (baseline, not blocking):"))
-        notes.extend(Text(f"  {line}") for line in plan.baseline)
-    if plan.unparsable:
-        notes.append(Text(f"{counted(len(plan.unparsable), 'unparsable file')} among those read for the plan (baseline, not blocking; "
+    notes = [Text(f"distinct definitions now: {schedule.distinct}; after the last stage: "
+                  f"{schedule.stages[-1].distinct_after if schedule.stages else schedule.distinct}")]
+    if schedule.baseline:
+        notes.append(Text(f"{counted(len(schedule.baseline), 'import')} already broken before any change (baseline, not blocking):"))
+        notes.extend(Text(f"  {line}") for line in schedule.baseline)
+    if schedule.unparsable:
+        notes.append(Text(f"{counted(len(schedule.unparsable), 'unparsable file')} among those read for the plan (baseline, not blocking; "
                           f"a stage reports those that name what it removes):"))
-        notes.extend(Text(f"  {line}") for line in plan.unparsable)
-    blocked = [b for s in plan.stages for b in s.blocked]
+        notes.extend(Text(f"  {line}") for line in schedule.unparsable)
+    blocked = [b for s in schedule.stages for b in s.blocked]
     for line in blocked:
         notes.append(Text.from_markup(f"[bold red]blocked[/] {line}"))
     notes.append(Text("details: refactor plan PLAN --stage N   changes: refactor plan PLAN --diff --stage N"))
@@ -148,3 +149,37 @@ def stage_detail(stage: Stage) -> Group:
     for blocked in stage.blocked:
         parts.append(Text.from_markup(f"[bold red]blocked[/] {blocked}"))
     return Group(*parts)
+
+
+def show_diff(patches: list, console: Console, output: str | None = None) -> int:
+    """The stages' diffs (`refactor.staging.patches.StagePatch`s): coloured on a terminal; else (or to `output`) a patch, byte for byte, that
+    `git apply` and `patch -p1` take. What a stage cannot edit or reports goes to stderr."""
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    for patch in patches:
+        for line in patch.problems:
+            errors.print(f"stage {patch.number}: {line}")
+    whole = b"".join(p.diff for p in patches)
+    if output is not None:
+        with open(output, "wb") as handle:
+            handle.write(whole)
+        errors.print(f"wrote {output}")
+    elif console.is_terminal:
+        for patch in patches:
+            console.rule(f"stage {patch.number}: {', '.join(patch.modules)}")
+            text = patch.diff.decode("utf-8", "replace")
+            console.print(Syntax(text, "diff", word_wrap=True) if text else "(no changes)")
+    else:
+        _write_bytes(console, whole)
+    return exitcodes.OK
+
+
+def _write_bytes(console: Console, data: bytes) -> None:
+    """`data` to the console's stream as it is (its text layer, when it has no bytes layer: a test's)."""
+    stream = console.file
+    buffer = getattr(stream, "buffer", None)
+    stream.flush()
+    if buffer is not None:
+        buffer.write(data)
+        buffer.flush()
+    else:
+        stream.write(data.decode("utf-8", "surrogateescape"))

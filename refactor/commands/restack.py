@@ -8,8 +8,8 @@ from rich.console import Console
 
 from refactor import exitcodes
 from refactor.planfile import load_plan
-from refactor.stack import Restacker
-from refactor.stage import StageRunner
+from refactor.staging.runner import StageRunner
+from refactor.staging.stack import Restacker
 
 
 def run(args: Namespace, console: Console) -> int:

@@ -10,8 +10,8 @@ from rich.table import Table
 from refactor import exitcodes
 from refactor.output import counted, emit_json
 from refactor.planfile import load_plan
-from refactor.stack import stack_state
-from refactor.stage import StageRunner
+from refactor.staging.runner import StageRunner
+from refactor.staging.stack import stack_state
 
 _STYLE = {"up to date": "green", "missing": "dim", "stale": "yellow", "foreign commits": "cyan",
           "no tool commit": "red"}
@@ -19,7 +19,8 @@ _STYLE = {"up to date": "green", "missing": "dim", "stale": "yellow", "foreign c
 
 def run(args: Namespace, console: Console) -> int:
     runner = StageRunner(load_plan(args.plan))
-    states = stack_state(runner)
+    base = runner.branches.base_commit()
+    states = stack_state(runner.branches, base, len(runner.base_schedule(base).stages))
     if args.json:
         emit_json(console, "status", {"plan": runner.plan.name, "stages": [s.to_json() for s in states]})
         return exitcodes.OK

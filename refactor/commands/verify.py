@@ -9,18 +9,18 @@ from rich.console import Console
 from refactor import exitcodes
 from refactor.output import counted
 from refactor.planfile import load_plan
-from refactor.rederive import check_branch
-from refactor.stage import StageRunner
+from refactor.staging.rederive import check_branch
+from refactor.staging.runner import StageRunner
 
 
 def run(args: Namespace, console: Console) -> int:
     plan = load_plan(args.plan)
     runner = StageRunner(plan)
-    total = len(runner.base_plan(runner.base_commit()).stages)
+    total = len(runner.base_schedule(runner.branches.base_commit()).stages)
     checked = failed = 0
     with runner.git.lock():
         for number in range(1, total + 1):
-            result = check_branch(runner, number, tests=args.tests)
+            result = check_branch(runner.branches, number, tests=args.tests)
             if result is None:
                 console.print(f"[dim]- stage {number}: {plan.branch(number)} does not exist[/]", highlight=False)
                 continue

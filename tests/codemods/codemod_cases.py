@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from codemods.engine import apply_edits
-from codemods.spec import EditSpec, FileContext, FileResult, Rename
+from codemods.framework.spec import EditSpec, FileContext, FileResult, Rename
 
 LEGACY = Rename("app.legacy", "AppSettings", "app.settings", "Settings")
 SPEC = EditSpec(renames=(LEGACY,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import Case, check, run, src
 
-from codemods.spec import EditSpec, Rename
+from codemods.framework.spec import EditSpec, Rename
 
 TO_SETTINGS = tuple(
     Rename("app.legacy", name, "app.settings", "Settings")

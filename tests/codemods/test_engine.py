@@ -9,7 +9,7 @@ import pytest
 from codemod_cases import LEGACY, SPEC, run, src
 
 from codemods.engine import apply_edits
-from codemods.spec import EditSpec, FileContext, Rename
+from codemods.framework.spec import EditSpec, FileContext, Rename
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "settings_app" / "src"
 CANON = "confapp.config.settings"

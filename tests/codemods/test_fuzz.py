@@ -24,16 +24,16 @@ from hypothesis import strategies as st
 from hypothesmith import from_grammar
 from libcst.metadata import MetadataWrapper
 
-from codemods._context import FileJob, StageIndex
-from codemods.class_bases import BaseCleaner
-from codemods.definition_removal import remove_definitions
-from codemods.dynamic_imports import DynamicImportRewriter
 from codemods.engine import apply_edits
-from codemods.import_rewrite import rewrite_imports
-from codemods.package_exports import GoneImportReporter
-from codemods.spec import EditSpec, FileContext
-from codemods.string_targets import StringTargetRewriter
-from codemods.unused_imports import remove_unused_imports
+from codemods.framework.context import FileJob, StageIndex
+from codemods.framework.spec import EditSpec, FileContext
+from codemods.imports.rewrite import rewrite_imports
+from codemods.passes.class_bases import BaseCleaner
+from codemods.passes.definition_removal import remove_definitions
+from codemods.passes.dynamic_imports import DynamicImportRewriter
+from codemods.passes.package_exports import GoneImportReporter
+from codemods.passes.string_targets import StringTargetRewriter
+from codemods.passes.unused_imports import remove_unused_imports
 
 # hypothesmith's programs may call literals (`1()`): valid syntax, a SyntaxWarning on compile
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")

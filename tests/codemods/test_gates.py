@@ -1,4 +1,4 @@
-"""`codemods._gates`: a pass is skipped only where its trigger cannot be; where it can, it runs.
+"""`codemods.framework.gates`: a pass is skipped only where its trigger cannot be; where it can, it runs.
 
 (That skipping changes no result is checked by every before/after case, which run through the
 gates; these check that the gates do skip, and say yes in the cases that are easy to miss.)
@@ -11,9 +11,9 @@ import textwrap
 
 import pytest
 
-from codemods._context import StageIndex
-from codemods._gates import Gates, imports_may_go_unused, reports_gone_imports
-from codemods.spec import EditSpec, Rename
+from codemods.framework.context import StageIndex
+from codemods.framework.gates import Gates, imports_may_go_unused, reports_gone_imports
+from codemods.framework.spec import EditSpec, Rename
 
 SPEC = EditSpec(renames=(Rename("app.legacy", "AppSettings", "app.settings", "Settings"),),
                 delete_definitions=(("app.legacy", ("AppSettings",)),), removable_modules=("app.legacy",))

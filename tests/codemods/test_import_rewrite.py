@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from codemod_cases import LEGACY, SPEC, Case, check
+import ast
+from pathlib import Path
 
-from codemods.spec import EditSpec, Rename
+import pytest
+from codemod_cases import LEGACY, Case, check, run, src
+
+from codemods.framework.spec import EditSpec, Rename
 
 EXPORTING = EditSpec(
     renames=(Rename("app", "AppSettings", "app.settings", "Settings"),),
@@ -1147,9 +1150,25 @@ def test_unrelated_module_is_untouched_byte_for_byte() -> None:
     )
 
 
+def _every_case() -> list[Case]:
+    """Every `Case(...)` written in this module, built as the module builds it."""
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Case"]
+    return [eval(compile(ast.Expression(call), __file__, "eval"), globals()) for call in calls]
+
+
 def test_same_spec_twice_is_idempotent_on_every_case() -> None:
-    # each check() already runs the output again; this guards the spec used by most cases
-    assert SPEC.renames == (LEGACY,)
+    cases = _every_case()
+    assert len(cases) > 50
+    for case in cases:
+        before = src(case.before)
+        once = run(before, case.spec, case.module, case.is_package, case.others)
+        assert once.error is None, once.error
+        twice = run(once.new_text, case.spec, case.module, case.is_package, case.others)
+        assert twice.error is None, twice.error
+        assert twice.new_text == once.new_text, f"not idempotent:\n{before}\n---\n{once.new_text}"
+        assert twice.status == "unchanged", twice.new_text
 
 
 def test_parametrize_repeat_made_by_the_renames_goes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check
 
-from codemods.spec import EditSpec
+from codemods.framework.spec import EditSpec
 
 MOVES = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",), module_moves=(("app.legacy", "app.settings"),))
 

@@ -6,7 +6,7 @@ import libcst as cst
 import pytest
 from codemod_cases import src
 
-from codemods.module_removal import has_substance
+from codemods.passes.module_removal import has_substance
 
 EMPTY = [
     pytest.param("", id="empty"),

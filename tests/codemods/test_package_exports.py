@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check
 
-from codemods.spec import EditSpec
+from codemods.framework.spec import EditSpec
 
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 
@@ -80,7 +80,7 @@ def test_package_exports(case: Case) -> None:
 # -- a star import from a module the stage deletes ---------------------------------------------------
 
 def _star_spec():
-    from codemods.spec import EditSpec, Rename
+    from codemods.framework.spec import EditSpec, Rename
     return EditSpec(
         renames=(Rename("pkg.aliases", "OldA", "pkg.core", "Engine"), Rename("pkg.aliases", "OldB", "pkg.core", "Engine")),
         delete_definitions=(("pkg.aliases", ("OldA", "OldB")),),
@@ -90,7 +90,7 @@ def _star_spec():
 
 def test_star_import_of_a_deleted_module_becomes_the_replacement_import():
     from codemods.engine import apply_edits
-    from codemods.spec import FileContext
+    from codemods.framework.spec import FileContext
     files = {
         FileContext("pkg/__init__.py", "pkg", True): "from .other import thing\nfrom .aliases import *\n\n__all__ = ['thing']\n",
         FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n",
@@ -102,7 +102,7 @@ def test_star_import_of_a_deleted_module_becomes_the_replacement_import():
 
 def test_star_import_is_dropped_when_the_replacement_is_already_imported():
     from codemods.engine import apply_edits
-    from codemods.spec import FileContext
+    from codemods.framework.spec import FileContext
     files = {
         FileContext("pkg/__init__.py", "pkg", True): "from .core import Engine\nfrom .aliases import *  # compat\n",
         FileContext("pkg/aliases.py", "pkg.aliases", False): "from .core import Engine\n\nOldA = Engine\nOldB = Engine\n",
@@ -115,7 +115,7 @@ def test_dunder_all_entries_for_what_a_deleted_star_provided_name_the_replacemen
     """`__all__` listing "OldA"/"OldB", which only the star bound: once the star goes they name the
     replacement, listed once (left alone, `from pkg import *` would fail on them)."""
     from codemods.engine import apply_edits
-    from codemods.spec import FileContext
+    from codemods.framework.spec import FileContext
     files = {
         FileContext("pkg/__init__.py", "pkg", True):
             "from .aliases import *\nfrom .other import thing\n\n__all__ = [\n    'OldA',\n    'thing',\n    'OldB',\n]\n",
@@ -128,7 +128,7 @@ def test_dunder_all_entries_for_what_a_deleted_star_provided_name_the_replacemen
 
 def test_star_import_of_a_module_that_stays_is_untouched():
     from codemods.engine import apply_edits
-    from codemods.spec import FileContext
+    from codemods.framework.spec import FileContext
     source = "from .aliases import *\n"
     files = {
         FileContext("pkg/__init__.py", "pkg", True): source,

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from codemods.engine import apply_edits
-from codemods.spec import EditSpec, FileContext, Rename
+from codemods.framework.spec import EditSpec, FileContext, Rename
 
 SPEC = EditSpec(renames=(Rename("app.compat", "Legacy", "app.core", "Engine"),))
 

@@ -29,7 +29,7 @@ import textwrap
 import pytest
 from codemod_cases import run
 
-from codemods.spec import EditSpec, Rename
+from codemods.framework.spec import EditSpec, Rename
 
 LATE = "LATE: a use through a module stays a use through a module (read when it runs)"
 PLACE = "PLACE: the new import goes next to the site it replaces"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check
 
-from codemods.spec import EditSpec
+from codemods.framework.spec import EditSpec
 
 STAR_BRINGS_NEW = EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings", "helper")),))
 STAR_LOSES_IT = EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("helper",)),))

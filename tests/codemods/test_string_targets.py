@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check, run, src
 
-from codemods.spec import EditSpec
+from codemods.framework.spec import EditSpec
 
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 EXPORTED = EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings",)),))
@@ -340,7 +340,7 @@ def test_path_of_removed_file_is_reported() -> None:
 
 def test_import_module_of_a_module_that_stays_switches_when_every_read_moves():
     from codemods.engine import apply_edits
-    from codemods.spec import EditSpec, FileContext, Rename
+    from codemods.framework.spec import EditSpec, FileContext, Rename
     spec = EditSpec(renames=(Rename("app.interfaces", "ManagerInterface", "app.core", "Manager"),),
                     delete_definitions=(("app.interfaces", ("ManagerInterface",)),),
                     exports_after=(("app.interfaces", ("ConnectionInfo",)),))

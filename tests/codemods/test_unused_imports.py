@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check
 
-from codemods.spec import EditSpec
+from codemods.framework.spec import EditSpec
 
 DELETE_ALIAS = EditSpec(renames=(LEGACY,), delete_definitions=(("app.legacy", ("AppSettings",)),))
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))

@@ -1,0 +1,391 @@
+"""Read a project's files and answer searches and fact requests cheapest first: in parallel, cached by
+content hash, and without reading a file whose `stat` says it has not changed since the last run."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import os
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from refactor.reading.cache import FactCache, Snapshot, cache_folder
+from refactor.reading.chunks import Focus
+from refactor.reading.extract import imported_modules
+from refactor.reading.facts import FileFacts
+from refactor.reading.files import SourceFile, grep_files
+from refactor.reading.needles import Query
+from refactor.reading.parse import extract_file, refresh_file
+from refactor.reading.workers import in_workers
+
+_PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
+_PARALLEL_BYTES = 256_000    # rather than in worker processes
+_SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
+_SEARCH_THRESHOLD = 256      # ... read and searched here
+_SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
+_SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
+_RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
+
+
+class Reader:
+    """Reads a set of files and answers fact requests. `remember_stats` keeps a snapshot of every file's
+    stat, content hash and imports for the next run (off for throwaway trees such as stage worktrees)."""
+
+    def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None,
+                 cache_dir: Path | None = None, remember_stats: bool = True) -> None:
+        self.root = root
+        self.files = {f.path: f for f in files}
+        self._data: dict[str, bytes] = {}
+        self._digest: dict[str, str] = {}
+        self._imports: dict[str, tuple[str, ...]] = {}   # path -> imported modules (light facts)
+        self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
+        self._root_key = str(root.resolve())
+        self._snapshot: Snapshot = self._cache.get_snapshot(self._root_key) if cache and remember_stats else {}
+        self._remember = cache and remember_stats
+        self._unsaved = [0]   # snapshot entries changed since the last save (a list: shared with the finalizer)
+        self._saved_at = time.monotonic()
+        if self._remember:    # what a run learnt one file at a time is kept when the reader goes away
+            weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
+                             set(self.files))
+        self._grepped: list[tuple[tuple[bytes, ...], set[str]]] = []   # needles git was asked for -> its answer
+        self._waiting_tasks: list[Callable[[], object]] = []
+        self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
+        weakref.finalize(self, self._cache.put_served, self._later)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
+        self.read = 0    # files read in this run
+
+    # -- bytes and content hashes -------------------------------------------------------------------
+    def data(self, path: str) -> bytes:
+        if path not in self._data:
+            self._data[path] = self._read(path)
+            # what was read is what facts and answers are keyed by (a file may change during a run)
+            self._digest[path] = _digest(self._data[path])
+        return self._data[path]
+
+    def _read(self, path: str) -> bytes:
+        self.read += 1
+        return _bytes_of(self.root / path) or b""
+
+    def digest(self, path: str) -> str:
+        if path not in self._digest:
+            self._hash([path])
+        return self._digest[path]
+
+    def _hash(self, paths: list[str], query: Query | None = None) -> dict[str, tuple[str, bool]]:
+        """Content hashes for `paths`: from the snapshot where the file's stat is unchanged, else by reading
+        it (in worker processes when there are many, which also take its imports and answer `query`):
+        {path: (content hash, matches `query`)} for the files read."""
+        unknown = []
+        for path in paths:
+            if path in self._digest:
+                continue
+            known = self._snapshot.get(path)
+            if known is not None and known[0] is not None and known[0] == _stat_key(self.root / path):
+                self._digest[path] = known[1]
+                if known[2] is not None:
+                    self._imports[path] = known[2]
+            else:
+                unknown.append(path)
+        if not unknown:
+            return {}
+        if len(unknown) >= _SURVEY_THRESHOLD:
+            # reading most files: the others not known either are read now too (their first use is not
+            # far), and the snapshot, whole, is written while git next searches
+            asked = set(unknown)
+            unknown += [p for p in self.files if p not in asked and p not in self._digest and p not in self._snapshot]
+            if self._remember:   # (no reference to the reader: it still goes away when no longer used)
+                self.when_waiting(functools.partial(_save_snapshot, self._cache, self._root_key, self._snapshot,
+                                                    self._unsaved, set(self.files)))
+        items = [(p, self.files[p].module, self.files[p].is_package) for p in unknown]
+        if len(items) >= _SURVEY_THRESHOLD and self.jobs > 1:
+            results = [row for rows in in_workers(self.jobs, _survey_batch, [
+                (str(self.root), batch, query) for batch in _batches(items, self.jobs, minimum=64)]) for row in rows]
+        else:
+            results = _survey_batch((str(self.root), items, query), keep=self._data)
+        answers = {}
+        self.read += len(unknown)
+        for path, stat, digest, imports, hit in results:
+            self._digest[path], self._imports[path] = digest, imports
+            answers[path] = (digest, hit)
+            self._remember_file(path, stat)
+        self._save_snapshot()
+        return answers
+
+    def _remember_file(self, path: str, stat: tuple[int, ...] | None) -> None:
+        if self._remember:
+            self._snapshot[path] = (stat, self._digest[path], self._imports.get(path))
+            self._unsaved[0] += 1
+
+    def _save_snapshot(self) -> None:
+        """Save what a long run learnt now and then (a short one saves once, when the reader goes away)."""
+        if self._unsaved[0] >= _SAVE_AFTER and time.monotonic() - self._saved_at > _SAVE_EVERY:
+            _save_snapshot(self._cache, self._root_key, self._snapshot, self._unsaved, set(self.files))
+            self._saved_at = time.monotonic()
+
+    # -- searching ------------------------------------------------------------------------------
+    def search(self, needles: Iterable[str], paths: Iterable[str], pairs: Iterable[tuple[str, str]] = (), *,
+               ahead: tuple[Iterable[str], Iterable[tuple[str, str]]] = ((), ())) -> list[str]:
+        """Paths whose bytes contain any needle, or both words of any pair, outside comments (a cheap
+        prefilter before parsing; pairs are over-approximated: any first word and any second word).
+        `ahead`: needles and pairs a later search of this run is likely to ask for; git is asked for those
+        too, and that search reuses its answer instead of reading every file again."""
+        words = sorted({n.encode() for n in needles if n}, key=lambda w: (-len(w), w))   # a stable order
+        pairs = sorted({(a.encode(), b.encode()) for a, b in pairs if a and b})
+        if not words and not pairs:
+            return []
+        query = Query(words, pairs)
+        key = hashlib.blake2b(repr((words, pairs)).encode(), digest_size=16).hexdigest()
+        matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
+        paths = list(paths)
+        answers = self._hash(paths, query)                 # files read now are searched as they are read
+        todo = [p for p in paths if p not in answers and self._digest[p] not in searched]
+        candidates = self._grep(query, Query([w.encode() for w in ahead[0] if w],
+                                             [(a.encode(), b.encode()) for a, b in ahead[1] if a and b])) \
+            if len(todo) >= _SURVEY_THRESHOLD else None
+        if candidates is not None:   # git ruled out every other file; the candidates are searched below
+            answers.update((p, (self._digest[p], False)) for p in todo if p not in candidates)
+            todo = [p for p in todo if p in candidates]
+        unread = [p for p in todo if p not in self._data]   # (many: read and searched in worker processes)
+        if len(unread) >= _SEARCH_THRESHOLD and self.jobs > 1:
+            batches = _batches(unread, self.jobs, minimum=32)
+            for found in in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
+                answers.update(found)
+            todo = [p for p in todo if p in self._data]
+        answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
+        hits = set()
+        for path, (digest, hit) in answers.items():
+            if hit:
+                hits.add(path)
+            if digest == self._digest[path]:   # (a file changed since it was hashed is answered, not cached)
+                searched.add(digest)
+                if hit:
+                    matched.add(digest)
+        if answers:
+            self._cache.put_search(key, matched, searched)
+        return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+
+    def _grep(self, query: Query, ahead: Query) -> set[str] | None:
+        """Files git finds any of `query`'s needles in (or None: see `grep_files`), from an earlier answer
+        of this run where its needles cover them (a file holding a needle holds any part of it), else
+        by asking git for these and `ahead`'s needles."""
+        wanted = query.shortest()
+        for asked, found in self._grepped:
+            if all(any(needle in want for needle in asked) for want in wanted):
+                return found
+        asked = tuple(sorted({*wanted, *ahead.shortest()}))
+        found = grep_files(self.root, asked, meanwhile=self._run_waiting_tasks)
+        if found is not None:
+            self._grepped.append((asked, found))
+        return found
+
+    def when_waiting(self, task: Callable[[], object]) -> None:
+        """Run `task` (once) the next time this reader waits for git to search the files: work that
+        is needed later anyway, done on this process's otherwise idle core. It may never run (nothing
+        to search, or everything searched before): the caller must not count on it."""
+        self._waiting_tasks.append(task)
+
+    def _run_waiting_tasks(self) -> None:
+        while self._waiting_tasks:
+            self._waiting_tasks.pop(0)()
+
+    # -- facts ----------------------------------------------------------------------------------
+    def facts(self, paths: Iterable[str], *, full: bool, focus: Focus | None = None,
+              held: dict[str, FileFacts] | None = None) -> dict[str, FileFacts]:
+        """Facts of `paths`: light (imported modules only) or full. Full facts for a `focus` may leave out
+        top-level defs and classes that mention none of its words (see `refactor.reading.chunks`); facts `held`
+        for a narrower focus (the caller's, or the cache's) are kept where they serve this one too."""
+        paths = list(paths)
+        if not full:
+            return self._light(paths)
+        held = {p: f for p, f in (held or {}).items() if f.skipped and focus is not None}
+        self._hash(paths)
+        keys = {p: self._key(p) for p in paths if p not in held}
+        found = self._cache.get_many(list(keys.values()))
+        out = {p: found[k] for p, k in keys.items() if k in found}
+        for path in [p for p, f in out.items() if f.skipped]:   # (cached for another search: may lack some)
+            facts = out.pop(path)
+            if focus is not None and Focus(*facts.focus).covers(focus):
+                out[path] = facts
+            elif focus is not None:
+                held[path] = facts
+        new, widened = self._parse_all([p for p in paths if p not in out], focus, held)
+        self._cache.put_many({self._key(p): f for p, f in new.items() if p not in widened})
+        # held facts that serve a wider focus: the cache learns it once, when the reader goes away (a
+        # later search in this run may widen them again)
+        self._later.update({self._key(p): new[p] for p in widened})
+        out.update(new)
+        return out
+
+    def _key(self, path: str) -> str:
+        source = self.files[path]
+        return f"F:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+
+    def _light(self, paths: list[str]) -> dict[str, FileFacts]:
+        """Imported modules by a line scan (over-approximates; never parses), for every file."""
+        self._hash(paths)
+        missing = [p for p in paths if p not in self._imports]
+        for path in missing:   # hashed from the snapshot, whose imports were not kept
+            source = self.files[path]
+            self._imports[path] = imported_modules(source.module, source.is_package, self.data(path))
+            known = self._snapshot.get(path)
+            self._remember_file(path, known[0] if known else None)
+        self._save_snapshot()
+        out = {}
+        for path in paths:
+            source = self.files[path]
+            out[path] = FileFacts(path=path, module=source.module, is_package=source.is_package, full=False,
+                                  imported_modules=self._imports[path])
+        return out
+
+    def _size(self, paths: list[str]) -> int:
+        total = 0
+        for path in paths:
+            try:
+                total += os.stat(self.root / path).st_size
+            except OSError:
+                pass
+        return total
+
+    def _parse_all(self, paths: list[str], focus: Focus | None = None,
+                   held: dict[str, FileFacts] | None = None) -> tuple[dict[str, FileFacts], set[str]]:
+        """Facts of `paths`, in worker processes when there are many; for a path in `held`, those facts
+        (marked as parsed for `focus`) if they serve it: those paths are also returned on their own."""
+        held = held or {}
+        out: dict[str, FileFacts] = {}
+        for path in [p for p in paths if p in held]:   # no new word anywhere in the file: nothing to check
+            if focus.serves_as_well(held[path].focus, self.data(path)):
+                out[path] = _serving(held[path], focus)
+        paths = [p for p in paths if p not in out]
+        if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
+            for path in paths:
+                source, data = self.files[path], self.data(path)
+                facts = refresh_file(path, source.module, source.is_package, data, focus, held[path].skipped) \
+                    if path in held else extract_file(path, source.module, source.is_package, data, focus)
+                self.parsed += facts is not None
+                out[path] = facts or _serving(held[path], focus)
+        else:
+            items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
+                     for p in paths]
+            for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
+                                                                   _batches(items, self.jobs, minimum=8)]):
+                for path, digest, data in result:
+                    if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
+                        out[path] = _serving(held[path], focus) if digest == self._digest[path] \
+                            else extract_file(path, self.files[path].module, self.files[path].is_package,
+                                              _bytes_of(self.root / path) or b"", focus)
+                        continue
+                    if digest != self._digest[path]:     # changed since it was hashed: key the facts by what was read
+                        self._digest[path] = digest
+                    out[path] = FileFacts.from_tuple(data)
+                    self.parsed += 1
+        return out, {p for p in out if p in held and out[p].skipped == held[p].skipped}
+
+
+def _serving(facts: FileFacts, focus: Focus) -> FileFacts:
+    """Facts parsed in part, marked as serving `focus` too (found to leave out only what it would)."""
+    return dataclasses.replace(facts, focus=focus.key())
+
+
+def _save_snapshot(cache: FactCache, root: str, snapshot: Snapshot, unsaved: list[int], files: set[str]) -> None:
+    if unsaved[0]:
+        for gone in set(snapshot) - files:
+            del snapshot[gone]
+        cache.put_snapshot(root, snapshot)
+        unsaved[0] = 0
+
+
+# -- work done in worker processes (each reads its files itself: nothing big crosses processes) -------
+
+def _stat_key(path: Path) -> tuple[int, ...] | None:
+    """A file's identity for "unchanged since": size, mtime, inode, ctime. None for a file changed too
+    recently to trust (the same stat could still come with different bytes)."""
+    try:
+        return _identity(os.stat(path))
+    except OSError:
+        return None
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...] | None:
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) < _RACY_NS:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    """A file's bytes; None when it cannot be read (callers read it as empty: no facts, no failed run)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _read_with_stat(path: str) -> tuple[bytes | None, tuple[int, ...] | None]:
+    """A file's bytes and its stat key (taken before reading: a change after it shows next time), with
+    one open and no buffering layer (half the time of a `stat` and a `read_bytes` on many small files)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None, None
+    try:
+        st = os.fstat(fd)
+        data = os.read(fd, st.st_size + 1)
+        if len(data) > st.st_size:   # it grew since the stat: read the rest
+            pieces = [data]
+            while pieces[-1]:
+                pieces.append(os.read(fd, 1 << 20))
+            data = b"".join(pieces)
+        return data, _identity(st)
+    except OSError:
+        return None, None
+    finally:
+        os.close(fd)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()   # (a cache key: SHA-1 is the fastest here)
+
+
+def _survey_batch(job: tuple[str, list[tuple[str, str, bool]], Query | None],
+                  keep: dict[str, bytes] | None = None) -> list[tuple]:
+    """(path, stat key, content hash, imported modules, matches the query) for each file."""
+    root, items, query = job
+    out = []
+    for path, module, is_package in items:
+        data, stat = _read_with_stat(os.path.join(root, path))   # (no Path per file: 7% of a survey)
+        if data is None:                # unreadable: read as empty, and nothing to remember
+            data, stat = b"", None
+        if keep is not None:
+            keep[path] = data
+        imports = imported_modules(module, is_package, data)   # (no FileFacts built: 11% of a survey)
+        out.append((path, stat, _digest(data), imports, query.matches(data) if query else False))
+    return out
+
+
+def _search_batch(job: tuple[str, list[str], Query]) -> dict[str, tuple[str, bool]]:
+    root, paths, query = job
+    out = {}
+    for path in paths:
+        data = _bytes_of(Path(root) / path) or b""
+        out[path] = (_digest(data), query.matches(data))
+    return out
+
+
+def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str, str, tuple | None]]:
+    """(path, content hash, facts as a tuple) per file; None for facts when those held serve the focus."""
+    root, items, focus = job
+    out = []
+    for path, module, is_package, held in items:
+        data = _bytes_of(Path(root) / path) or b""
+        facts = refresh_file(path, module, is_package, data, focus, held) if held is not None \
+            else extract_file(path, module, is_package, data, focus)
+        out.append((path, _digest(data), facts.to_tuple() if facts is not None else None))
+    return out
+
+
+def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:
+    size = max(minimum, len(items) // (jobs * 4))
+    return [items[i:i + size] for i in range(0, len(items), size)]

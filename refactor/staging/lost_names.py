@@ -1,0 +1,153 @@
+"""The lost-name gate: every use of a name a stage removed must still reach a definition afterwards.
+
+Independent of the site search and of the codemods: every file whose text names a removed name is
+read again on the changed tree, with Python's own `ast` and `symtable`, and each way its code can reach
+that name is resolved before and after the stage:
+  - a bare name no binding of the file provides, read through `from m import *` (chains of them, and
+    an `__all__` built by them, included);
+  - `from m import Name` (at any depth, relative or not);
+  - an attribute chain through an imported module or package, `pkg.mod.Name`, `alias.Name`;
+  - a string that spells a dotted path exactly, `"pkg.mod.Name"`.
+A use that resolved before the stage and does not after is lost: the stage fails with each one. Uses that
+did not resolve before (already broken) are not the stage's doing.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+import symtable
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from codemods.framework.relative import absolute_module, package_of
+from refactor.analysis.project import Project
+from refactor.reading.parse import decode
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class Use:
+    line: int
+    how: str                  # star | from | attribute | string
+    module: str               # where the name is looked up ("" for a star use: see `stars`)
+    name: str
+    text: str
+    stars: tuple[str, ...] = ()   # for a star use: the modules the file star-imports
+
+
+def lost_uses(before: Project, after: Project, names: Iterable[str]) -> list[str]:
+    """`path:line: ...` for each use of `names` on the changed tree (`after`) that resolved before the stage
+    (`before`: the tree as it was, its facts of every changed file read before the change) and does not
+    now. Files that do not parse are not read here (they are reported as such)."""
+    words = sorted({n for n in names if n})
+    if not words:
+        return []
+    out = []
+    for path in after.reader.search(words, [f.path for f in after.files]):
+        source = after.by_path[path]
+        try:
+            text = decode(after.reader.data(path), path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text, filename=path)
+                table = symtable.symtable(text, path, "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        for use in uses_in(tree, table, source.module, source.is_package, set(words)):
+            if resolves(after, use) is False and resolves(before, use) is True:
+                out.append(f"{path}:{use.line}: {use.text} reached {use.name} before this stage and reaches "
+                           f"nothing now ({_how(use)})")
+    return sorted(set(out))
+
+
+def _how(use: Use) -> str:
+    return {"star": f"through `from {', '.join(use.stars)} import *`", "from": f"{use.module} does not bind it",
+            "attribute": f"{use.module} does not bind it", "string": f"{use.module} does not bind it"}[use.how]
+
+
+def resolves(project: Project, use: Use) -> bool | None:
+    """Whether `use` reaches a binding in `project`; None when that cannot be told (a module outside the
+    project, or one that binds names its source does not show)."""
+    modules = use.stars if use.how == "star" else (use.module,)
+    unknown = False
+    for module in modules:
+        if not project.module_exists(module):
+            if not project.is_internal(module):
+                unknown = True
+            continue
+        if project.names_are_open(module):
+            unknown = True
+        if use.name in project.exports(module) or project.module_exists(f"{module}.{use.name}"):
+            return True
+    return None if unknown else False
+
+
+def uses_in(tree: ast.Module, table: symtable.SymbolTable, module: str, is_package: bool,
+            names: set[str]) -> list[Use]:
+    """Every use in one file of the `names`, as `Use`s to resolve."""
+    out: list[Use] = []
+    stars, aliases = [], {}   # star-imported modules; local name -> module it is bound to
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            source = absolute_module("." * node.level + (node.module or ""), package_of(module, is_package))
+            if not source:
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    stars.append(source)
+                elif alias.name in names:
+                    out.append(Use(node.lineno, "from", source, alias.name, f"from {source} import {alias.name}"))
+                else:
+                    aliases.setdefault(alias.asname or alias.name, f"{source}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases.setdefault(alias.asname, alias.name)
+                else:
+                    aliases.setdefault(alias.name.split(".")[0], alias.name.split(".")[0])
+    unbound = _unbound_globals(table, names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in unbound and isinstance(node.ctx, ast.Load) and stars:
+            out.append(Use(node.lineno, "star", "", node.id, node.id, tuple(stars)))
+            unbound.discard(node.id)   # (once per name is enough to tell)
+        elif isinstance(node, ast.Attribute) and node.attr in names and isinstance(node.ctx, ast.Load):
+            chain = _chain(node.value)
+            if chain and chain[0] in aliases:
+                target = ".".join([aliases[chain[0]], *chain[1:]])
+                out.append(Use(node.lineno, "attribute", target, node.attr, f"{'.'.join(chain)}.{node.attr}"))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and _DOTTED.match(node.value):
+            head, _, last = node.value.rpartition(".")
+            if last in names and head.count(".") >= 1:
+                out.append(Use(node.lineno, "string", head, last, f'"{node.value}"'))
+    return out
+
+
+def _chain(node: ast.AST) -> list[str] | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return [node.id, *reversed(parts)]
+
+
+def _unbound_globals(table: symtable.SymbolTable, names: set[str]) -> set[str]:
+    """Of `names`, those the file reads as globals without binding them itself (so from a star import)."""
+    top = {s.get_name(): s for s in table.get_symbols()}
+    bound = {n for n, s in top.items() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    read: set[str] = set()
+    stack = [table]
+    while stack:
+        scope = stack.pop()
+        for symbol in scope.get_symbols():
+            name = symbol.get_name()
+            if name in names and symbol.is_referenced() and (scope is table or symbol.is_global()):
+                read.add(name)
+        stack.extend(scope.get_children())
+    return read - bound - _BUILTINS

@@ -1,0 +1,380 @@
+"""Apply one stage on its own branch: worktree, codemods, the stage contract, tests, commit, branch.
+
+Nothing is committed and no branch is made unless every condition holds; the branch ref is
+created last, atomically. The user's checkout is only read (and only when it is the base).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactor.errors import RepositoryError
+from refactor.output import counted
+from refactor.planfile import Plan
+from refactor.planning.schedule import Schedule, Stage
+from refactor.planning.workspace import Workspace, drop_snapshot
+from refactor.staging.branches import StageBranches
+from refactor.staging.contract import Verification, removal_needles, unparsable_naming, verify_stage
+from refactor.staging.edits import compute_edits, write_edits
+from refactor.staging.evidence import Evidence
+from refactor.staging.review import describe
+from refactor.staging.testrun import (
+    BaselineStore,
+    Comparison,
+    TestReport,
+    affected_in_scope,
+    check_command,
+    compare,
+    is_pytest,
+    run_tests,
+    settle_failures,
+)
+
+Progress = Callable[[str], None]
+
+
+class PhaseClock:
+    """Wall time spent per phase of a stage (worktree, planning, codemods, verification, tests, commit)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self._phase: str | None = None
+        self._since = 0.0
+
+    def enter(self, phase: str | None) -> None:
+        """From now on, time counts toward `phase` (None: toward nothing)."""
+        now = time.monotonic()
+        if self._phase is not None:
+            self.spent[self._phase] = self.spent.get(self._phase, 0.0) + now - self._since
+        self._phase, self._since = phase, now
+
+    def totals(self) -> tuple[tuple[str, float], ...]:
+        self.enter(None)
+        return tuple((phase, round(seconds, 3)) for phase, seconds in self.spent.items())
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    number: int
+    branch: str
+    status: str                      # committed | up to date | failed | blocked
+    reason: str = ""                 # one line when not committed
+    details: tuple[str, ...] = ()    # failed checks, failing tests, blocked members
+    commit: str | None = None
+    evidence: Evidence | None = None
+    diff_path: str | None = None
+    review_path: str | None = None
+    tests: TestReport | None = None
+    comparison: Comparison | None = None
+    stage: Stage | None = None
+    timings: tuple[tuple[str, float], ...] = ()   # wall seconds per phase (see `PhaseClock`)
+    details_path: str | None = None  # every line of `details` (a report shows the first few)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("committed", "up to date")
+
+
+@dataclass(frozen=True)
+class Options:
+    base: str | None = None
+    strict: bool = False
+    force: bool = False
+    reviews: Path | None = None
+    test_timeout: float | None = None
+
+
+class StageRunner:
+    def __init__(self, plan: Plan, options: Options = Options(), progress: Progress = lambda message: None) -> None:
+        self.plan, self.options, self.progress = plan, options, progress
+        self.branches = StageBranches(plan, options.base)
+        self.git, self.rel, self.state = self.branches.git, self.branches.rel, self.branches.state
+        self.baselines = BaselineStore(self.state / "baselines")
+        self._base_schedules: dict[str, Schedule] = {}
+        self.clock = PhaseClock()
+        self._shared: Path | None = None    # the worktree a session's stages share (see `session`)
+        self._in_session = False
+
+    # -- the worktree stages are built in -------------------------------------------------------------
+    @contextmanager
+    def session(self):
+        """Stages built in this block share one worktree, checked out anew at each stage's parent (only the
+        files that differ are written) and removed at the end, whatever happens. Outside a session each
+        stage makes and removes a worktree of its own."""
+        self._in_session = True
+        try:
+            yield self
+        finally:
+            self._in_session = False
+            if self._shared is not None:
+                shared, self._shared = self._shared, None
+                self.git.remove_worktree(shared)
+                drop_snapshot(shared / self.rel, self.plan.root)
+
+    @contextmanager
+    def _tree(self, commit: str, label: str):
+        if not self._in_session:
+            with self.git.worktree(commit, label) as tree:
+                yield tree
+            return
+        if self._shared is None:
+            self.git.prune_stale_worktrees()
+            path = self.git.worktree_root() / f"{self.plan.name}-stages-{os.getpid()}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists():
+                self.git.remove_worktree(path)
+            self.git.add_worktree(path, commit)
+            self._shared = path
+        else:
+            self.git.reset_worktree(self._shared, commit)
+        yield self._shared
+
+    def _workspace(self, root: Path, **options) -> Workspace:
+        """The plan's workspace on a stage tree; a session's shared tree remembers its files' stats."""
+        return Workspace.for_plan(self.plan, root=root, remember_stats=self._in_session, **options)
+
+    # -- where a stage starts ------------------------------------------------------------------------
+    def base_schedule(self, base: str) -> Schedule:
+        """The schedule as made on the base commit: it fixes the stages' numbers and modules."""
+        if base not in self._base_schedules:
+            self.clock.enter("base plan")
+            self.progress(f"planning on base {base[:10]}")
+            with self._tree(base, f"{self.plan.name}-base") as tree:
+                self._base_schedules[base] = self._workspace(tree / self.rel).schedule
+        return self._base_schedules[base]
+
+    # -- one stage --------------------------------------------------------------------------------------
+    def apply(self, number: int) -> StageOutcome:
+        check_command(self.plan.test_command, self.plan.root)
+        base = self.branches.base_commit()
+        planned = self.base_schedule(base)
+        if not 1 <= number <= len(planned.stages):
+            raise RepositoryError(f"{self.plan.path}: no stage {number} (the plan has {len(planned.stages)})")
+        parent, parent_branch = self.branches.parent_of(number, base)
+        branch = self.plan.branch(number)
+        existing = self.git.branch_tip(branch)
+        expect = None
+        if existing is not None:
+            done = self._up_to_date(existing, parent, number)
+            if done is not None:
+                return done
+            expect = self._replaceable(branch, existing, parent, number)
+        self.baseline(base)   # (before the stage's tree is made: in a session they share one worktree)
+        outcome = self.build(number, planned, base, parent, parent_branch, branch)
+        outcome = dataclasses.replace(outcome, timings=self.clock.totals())
+        self.clock = PhaseClock()
+        if outcome.details:
+            outcome = dataclasses.replace(outcome, details_path=str(self._save_details(number, outcome.details)))
+        self.record(outcome)
+        if outcome.status == "committed":
+            if expect is not None:
+                self.git.save_backup(branch, expect, outcome.commit[:12])
+            self.git.create_branch(branch, outcome.commit, expect=expect)
+        return outcome
+
+    def record(self, outcome: StageOutcome) -> None:
+        """Remember the last run of the outcome's stage (for `refactor status`)."""
+        self.branches.record_run(outcome.number, {
+            "status": outcome.status, "reason": outcome.reason, "details": list(outcome.details[:10]),
+            "commit": outcome.commit, "timings": dict(outcome.timings),
+            "sites": len(outcome.stage.edits) if outcome.stage else None,
+            "files": len(outcome.stage.files) if outcome.stage else None})
+
+    def _up_to_date(self, tip: str, parent: str, number: int) -> StageOutcome | None:
+        commits = self.git.commits(parent, tip) if self.git.is_ancestor(parent, tip) else []
+        tool = [c for c in commits if c.by_tool]
+        if self.git.is_ancestor(parent, tip) and len(tool) == 1 and len(commits) == 1 \
+                and tool[0].trailers.get("Refactor-Plan-Hash") == self.plan.digest:
+            return StageOutcome(number, self.plan.branch(number), "up to date",
+                                reason=f"{self.plan.branch(number)} already holds this stage of this plan",
+                                commit=tip)
+        return None
+
+    def _replaceable(self, branch: str, tip: str, parent: str, number: int) -> str:
+        if not self.options.force:
+            raise RepositoryError(f"branch {branch} already exists at {tip[:10]} and differs from this plan; "
+                                  f"`refactor status {self.plan.path}` shows why; --force rebuilds it")
+        foreign = [c for c in self.branches.branch_commits(number, tip, parent) if not c.by_tool]
+        if foreign:
+            raise RepositoryError(f"branch {branch} holds {counted(len(foreign), 'commit')} the tool did not make "
+                                  f"(first: {foreign[0].sha[:10]} {foreign[0].message.splitlines()[0]}); --force "
+                                  f"never discards them: use `refactor restack {self.plan.path}`")
+        return tip
+
+    def build(self, number: int, planned: Schedule, base: str, parent: str, parent_branch: str, branch: str
+              ) -> StageOutcome:
+        """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
+        wanted = set(planned.stage(number).modules)
+        self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
+        self.clock.enter("worktree")
+        with self._tree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
+            try:
+                return self._build_in(tree, number, planned, base, parent, parent_branch, branch, wanted)
+            finally:
+                self.clock.enter("worktree")   # (its removal)
+
+    def _build_in(self, tree: Path, number: int, planned: Schedule, base: str, parent: str, parent_branch: str,
+                  branch: str, wanted: set[str]) -> StageOutcome:
+        self.clock.enter("planning")
+        root = tree / self.rel
+        workspace = self._workspace(root)
+        fresh = workspace.schedule
+        unreadable = workspace.unreadable()
+        stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
+            (s for s in fresh.stages if wanted & set(s.modules)), None)
+        if stage is None:
+            return StageOutcome(number, branch, "failed", reason=f"the modules of stage {number} "
+                                f"({', '.join(sorted(wanted))}) define no family member on {parent[:10]} any more")
+        stage = dataclasses.replace(stage, number=number)
+        if stage.blocked:
+            return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
+                                details=stage.blocked, stage=stage)
+        self.progress(f"stage {number}: rewriting {counted(len(stage.edits), 'site')} in {counted(len(stage.files), 'file')}")
+        self.clock.enter("codemods")
+        blind = unparsable_naming(workspace, unreadable, stage)
+        edits = compute_edits(workspace, stage)
+        if edits.failures:
+            return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
+                                details=tuple(r.error or r.path for r in edits.failures), stage=stage)
+        before = workspace.hold([r.path for r in edits.changed])
+        touched = write_edits(root, edits)
+        diff_path = self._save_diff(number, edits.diff())
+        self.progress(f"stage {number}: verifying with a fresh audit and import graph")
+        self.clock.enter("verification")
+        after = self._workspace(root, extra_needles=removal_needles(stage))
+        verification = verify_stage(stage, after, touched, before)
+        if not verification.ok:
+            return self._failed_verification(number, branch, stage, verification, diff_path)
+        self.clock.enter("tests")
+        report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
+        if failure is not None:
+            return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
+        evidence = Evidence(
+            plan=self.plan.name, plan_hash=self.plan.digest, stage=number, stages=len(planned.stages),
+            base=base, parent=parent, modules=stage.modules, deleted_modules=stage.delete_modules,
+            definitions=tuple(f"{d.ref} ({d.kind})" for d in stage.definitions),
+            sites=tuple(stage.sites_by_kind.items()), distinct_before=stage.distinct_before,
+            distinct_after=verification.distinct_after, tests_run=report.run, tests_passed=report.passed,
+            tests_failed=report.failed, tests_skipped=report.skipped,
+            failing_before_and_after=comparison.still_failing, renamed_tests=comparison.renamed,
+            flaky_tests=comparison.flaky,
+            findings=tuple(stage.findings) + tuple(edits.findings) + tuple(blind),
+            baseline_unparsable=tuple(sorted({*fresh.unparsable, *unreadable.values()})),
+            baseline_broken_imports=len(fresh.baseline),
+        )
+        paths = [str(self.rel / p) if str(self.rel) != "." else p for p in touched]
+        self.progress(f"stage {number}: committing {counted(len(paths), 'file')}")
+        self.clock.enter("commit")
+        sha = self.git.commit_in(tree, paths, evidence.message())
+        review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
+                          parent_branch=parent_branch, still_failing=comparison.still_failing,
+                          findings=evidence.findings)
+        review_path = self._save_review(number, review)
+        return StageOutcome(number, branch, "committed", commit=sha, evidence=evidence, diff_path=str(diff_path),
+                            review_path=str(review_path), tests=report, comparison=comparison, stage=stage)
+
+    def _failed_verification(self, number: int, branch: str, stage: Stage, verification: Verification,
+                             diff_path: Path) -> StageOutcome:
+        details = []
+        for check in verification.failures():
+            details.append(f"{check.name}: failed")
+            details.extend(f"  {line}" for line in check.detail)
+        return StageOutcome(number, branch, "failed", reason="the stage contract does not hold on the changed tree",
+                            details=tuple(details), diff_path=str(diff_path), stage=stage)
+
+    # -- tests -------------------------------------------------------------------------------------
+    def _test(self, number: int, stage: Stage, root: Path, base: str, earlier: tuple[Stage, ...] = ()
+              ) -> tuple[TestReport | None, Comparison | None, StageOutcome | None]:
+        """Affected tests first (quick feedback), then the full command, both against the base's outcomes.
+        `earlier`: the stages before this one (their removed names may appear in parametrized ids)."""
+        command = self.plan.test_command
+        baseline = self.baseline(base)
+        removed = frozenset({d.name for s in (*earlier, stage) for d in s.definitions}
+                            | {r.old_name for s in (*earlier, stage) for r in s.renames})
+        first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
+        if first and not self.options.strict:
+            self.progress(f"stage {number}: running {counted(len(first), 'affected test file')} first")
+            quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
+                              source_roots=self.plan.source_roots,
+                              repo_root=self.plan.root)
+            early = self._settled(compare(baseline, quick, removed), root)
+            if early.new_failures:
+                return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
+                                                  reason="tests that passed on the base fail now",
+                                                  details=early.new_failures, tests=quick, comparison=early)
+        self.progress(f"stage {number}: running the full test command")
+        report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
+                           source_roots=self.plan.source_roots)
+        comparison = self._settled(compare(baseline, report, removed), root)
+        if self.options.strict and report.failed:
+            return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
+                                                    reason="--strict: the test run is not all green",
+                                                    details=tuple(report.failing), tests=report, comparison=comparison)
+        if not comparison.ok:
+            details = tuple(f"fails now: {t}" for t in comparison.new_failures) + tuple(
+                f"passed on the base, not run now: {t}" for t in comparison.disappeared)
+            return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
+                                                    reason="tests that passed on the base fail or disappeared",
+                                                    details=details, tests=report, comparison=comparison)
+        return report, comparison, None
+
+    def _settled(self, comparison: Comparison, root: Path) -> Comparison:
+        """New failures run again (see `settle_failures`): those that pass are flaky, reported apart."""
+        if not comparison.new_failures or not is_pytest(self.plan.test_command):
+            return comparison
+        self.progress(f"running {counted(len(comparison.new_failures), 'newly failing test')} again to tell a flaky one")
+        return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
+                               repo_root=self.plan.root, source_roots=self.plan.source_roots)
+
+    def baseline(self, base: str) -> TestReport:
+        """The base commit's test outcomes, run once and reused across stages and runs."""
+        command = self.plan.test_command
+        stored = self.baselines.get(base, command)
+        if stored is not None:
+            return stored
+        self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
+        self.clock.enter("base tests")
+        with self._tree(base, f"{self.plan.name}-baseline") as tree:
+            report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
+                               source_roots=self.plan.source_roots)
+        self.clock.enter("tests")
+        if report.passed == 0:   # nothing passes before any change: no stage could be judged by it
+            last = next((line for line in reversed(report.output_tail.splitlines()) if line.strip()), "no output")
+            raise RepositoryError(
+                f"the test command passes no test on the base commit {base[:10]} (exit {report.exit_code}), so it "
+                f"cannot judge a stage; fix plan.test_command or the environment it runs in: {last.strip()}")
+        self.baselines.put(base, command, report)
+        return report
+
+    # -- files the user can open ---------------------------------------------------------------------
+    def _save_diff(self, number: int, diff: bytes) -> Path:
+        folder = self.state / "diffs" / self.plan.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.diff"
+        path.write_bytes(diff)
+        return path
+
+    def _save_details(self, number: int, details: tuple[str, ...]) -> Path:
+        folder = self.state / "failures" / self.plan.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.txt"
+        path.write_text("".join(line + "\n" for line in details), encoding="utf-8")
+        return path
+
+    def reviews_folder(self) -> Path:
+        return self.options.reviews or (self.state / "reviews" / self.plan.name)
+
+    def _save_review(self, number: int, text: str) -> Path:
+        folder = self.reviews_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"stage-{number:02d}.md"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        return path
