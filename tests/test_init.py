@@ -184,8 +184,10 @@ def test_init_ranks_by_import_sites_and_sets_apart_what_only_the_name_ties(tmp_p
     root = write_tree(tmp_path / "repo", ENGINES)
     code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
     assert code == 0
-    assert "Canonical (proposed): pkg.core:Engine (5 import sites resolve to it; 1 method or attribute of its own)" in out
-    assert "Runner-up: none" in out   # (a runner-up is a member; OtherEngine is not)
+    # OtherEngine is tied to nothing: not a candidate, so there is nothing to rank
+    assert ("Canonical (proposed): pkg.core:Engine (the only constructible class the family is tied to; "
+            "1 method or attribute of its own)") in out
+    assert "Runner-up: none" in out
     assert "Set apart (not members, not counted): 1 name match only" in out
     assert 'exclude = ["OtherEngine"]' in out
     text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
@@ -211,9 +213,22 @@ def test_init_proposes_the_only_constructible_class_without_counting_sites(tmp_p
     root = write_tree(tmp_path / "repo", files)
     code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
     assert code == 0, out
-    assert ("Canonical (proposed): pkg.core:Engine (the family's only constructible class; "
+    assert ("Canonical (proposed): pkg.core:Engine (the only constructible class the family is tied to; "
             "1 method or attribute of its own)") in out
     assert load_plan(root / "plans" / "engine.toml").canonical.module == "pkg.core"
+
+
+def test_init_ranks_the_tied_candidates_by_import_sites(tmp_path):
+    """Two classes the family is tied to (TurboEngine subclasses Engine and adds a method): the one more
+    import sites resolve to is proposed, the other is the runner-up; OtherEngine, tied to nothing, is
+    neither."""
+    files = {**ENGINES, "pkg/turbo.py": "from pkg.core import Engine\n\n\nclass TurboEngine(Engine):\n"
+                                        "    def boost(self):\n        return 3\n"}
+    root = write_tree(tmp_path / "repo", files)
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(root)], width=300)
+    assert code == 0, out
+    assert "Canonical (proposed): pkg.core:Engine (6 import sites resolve to it; 1 method or attribute of its own)" in out
+    assert "Runner-up: pkg.turbo:TurboEngine (0 import sites resolve to it; 1 method or attribute of its own)" in out
 
 
 def test_init_with_a_given_canonical(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from refactor.analysis import status
@@ -139,6 +140,15 @@ def take_inventory(project: Project, plan: Plan, *, require_canonical: bool = Tr
     """The family's rows. `require_canonical=False` (for `refactor init`, before a canonical is chosen)
     accepts a plan whose canonical names nothing: every class then needs a decision."""
     return _Inventory(project, plan, require_canonical=require_canonical).build()
+
+
+def tie_counts(project: Project, plan: Plan, survey: Inventory, refs: Iterable[str]) -> dict[str, int]:
+    """For each of `refs`, how many other classes of `survey` (an inventory taken before a canonical is
+    chosen) would be tied to it were it the canonical. A class nothing is tied to, and that is tied to
+    nothing, shares only its name with the family."""
+    inventory = _Inventory(project, plan, require_canonical=False)
+    classes = {d.ref for d in survey.definitions if d.class_object or d.kind == "factory"}
+    return {ref: len(inventory._tied(classes | {ref}, ref, set()) - {ref}) for ref in refs}
 
 
 class _Inventory:

@@ -1,8 +1,9 @@
 """`refactor init --family PATTERN`: audit a repository and write a commented starting plan.
 
 Without `--canonical`, the class most import sites already resolve to is proposed (the runner-up is
-shown too); when only one class of the family can be constructed it is proposed without counting (the
-count needs every file that names the family parsed). Every member is listed in the file with its kind and status; members that need a
+shown too). Candidates are the classes that can be constructed and that other classes of the family are
+tied to (a class tied to nothing shares only its name); when only one is left it is proposed without
+counting import sites (the count needs every file that names the family parsed). Every member is listed in the file with its kind and status; members that need a
 decision get a commented-out `[map]` line for the user to fill in.
 """
 
@@ -18,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from refactor import exitcodes
-from refactor.analysis.inventory import Inventory, take_inventory
+from refactor.analysis.inventory import Inventory, take_inventory, tie_counts
 from refactor.analysis.module_graph import TEST_DIRS
 from refactor.analysis.project import Project
 from refactor.errors import PlanError, RefactorError
@@ -68,6 +69,9 @@ def run(args: Namespace, console: Console) -> int:
         survey = surveying.inventory
         _require_members(survey, family, packages, root)
         classes = constructible(survey, project)
+        ties = tie_counts(project, plan, survey, [f"{module}:{name}" for module, name, _ in classes])
+        # a class nothing in the family is tied to shares only its name with it: not a candidate when others are
+        classes = tuple(c for c in classes if ties[f"{c[0]}:{c[1]}"]) or classes
         # the import graph (every file that names the family, parsed) only ranks two or more candidates
         graph = surveying.graph if len(classes) > 1 else None
         candidates = rank_candidates(classes, graph, project)

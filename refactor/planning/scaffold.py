@@ -36,7 +36,7 @@ class Candidate:
         what = (f"{counted(self.substance, 'method or attribute', 'methods and attributes')} of its own"
                 if self.substance else "adds nothing of its own")
         if self.sites is None:
-            return f"{self.ref} (the family's only constructible class; {what})"
+            return f"{self.ref} (the only constructible class the family is tied to; {what})"
         sites = f"{self.sites} import site resolves" if self.sites == 1 else f"{self.sites} import sites resolve"
         return f"{self.ref} ({sites} to it; {what})"
 
