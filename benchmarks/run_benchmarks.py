@@ -88,10 +88,10 @@ grimp.build_graph(*sys.argv[2].split(","), cache_dir=sys.argv[3])
 """
 LARGEST_STAGE = """
 import sys, time
-from refactor.workspace import Workspace
-from refactor.edits import compute_edits
+from refactor.planning.workspace import Workspace
+from refactor.staging.edits import compute_edits
 workspace = Workspace.open(sys.argv[1])
-stage = max(workspace.stage_plan.stages, key=lambda s: len(s.files))
+stage = max(workspace.schedule.stages, key=lambda s: len(s.files))
 start = time.perf_counter()
 edits = compute_edits(workspace, stage)
 print(f"stage {stage.number}: {len(stage.files)} files, {len(stage.edits)} sites, "

@@ -146,10 +146,10 @@ def test_a_failing_stage_leads_with_its_cause_in_a_few_whole_lines(tmp_path):
     """A hundred tests that pass on the base and fail after stage 1, in a file whose path is over 200
     characters: piped, the report is short, says what failed first, keeps each test id whole on its line,
     and names the file with the full list."""
-    from refactor.workspace import Workspace
+    from refactor.planning.workspace import Workspace
 
     repo, plan = fixture_repo(tmp_path, "settings_app", "settings.toml")
-    first = Workspace.open(plan, cache=False).stage_plan.stages[0]
+    first = Workspace.open(plan, cache=False).schedule.stages[0]
     module, name = first.modules[0], first.definitions[0].name
     deep = "tests/" + "/".join(["a_rather_long_folder_name_for_tests"] * 5) + "/test_pinned_names.py"
     assert len(deep) > 200
