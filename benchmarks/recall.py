@@ -11,7 +11,10 @@ reported) on its line; the table prints, per family, the oracle's references, th
 references the plan missed (which it lists one per line) and the sites only the plan found (strings,
 `__all__` entries, reads through star imports and lazy loaders, which Jedi does not report). With
 `--apply`, `refactor apply --all` then runs on each repository (the package's own tests named in the
-family), and the stage must commit. Exit 1 when any reference is missed or any stage fails.
+family), and the stage must commit; then every module of the package is imported, and the family's scripts
+(pyparsing's examples) run, at the base and on the last branch: what raises NameError, ImportError or
+AttributeError on the last branch and did not at the base is listed ("N new" in the apply column). Exit 1
+when any reference is missed, any stage fails or anything raises anew.
 Needs `jedi` (`pip install jedi`) and the network the first time.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import subprocess
 import sys
 import tarfile
@@ -40,11 +44,13 @@ class Family:
     canonical: str       # "module:Name" of what it stands for
     tests: tuple[str, ...] = ()   # the package's own tests for `--apply`
     covers: str = ""     # the kinds of reference this family exercises
+    scripts: str = ""    # a folder of scripts run before and after `--apply` (the package's examples)
 
 
 FAMILIES = (
     Family("pyparsing-Optional", "pyparsing==3.3.3", ("pyparsing",), "pyparsing.core:Optional",
-           "pyparsing.core:Opt", ("tests/test_simple_unit.py",), "star imports (examples), __all__, chains"),
+           "pyparsing.core:Opt", ("tests/test_simple_unit.py",), "star imports (examples), __all__, chains",
+           "examples"),
     Family("marshmallow-Int", "marshmallow==4.4.0", ("marshmallow",), "marshmallow.fields:Int",
            "marshmallow.fields:Integer", ("tests/test_fields.py",), "package attribute chains (fields.Int)"),
     Family("jinja2-i18n", "Jinja2==3.1.6", ("jinja2",), "jinja2.ext:i18n",
@@ -145,6 +151,59 @@ def planned(plan: Path, family: Family) -> set[tuple[str, int]]:
     return out
 
 
+PROBE = """
+import importlib, sys, warnings
+warnings.simplefilter("ignore")
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except BaseException as exc:
+        print(f"import {name}: {type(exc).__name__}: {exc}")
+"""
+LOST = ("NameError", "ImportError", "ModuleNotFoundError", "AttributeError")
+
+
+def lost_name_errors(tree: Path, family: Family, python: str) -> set[str]:
+    """Every module of the family's packages imported, and every script of `family.scripts` run (20 s
+    each, no input): the NameError, ImportError and AttributeError lines they end with."""
+    from refactor.reading.files import import_roots
+    roots = [tree / r for r in import_roots(tree)]
+    modules = sorted({".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+                      for root in roots for package in family.packages
+                      for p in (root / package.replace(".", "/")).rglob("*.py")})
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, roots))}
+    done = subprocess.run([python, "-c", PROBE, *modules], cwd=tree, env=env, capture_output=True, text=True,
+                          check=False, timeout=600)
+    found = {line for line in done.stdout.splitlines() if any(f": {kind}:" in line for kind in LOST)}
+    for script in sorted((tree / family.scripts).glob("*.py")) if family.scripts else ():
+        try:
+            run = subprocess.run([python, script.name], cwd=script.parent, env=env, capture_output=True,
+                                 text=True, check=False, timeout=20, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            continue
+        last = (run.stderr.strip().splitlines() or [""])[-1]
+        if last.split(":")[0] in LOST:
+            found.add(f"{family.scripts}/{script.name}: {last}")
+    return found
+
+
+def new_errors(root: Path, plan: Path, family: Family, python: str) -> list[str]:
+    """What raises NameError/ImportError/AttributeError on the last stage branch and did not at the base."""
+    from refactor.planfile import load_plan
+    prefix = load_plan(plan).branch_prefix
+    branches = subprocess.run(["git", "-C", str(root), "branch", "--list", f"{prefix}/*", "--format=%(refname:short)"],
+                              capture_output=True, text=True, check=True).stdout.split()
+    found = {}
+    for label, ref in (("base", "HEAD"), ("last", sorted(branches)[-1])):
+        tree = root.parent / f"probe-{label}"
+        subprocess.run(["git", "-C", str(root), "worktree", "add", "--quiet", "--detach", str(tree), ref], check=True)
+        try:
+            found[label] = lost_name_errors(tree, family, python)
+        finally:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(tree)], check=True)
+    return sorted(found["last"] - found["base"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "refactor-recall")
@@ -155,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="recall-"))
     failed = False
-    print(f"{'family':24} {'oracle':>6} {'plan':>5} {'missed':>6} {'plan only':>9}  {'apply':9} covers")
+    print(f"{'family':24} {'oracle':>6} {'plan':>5} {'missed':>6} {'plan only':>9}  {'apply':16} covers")
     for family in FAMILIES:
         if args.only and family.name != args.only:
             continue
@@ -163,16 +222,22 @@ def main(argv: list[str] | None = None) -> int:
         plan = write_plan(family, root, args.python)
         found, sites = oracle(root, family), planned(plan, family)
         missed = sorted(found - sites)
-        applied = ""
+        applied, raised = "", []
         if args.apply:
             done = subprocess.run([sys.executable, "-m", "refactor", "apply", str(plan), "--all"],
                                   capture_output=True, text=True, check=False)
             applied = "committed" if done.returncode == 0 else f"exit {done.returncode}"
             failed |= done.returncode != 0
+            if done.returncode == 0:
+                raised = new_errors(root, plan, family, args.python)
+                applied += f", {len(raised)} new"
+                failed |= bool(raised)
         print(f"{family.name:24} {len(found):6} {len(sites):5} {len(missed):6} {len(sites - found):9}  "
-              f"{applied:9} {family.covers}")
+              f"{applied:16} {family.covers}")
         for path, line in missed:
             print(f"  missed: {path}:{line}")
+        for line in raised if args.apply and applied.startswith("committed") else ():
+            print(f"  raises now: {line}")
         failed |= bool(missed)
     return 1 if failed else 0
 
