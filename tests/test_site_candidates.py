@@ -18,8 +18,8 @@ MODULES = {path: path[:-3].replace("/", ".") for path in IMPORTS}
 TEXT = {"app/patches.py": 'mock.patch("pkg.legacy.OldEngine")'}
 
 
-def mentions(path: str, words: frozenset[str]) -> bool:
-    return any(word in TEXT.get(path, "") for word in words)
+def mentions(paths: list[str], words: frozenset[str]) -> set[str]:
+    return {path for path in paths if any(word in TEXT.get(path, "") for word in words)}
 
 
 def test_files_that_cannot_reach_the_family_are_left_out():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from codemods.framework.relative import package_of, written_module
 from refactor.analysis.module_graph import ModuleGraph, module_graph
 from refactor.analysis.project import Project
+from refactor.analysis.site_memo import SiteMemo
 from refactor.reading.facts import MODULE_SCOPE, FileFacts, ImportFact
 
 SITE_KINDS = ("import", "from", "relative", "attribute", "lazy", "type_checking", "try_except", "reexport",
@@ -51,18 +52,19 @@ class ImportGraph:
 
 
 def could_refer(candidates: Iterable[str], imports: dict[str, tuple[str, ...]], module_of: dict[str, str],
-                holders: Iterable[str], mentions: Callable[[str, frozenset[str]], bool]) -> set[str]:
+                holders: Iterable[str], mentioning: Callable[[list[str], frozenset[str]], set[str]]) -> set[str]:
     """The `candidates` (files whose text names a family member) that can refer to the family at all: a
     file that imports, directly or through other modules, a module holding a family name (its
     definitions, re-exports and their packages), or whose text names a holder's top-level package (a
     string target, a dynamic import). A name that is a common word ("Matrix", "Config") appears in
     many files that never import the family; they need no parse. `imports`: path -> imported modules
-    of every file; `mentions(path, words)`: whether the file's text holds any of the words."""
+    of every file; `mentioning(paths, words)`: those of `paths` whose text holds any of the words."""
     holders = {m for holder in holders for m in _with_packages(holder)}
     candidates = set(candidates)
     tops = frozenset(m.partition(".")[0] for m in holders)
     # cheap first (the usual case), the import closure only for what is left
-    kept = {path for path in candidates if holders.intersection(imports.get(path, ())) or mentions(path, tops)}
+    kept = {path for path in candidates if holders.intersection(imports.get(path, ()))}
+    kept |= mentioning(sorted(candidates - kept), tops)
     if kept == candidates:
         return kept
     importers: dict[str, set[str]] = defaultdict(set)
@@ -85,20 +87,35 @@ def _with_packages(module: str) -> list[str]:
 
 
 def build_graph(project: Project, paths: Iterable[str]) -> ImportGraph:
-    """Sites from the full facts of `paths`, over the module graph of every file (built after those are
-    parsed: a parsed file's imports are exact, where the line scan can take an example in a docstring)."""
-    return ImportGraph(sites_of(project, paths), module_graph(project))
+    """Sites from the full facts of `paths` (or kept from an earlier run: see `site_memo`), over the module
+    graph of every file (built after those are parsed: a parsed file's imports are exact, where the line
+    scan can take an example in a docstring)."""
+    paths = list(paths)
+    memo = SiteMemo(project, project.focus_key())
+    kept = memo.recall(paths)
+    sites = [Site(*row) for rows in kept.values() for row in rows]
+    sites += sites_of(project, [p for p in paths if p not in kept], memo)
+    memo.save()
+    return ImportGraph(sites, module_graph(project))
 
 
-def sites_of(project: Project, paths: Iterable[str]) -> list[Site]:
-    """The sites of the files `paths` (those that parse)."""
+def sites_of(project: Project, paths: Iterable[str], memo: SiteMemo | None = None) -> list[Site]:
+    """The sites of the files `paths` (those that parse); `memo` keeps each file's for the next run."""
     full = project.parse(list(paths))
     project.parse(_looked_through(project, full.values()))   # in one parallel batch, not one by one below
     sites: list[Site] = []
     for facts in full.values():
         if not facts.error:
-            sites.extend(_SiteFinder(project, facts).sites())
+            with project.recording() as depends:
+                found = _SiteFinder(project, facts).sites()
+            sites.extend(found)
+            if memo is not None:
+                memo.keep(facts, [_row(s) for s in found], depends)
     return sites
+
+
+def _row(site: Site) -> tuple:
+    return (site.path, site.line, site.kind, site.module, site.name, site.scope, site.text, site.via)
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
@@ -288,10 +305,7 @@ def _module_for_path(project: Project, value: str) -> str | None:
     value = value.lstrip("./")
     if "/" not in value:
         return None
-    source = project.by_path.get(value)
-    if source is None:
-        matches = [f for p, f in project.by_path.items() if p.endswith("/" + value)]
-        source = matches[0] if len(matches) == 1 else None
+    source = project.by_path.get(value) or project.file_ending_in(value)
     return source.module if source else None
 
 

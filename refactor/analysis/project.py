@@ -6,7 +6,9 @@ only for files the caller asks about, and for the modules a resolution walks thr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,8 +58,12 @@ class Project:
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
-        self._stars_of: dict[str, frozenset[str]] = {}
+        self._stars_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}   # module -> (names, paths read)
         self._dynamic_of: dict[str, tuple[FileFacts, frozenset[str]]] = {}
+        self._tails: dict[str, SourceFile | None] | None = None   # see `file_ending_in`
+        self._recording: list[set[str]] = []   # the paths read by what is being worked out (innermost last)
+        self.layout = hashlib.blake2b(repr(sorted((f.path, f.module, f.is_package) for f in files)).encode(),
+                                      digest_size=12).hexdigest()   # which files are which modules
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
@@ -74,6 +80,19 @@ class Project:
         return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir,
                                        remember_stats=remember_stats))
 
+    def file_ending_in(self, tail: str) -> SourceFile | None:
+        """The one file whose path ends in `/tail` (`tail`: a relative path), or None (none, or several)."""
+        if self._tails is None:
+            tails: dict[str, SourceFile | None] = {}
+            for path, source in self.by_path.items():
+                at = path.find("/")
+                while at >= 0:
+                    tail_here = path[at + 1:]
+                    tails[tail_here] = None if tail_here in tails else source
+                    at = path.find("/", at + 1)
+            self._tails = tails
+        return self._tails.get(tail)
+
     def shadowed_files(self) -> list[str]:
         """One line per file left out because another file is the same module."""
         return [f"{f.path}: not read: module {f.module} is {winner.path} (the first on the import path wins)"
@@ -83,6 +102,10 @@ class Project:
     def widen_focus(self, words: Iterable[str], modules: Iterable[tuple[str, str]] = ()) -> None:
         """From now on, parse for these words and (package, module) pairs too (see `ParsedFacts.widen`)."""
         self._parsed.widen(words, modules)
+
+    def focus_key(self) -> tuple | None:
+        """What files are parsed for now (see `widen_focus`): None while they are parsed whole."""
+        return self._parsed.focus.key() if self._parsed.focus is not None else None
 
     def parse(self, paths: Iterable[str]) -> dict[str, FileFacts]:
         return self._parsed.parse(paths)
@@ -98,10 +121,35 @@ class Project:
             self._light.update(self.reader.facts(missing, full=False))
         return {f.path: self._parsed.by_path.get(f.path) or self._light[f.path] for f in self.files}
 
+    def know_imports(self, path: str, modules: tuple[str, ...]) -> None:
+        """What a parse of `path` found it imports, known without parsing it now (see `analysis.site_memo`): the
+        module graph takes it instead of the line scan's guess, as it would take the parsed facts."""
+        source = self.by_path[path]
+        self._light[path] = FileFacts(path=path, module=source.module, is_package=source.is_package, full=False,
+                                      imported_modules=modules)
+
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The paths of every file whose facts (or text) the work done inside is given: what its answer
+        depends on, besides which files are which modules (`layout`)."""
+        paths: set[str] = set()
+        self._recording.append(paths)
+        try:
+            yield paths
+        finally:
+            self._recording.pop()
+            if self._recording:
+                self._recording[-1] |= paths
+
+    def _read_from(self, path: str) -> None:
+        if self._recording:
+            self._recording[-1].add(path)
+
     def facts_of(self, module: str) -> FileFacts | None:
         source = self.by_module.get(module)
         if source is None:
             return None
+        self._read_from(source.path)
         facts = self._parsed.checked(source.path)
         if facts is not None:
             return facts
@@ -248,8 +296,13 @@ class Project:
         """What `from module import *` binds (see `_star_exports`), remembered per module."""
         found = self._stars_of.get(module)
         if found is None:
-            found = self._stars_of[module] = frozenset(self._star_exports(module))
-        return set(found)
+            with self.recording() as paths:
+                names = frozenset(self._star_exports(module))
+            found = self._stars_of[module] = (names, frozenset(paths))
+        else:
+            for path in found[1]:
+                self._read_from(path)
+        return set(found[0])
 
     def _star_exports(self, module: str, seen: frozenset[str] = frozenset()) -> set[str]:
         """What `from module import *` binds: its `__all__`, else its public names (its own star
@@ -285,14 +338,14 @@ class Project:
         facts = self.facts_of(module)
         if facts is None or not facts.dynamic_hook:
             return set()
+        tables = [(self.by_module[source], table) for source, table in facts.dynamic_tables if source in self.by_module]
+        for found, _ in tables:
+            self._read_from(found.path)
         known = self._dynamic_of.get(module)
         if known is None or known[0] is not facts:
             names = {n for n, _ in facts.dynamic_names}
-            for source, table in facts.dynamic_tables:
-                found = self.by_module.get(source)
-                if found is not None:
-                    text = self.reader.data(found.path).decode("utf-8", "replace")
-                    names.update(literal_keys(text, table))
+            for found, table in tables:
+                names.update(literal_keys(self.reader.data(found.path).decode("utf-8", "replace"), table))
             known = self._dynamic_of[module] = (facts, frozenset(names))
         return set(known[1])
 

@@ -102,13 +102,12 @@ class Workspace:
         light = self.project.light()
         found = {p for p in found if p in parsed} | could_refer(
             (p for p in found if p not in parsed), {p: f.imported_modules for p, f in light.items()},
-            {p: f.module for p, f in light.items()}, {*inventory.modules(), *modules}, self._mentions)
+            {p: f.module for p, f in light.items()}, {*inventory.modules(), *modules}, self._mentioning)
         found |= {f.path for f in self.project.files if f.module.rpartition(".")[0] in packages or f.module in packages}
         return sorted(found)
 
-    def _mentions(self, path: str, words: frozenset[str]) -> bool:
-        data = self.project.reader.data(path)
-        return any(word.encode() in data for word in words)
+    def _mentioning(self, paths: list[str], words: frozenset[str]) -> set[str]:
+        return set(self.project.reader.search(words, paths))
 
     def unreadable(self) -> dict[str, str]:
         """{path: `path:line: problem`} for files the plan would need to read (they mention the family) but

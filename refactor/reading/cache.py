@@ -1,15 +1,15 @@
 """The facts cache: SQLite under the repository's git directory, keyed by content hash. Safe to delete.
 
-Three tables: full facts per (content hash, module, path); for facts parsed in part, the widest search
-each is known to serve (learnt after they were written); and search answers per set of needles (which
-content hashes matched). Beside the database, one snapshot file per scanned root maps each path to its
+Four tables: full facts per (content hash, module, path, parsed whole or for a search); for facts parsed in
+part, the widest search each is known to serve (learnt after they were written); search answers per set of needles (which
+content hashes matched); and answers worked out from facts, each with what it was worked out from (its
+caller checks that before using it: see `refactor.analysis.site_memo`). Beside the database, one snapshot file per scanned root maps each path to its
 last `stat`, content hash and imported modules, so an unchanged file is neither read nor hashed again (a
 plain file: written whole, it is several times faster to write than a database row of its size).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import marshal
 import os
@@ -22,7 +22,7 @@ from refactor import __version__
 from refactor.reading.chunks import Focus
 from refactor.reading.facts import FileFacts
 
-SCHEMA = 25
+SCHEMA = 26
 # What a parse yields depends on the interpreter: a file newer than its grammar is read another way (or
 # not at all), and marshal's format is its own. Each interpreter version keeps its own cache.
 INTERPRETER = f"py{sys.version_info[0]}.{sys.version_info[1]}"
@@ -46,7 +46,7 @@ class FactCache:
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
             self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5)
             self._db.execute("PRAGMA synchronous = OFF")   # a cache: losing the last write costs a re-parse
-            for table in ("facts", "served", "searches"):
+            for table in ("facts", "served", "searches", "answers"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         except (OSError, sqlite3.Error):
             self._db = None
@@ -71,9 +71,10 @@ class FactCache:
             pass
 
     # -- full facts ------------------------------------------------------------------------------
-    def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
-        """Facts by key; facts parsed in part come with the widest focus they are known to serve."""
-        out = {}
+    def get_many(self, keys: list[str]) -> tuple[dict[str, FileFacts], dict[str, tuple]]:
+        """Facts by key (`FileFacts.focus`: the search they were parsed for), and for facts parsed in part,
+        the widest search each is known to serve as well (`Focus.key()`), by key."""
+        out, served = {}, {}
         try:
             for key, value in self._rows("facts", keys):
                 out[key] = FileFacts.from_tuple(marshal.loads(value))
@@ -81,10 +82,10 @@ class FactCache:
                 skipped, focus = marshal.loads(value)
                 facts = out[key]
                 if tuple(map(tuple, skipped)) == facts.skipped and Focus(*focus).covers(Focus(*facts.focus)):
-                    out[key] = dataclasses.replace(facts, focus=focus)
+                    served[key] = tuple(focus)
         except (sqlite3.Error, ValueError, TypeError, KeyError, EOFError):
-            return out
-        return out
+            return out, served
+        return out, served
 
     def _rows(self, table: str, keys: list[str]) -> list[tuple[str, bytes]]:
         rows = []
@@ -101,6 +102,19 @@ class FactCache:
         """Facts parsed in part that turned out to serve a wider focus (`FileFacts.focus`) than the one
         they were written with: only that is written (their parts left out, to tell them apart)."""
         self._put("served", [(key, (facts.skipped, facts.focus)) for key, facts in items.items()])
+
+    # -- answers worked out from facts ---------------------------------------------------------------
+    def get_answers(self, keys: list[str]) -> dict[str, object]:
+        out = {}
+        try:
+            for key, value in self._rows("answers", keys):
+                out[key] = marshal.loads(value)
+        except (sqlite3.Error, ValueError, TypeError, EOFError):
+            return out
+        return out
+
+    def put_answers(self, items: dict[str, object]) -> None:
+        self._put("answers", list(items.items()))
 
     # -- search answers --------------------------------------------------------------------------
     def get_search(self, key: str) -> tuple[set[str], set[str]]:

@@ -123,7 +123,7 @@ class FileFacts:
     # byte ranges of top-level defs and classes left unparsed because they mention nothing the search
     # that asked was about (see `refactor.reading.chunks`): only their names are known (bindings, toplevel)
     skipped: tuple[tuple[int, int], ...] = ()
-    focus: tuple = ()                # what they were parsed for when some were skipped: `chunks.Focus.key()`
+    focus: tuple = ()                # the search they were parsed for (`chunks.Focus.key()`); () for a whole parse
     # with a module-level star import: names read as globals that no binding of the file provides (what the
     # stars must provide), with the first line each is read on
     star_uses: tuple[tuple[str, int], ...] = ()

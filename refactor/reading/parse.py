@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import tokenize
 
@@ -31,7 +32,13 @@ def decode(data: bytes, path: str) -> str:
 
 def extract_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus | None = None) -> FileFacts:
     """Full facts for one file; a file that cannot be read or parsed gives facts with `error` set. With a
-    `focus`, top-level defs and classes that mention none of its words are left unparsed (`skipped`)."""
+    `focus`, top-level defs and classes that mention none of its words are left unparsed (`skipped`), and
+    the facts say what they were parsed for (`FileFacts.focus`), whether or not anything was left out."""
+    facts = _extract(path, module, is_package, data, focus)
+    return dataclasses.replace(facts, focus=focus.key()) if focus and not facts.focus else facts
+
+
+def _extract(path: str, module: str, is_package: bool, data: bytes, focus: Focus | None) -> FileFacts:
     try:
         text = decode(data, path)
     except ValueError as exc:

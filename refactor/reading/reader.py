@@ -192,6 +192,13 @@ class Reader:
         while self._waiting_tasks:
             self._waiting_tasks.pop(0)()
 
+    # -- answers worked out from facts (kept for the next run: their users check what they depend on) ----
+    def answers(self, keys: list[str]) -> dict[str, object]:
+        return self._cache.get_answers(keys)
+
+    def keep_answers(self, items: dict[str, object]) -> None:
+        self._cache.put_answers(items)
+
     # -- facts ----------------------------------------------------------------------------------
     def facts(self, paths: Iterable[str], *, full: bool, focus: Focus | None = None,
               held: dict[str, FileFacts] | None = None) -> dict[str, FileFacts]:
@@ -203,26 +210,39 @@ class Reader:
             return self._light(paths)
         held = {p: f for p, f in (held or {}).items() if f.skipped and focus is not None}
         self._hash(paths)
-        keys = {p: self._key(p) for p in paths if p not in held}
-        found = self._cache.get_many(list(keys.values()))
-        out = {p: found[k] for p, k in keys.items() if k in found}
-        for path in [p for p, f in out.items() if f.skipped]:   # (cached for another search: may lack some)
-            facts = out.pop(path)
-            if focus is not None and Focus(*facts.focus).covers(focus):
+        keys = {p: self._key(p, focus) for p in paths if p not in held}
+        found, served = self._cache.get_many(list(keys.values()))
+        out = {}
+        for path, key in keys.items():
+            facts = found.get(key)
+            if facts is None:
+                continue
+            if focus is None:
                 out[path] = facts
-            elif focus is not None:
-                held[path] = facts
+            elif not facts.focus or not focus.covers(Focus(*facts.focus)):
+                continue   # parsed for a wider search: they can hold more than this one parses
+            elif not facts.skipped:
+                out[path] = facts
+            elif Focus(*served.get(key, facts.focus)).covers(focus):
+                out[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
+            else:   # parsed for a narrower search: kept where this one would leave out the same parts
+                held[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
         new, widened = self._parse_all([p for p in paths if p not in out], focus, held)
-        self._cache.put_many({self._key(p): f for p, f in new.items() if p not in widened})
+        self._cache.put_many({self._key(p, focus): f for p, f in new.items() if p not in widened})
         # held facts that serve a wider focus: the cache learns it once, when the reader goes away (a
         # later search in this run may widen them again)
-        self._later.update({self._key(p): new[p] for p in widened})
+        self._later.update({self._key(p, focus): new[p] for p in widened})
         out.update(new)
         return out
 
-    def _key(self, path: str) -> str:
+    def _key(self, path: str, focus: Focus | None) -> str:
+        """Facts parsed whole, and facts parsed for a search, are kept apart: facts a run takes from the
+        cache are the facts it would parse (a whole file's facts hold more than a search parses). Facts
+        parsed for a search are taken for a search at least as wide, up to the widest they are known to
+        serve (see `refactor.reading.chunks.Focus`); for a narrower one they are parsed again."""
         source = self.files[path]
-        return f"F:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+        kind = "W" if focus is None else "F"
+        return f"{kind}:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
 
     def _light(self, paths: list[str]) -> dict[str, FileFacts]:
         """Imported modules by a line scan (over-approximates; never parses), for every file."""
