@@ -128,3 +128,17 @@ def test_facts_parsed_for_a_wider_search_never_answer_a_narrower_one(tmp_path):
     assert not wide.parse(["app/use.py"])["app/use.py"].skipped   # (the wider search parses `helper` too)
     _, warm = graph_of(root, cache)
     assert warm == cold
+
+
+def test_a_file_found_not_to_parse_whole_has_no_sites_for_any_later_search(tmp_path):
+    """A search that leaves out the part that does not parse reads the file; once a whole parse (as
+    `apply` makes) finds the error, every later run takes the file as unparsable, memo or not."""
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    write_tree(root, {**WIDE, "app/use.py": "from pkg.a import Thing\n\n\ndef helper(:\n    pass\n"})
+    project, before = graph_of(root, cache)
+    assert ("app/use.py", 1, "from", "pkg.a", "Thing", ()) in before
+    project.complete(["app/use.py"])
+    assert project.errors() == ["app/use.py:4: syntax error: invalid syntax"]
+    project, after = graph_of(root, cache)
+    assert not [s for s in after if s[0] == "app/use.py"]
+    assert project.errors() == ["app/use.py:4: syntax error: invalid syntax"]

@@ -52,8 +52,11 @@ class SiteMemo:
         paths = list(paths)
         reader = self.project.reader
         kept = reader.answers([self._prefix + p for p in paths])
+        broken = reader.unparsable(paths)   # (found since: their facts say so, and they have no sites)
         out = {}
         for path in paths:
+            if path in broken:
+                continue
             entry = kept.get(self._prefix + path)
             try:
                 stamp, digest, depends, imports, rows = entry

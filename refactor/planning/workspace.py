@@ -112,8 +112,9 @@ class Workspace:
     def unreadable(self) -> dict[str, str]:
         """{path: `path:line: problem`} for files the plan would need to read (they mention the family) but
         cannot, or could not edit: those parsed only in part are parsed whole first."""
-        relevant = set(self.site_files())
-        self.project.complete(sorted(relevant))
+        relevant = sorted(self.site_files())
+        self.project.parse(relevant)   # (the graph may have taken their sites from the memo)
+        self.project.complete(relevant)
         return {path: facts.error for path, facts in sorted(self.project.parsed.items())
                 if facts.error and path in relevant}
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 # a line that can start a top-level statement: not indented, not a comment, not a closing bracket
@@ -174,13 +174,11 @@ class Focus:
         if not any(c.kind for c in chunks):
             return []
         local = self._local_names(b"\n".join(data[c.start:c.end] for c in chunks if c.kind is None))
-        starts = [c.start for c in chunks]
-        needed: set[int] = set()
-        for position in self._mentions(data, local):   # (one pass per needle over the file, not per chunk)
-            needed.add(bisect.bisect_right(starts, position) - 1)
         # (a class with a `__getattr__` may be a module's lazy loader put in its place in `sys.modules`)
-        return [c for i, c in enumerate(chunks) if c.kind and c.name not in _ALWAYS_PARSED and i not in needed
-                and not (c.kind == "class" and b"__getattr__" in data[c.start:c.end])]
+        open_ = {i for i, c in enumerate(chunks) if c.kind and c.name not in _ALWAYS_PARSED
+                 and not (c.kind == "class" and b"__getattr__" in data[c.start:c.end])}
+        needed = self._mentioned(data, local, chunks, open_)
+        return [c for i, c in enumerate(chunks) if i in open_ and i not in needed]
 
     def serves_as_well(self, key: tuple, data: bytes) -> bool:
         """Whether anything parsed for the focus `key` (`Focus.key()`) serves this one too, for this
@@ -195,22 +193,33 @@ class Focus:
             return True
         return skipped <= {(c.start, c.end) for c in self.skippable(data, top_level_chunks(data))}
 
-    def _mentions(self, data: bytes, local: set[bytes]) -> Iterator[int]:
-        """Positions in `data` of a word, of a module named in a dotted or path form (`package.module`,
-        `package/module`, `module.py`) or on an import line, and of the `local` names (whole words)."""
+    def _mentioned(self, data: bytes, local: set[bytes], chunks: list[Chunk], open_: set[int]) -> set[int]:
+        """Which chunks of `open_` (indexes into `chunks`) hold a word, a module named in a dotted or path
+        form (`package.module`, `package/module`, `module.py`) or on an import line, or one of the `local`
+        names (whole words). One byte search per needle over the file, jumping past a chunk once it is
+        known to be needed, or when it is not one of `open_`."""
+        starts = [c.start for c in chunks]
+        found: set[int] = set()
+
+        def scan(needle: bytes, qualifies: Callable[[int], bool] | None) -> None:
+            position = data.find(needle)
+            while position >= 0 and len(found) < len(open_):
+                index = bisect.bisect_right(starts, position) - 1
+                if index not in open_ or index in found:
+                    position = data.find(needle, chunks[index].end)
+                elif qualifies is None or qualifies(position):
+                    found.add(index)
+                    position = data.find(needle, chunks[index].end)
+                else:
+                    position = data.find(needle, position + 1)
+
         for word in self._words:
-            yield from _occurrences(data, word)
+            scan(word, None)
         for name, prefixes in self._module_names:
-            for position in _occurrences(data, name):
-                end = position + len(name)
-                if data.startswith(b".py", end) and not _word_byte(data, end + 3) \
-                        or any(data.startswith(prefix, position - len(prefix)) for prefix in prefixes) \
-                        or _whole_word(data, position, end) and _in_import(data, position):
-                    yield position
+            scan(name, functools.partial(_names_module, data, len(name), prefixes))
         for name in local:
-            for position in _occurrences(data, name):
-                if _whole_word(data, position, position + len(name)):
-                    yield position
+            scan(name, functools.partial(_whole_word_at, data, len(name)))
+        return found
 
     def _local_names(self, text: bytes) -> set[bytes]:
         """Names that lines of `text` bind from what this focus names, and from those names in turn. A
@@ -266,6 +275,19 @@ def _bound_by(line: bytes) -> list[bytes]:
     if imported:
         names.extend(n for n in _NAME.findall(_AS_CLAUSE.sub(b"", imported.group(1))) if n != b"as")
     return names
+
+
+def _names_module(data: bytes, size: int, prefixes: tuple[bytes, ...], position: int) -> bool:
+    """Whether the module name of `size` bytes at `position` names the module: `name.py`, after one of
+    `prefixes` (`package.`, `package/`), or as a whole word on an import line."""
+    end = position + size
+    return data.startswith(b".py", end) and not _word_byte(data, end + 3) \
+        or any(data.startswith(prefix, position - len(prefix)) for prefix in prefixes) \
+        or _whole_word(data, position, end) and _in_import(data, position)
+
+
+def _whole_word_at(data: bytes, size: int, position: int) -> bool:
+    return _whole_word(data, position, position + size)
 
 
 def _in_import(data: bytes, position: int) -> bool:

@@ -210,9 +210,10 @@ class Reader:
             return self._light(paths)
         held = {p: f for p, f in (held or {}).items() if f.skipped and focus is not None}
         self._hash(paths)
-        keys = {p: self._key(p, focus) for p in paths if p not in held}
+        out = {path: FileFacts(path=path, module=self.files[path].module, is_package=self.files[path].is_package,
+                               full=True, error=error) for path, error in self.unparsable(paths).items()}
+        keys = {p: self._key(p, focus) for p in paths if p not in held and p not in out}
         found, served = self._cache.get_many(list(keys.values()))
-        out = {}
         for path, key in keys.items():
             facts = found.get(key)
             if facts is None:
@@ -229,11 +230,23 @@ class Reader:
                 held[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
         new, widened = self._parse_all([p for p in paths if p not in out], focus, held)
         self._cache.put_many({self._key(p, focus): f for p, f in new.items() if p not in widened})
+        self._cache.put_unparsable({self._content_key(p): f.error for p, f in new.items() if f.error})
         # held facts that serve a wider focus: the cache learns it once, when the reader goes away (a
         # later search in this run may widen them again)
         self._later.update({self._key(p, focus): new[p] for p in widened})
         out.update(new)
         return out
+
+    def unparsable(self, paths: Iterable[str]) -> dict[str, str]:
+        """{path: `path:line: problem`} for the files of `paths` that some run found not to parse whole: a
+        search that leaves part of such a file unparsed may not meet the error, and takes it as it is."""
+        paths = list(paths)
+        self._hash(paths)
+        keys = {self._content_key(p): p for p in paths}
+        return {keys[key]: error for key, error in self._cache.get_unparsable(list(keys)).items()}
+
+    def _content_key(self, path: str) -> str:
+        return f"{self._digest[path]}:{path}"
 
     def _key(self, path: str, focus: Focus | None) -> str:
         """Facts parsed whole, and facts parsed for a search, are kept apart: facts a run takes from the

@@ -226,6 +226,12 @@ class StageRunner:
         workspace = self._workspace(root)
         fresh = workspace.schedule
         unreadable = workspace.unreadable()
+        if set(unreadable) & {s.path for s in workspace.graph.sites}:
+            # a file parsed in part gave sites, and does not parse whole: planned again, it has none (a
+            # file that does not parse is reported, never edited)
+            workspace = self._workspace(root)
+            fresh = workspace.schedule
+            unreadable = workspace.unreadable()
         stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
             (s for s in fresh.stages if wanted & set(s.modules)), None)
         if stage is None:
