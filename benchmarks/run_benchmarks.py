@@ -9,6 +9,17 @@ its `root` is set to the checkout (in a copy of the plan, written to a temporary
 graph of the top-level packages of the plan's `packages`, and `refactor init` runs with the plan's first
 family pattern and its packages (the plan `init` writes goes to the temporary folder too).
 
+With `--real-trees` (or `--tree NAME`, repeatable) the real trees of `real_trees.py` (CPython's `Lib/`,
+Django, a site-packages folder) are fetched into `--cache DIR` the first time and measured one after the
+other with their plans in `benchmarks/plans/`, into one table: per tree, `ruff analyze graph`, grimp cold and
+from its cache, and `refactor` audit, init and plan (cold, warm, warm after one edit), each row's wall time
+also as a multiple of ruff's on the same tree. grimp is given the plan's top-level packages that it can
+read from the tree: a single module (grimp takes packages) or a package the interpreter running grimp has
+already imported (grimp would read that copy, not the tree's) is left out, and the row says so.
+
+    python benchmarks/run_benchmarks.py --real-trees --cache DIR
+    python benchmarks/run_benchmarks.py --tree django --tree cpython --cache DIR
+
 Every measurement runs as its own subprocess; wall time, CPU time (user + system) and peak memory
 (max RSS) are taken for that child alone (`os.wait4`). The table's last column is each row's wall time
 divided by ours for the comparable job (`refactor plan` cold for the graph builders).
@@ -26,12 +37,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import real_trees
 import tomlkit
 
 from refactor.reading.cache import cache_folder
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
+# Python children run in the tree's folder: without this, `python -m refactor` and `python -c` would import
+# the tree's modules first (CPython's Lib/ holds `typing`, `enum`, ... of another Python version)
+SAFE_PATH = {"PYTHONSAFEPATH": "1"}
 
 
 @dataclass
@@ -46,26 +61,33 @@ class Measure:
 
 def measure(name: str, command: list[str], cwd: Path, *, timeout: float = 900, note: str = "",
             env: dict | None = None) -> Measure:
-    start = time.monotonic()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
-    timed_out = False
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - start > timeout:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            timed_out = True
-            break
-        time.sleep(0.005)
-    wall = time.monotonic() - start
+    """One child's wall time, CPU time and peak memory. Its stderr goes to a file (a pipe nobody reads
+    could fill and stall it); its `note: ` lines, and its last line when it fails, go into the note."""
+    with tempfile.TemporaryFile() as stderr:
+        start = time.monotonic()
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr,
+                                   env={**os.environ, **SAFE_PATH, **(env or {})})
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                timed_out = True
+                break
+            time.sleep(0.005)
+        wall = time.monotonic() - start
+        stderr.seek(0)
+        lines = stderr.read().decode(errors="replace").strip().splitlines()
     code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1) and not timed_out:
-        error = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:] if process.stderr else []
-        note = (note + f" (exit {code}: {' '.join(error)})").strip()
-    return Measure(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, note, timed_out)
+    notes = [note, *(line.removeprefix("note: ") for line in lines if line.startswith("note: "))]
+    if (code not in (0, 1) or "Traceback (most recent call last):" in lines) and not timed_out:
+        last = "" if not lines or lines[-1].startswith("note: ") else f": {lines[-1]}"
+        notes.append(f"(exit {code}{last})")
+    return Measure(name, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                   " ".join(n for n in notes if n), timed_out)
 
 
 FLOOR_READ = """
@@ -82,9 +104,45 @@ for p in pathlib.Path(sys.argv[1]).rglob("*.py"):
         pass
 """
 GRIMP = """
-import sys, grimp
-sys.path.insert(0, sys.argv[1])
-grimp.build_graph(*sys.argv[2].split(","), cache_dir=sys.argv[3])
+import importlib.util, os, sys
+try:
+    import grimp
+except ImportError as error:
+    print(f"note: grimp is not installed here ({error})", file=sys.stderr)
+    sys.exit(3)
+root = os.path.realpath(sys.argv[1])
+sys.path.insert(0, root)
+
+def refusal(name):
+    # why grimp cannot build `name` from the tree, or None when it can
+    if name in sys.modules:
+        return "imported by the interpreter running grimp, which would read that copy"
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return "not found"
+    if not spec.submodule_search_locations:
+        return "a single module (grimp takes packages)"
+    places = [os.path.realpath(p) for p in spec.submodule_search_locations]
+    if not all(p.startswith(root + os.sep) for p in places):
+        return "found outside the tree"
+    return None
+
+refused = {name: refusal(name) for name in sys.argv[2].split(",")}
+usable = [name for name, why in refused.items() if why is None]
+left_out = "; ".join(f"{name}: {why}" for name, why in refused.items() if why)
+if left_out:
+    print(f"note: grimp left out {left_out}", file=sys.stderr)
+if not usable:
+    print("note: no package of the plan is left for grimp to build", file=sys.stderr)
+    sys.exit(3)
+try:
+    grimp.build_graph(*usable, cache_dir=sys.argv[3])
+except Exception as error:
+    print(f"note: grimp failed: {type(error).__name__}: {error}", file=sys.stderr)
+    sys.exit(3)
 """
 LARGEST_STAGE = """
 import sys, time
@@ -132,20 +190,38 @@ def canonical_pair(package: str) -> tuple[str, str]:
             f"{package}.websocket_core.unified_manager.UnifiedWebSocketManager")
 
 
-def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure]:
-    repo, plan = target.repo, target.plan
-    package = target.top_packages[0]
-    refactor = [PYTHON, "-m", "refactor"]
-    cache = cache_folder(repo)
-    results = []
-    results.append(measure("floor: read every file", [PYTHON, "-c", FLOOR_READ, str(repo)], repo))
-    results.append(measure("floor: ast.parse every file (1 core)", [PYTHON, "-c", FLOOR_AST, str(repo)], repo))
+def graph_rows(target: Subject) -> list[Measure]:
+    """The graph builders a user would compare with: ruff over the whole tree, grimp over the plan's packages."""
+    repo = target.repo
     ruff = shutil.which("ruff") or str(Path(PYTHON).parent / "ruff")
-    results.append(measure("ruff analyze graph", [ruff, "analyze", "graph", str(repo)], repo))
+    results = [measure("ruff analyze graph", [ruff, "analyze", "graph", str(repo)], repo)]
     grimp = [PYTHON, "-c", GRIMP, str(repo), ",".join(target.top_packages)]
     with tempfile.TemporaryDirectory() as grimp_cache:
         results.append(measure("grimp build_graph (cold)", [*grimp, grimp_cache], repo))
         results.append(measure("grimp build_graph (from its cache)", [*grimp, grimp_cache], repo))
+    return results
+
+
+def edited_file(target: Subject) -> Path:
+    """The file the benchmark edits once: the first module (not an `__init__`) of the plan's packages, or
+    the package itself when it is a single module (`socketserver.py`)."""
+    for package in target.packages:
+        folder = target.repo / package.replace(".", "/")
+        modules = sorted(p for p in folder.rglob("*.py") if p.name != "__init__.py") if folder.is_dir() else []
+        if modules:
+            return modules[0]
+        if folder.with_suffix(".py").is_file():
+            return folder.with_suffix(".py")
+    raise SystemExit(f"{target.plan}: no Python file under the plan's packages {', '.join(target.packages)}")
+
+
+def refactor_rows(target: Subject) -> list[Measure]:
+    """`refactor` audit, init and plan cold (the facts cache deleted before each), then plan warm, and warm
+    again after one file is edited (and put back)."""
+    repo, plan = target.repo, target.plan
+    refactor = [PYTHON, "-m", "refactor"]
+    cache = cache_folder(repo)
+    results = []
     shutil.rmtree(cache, ignore_errors=True)
     results.append(measure("refactor audit (cold)", [*refactor, "audit", str(plan)], repo))
     shutil.rmtree(cache, ignore_errors=True)
@@ -155,13 +231,24 @@ def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Me
     shutil.rmtree(cache, ignore_errors=True)
     results.append(measure("refactor plan (cold)", [*refactor, "plan", str(plan)], repo))
     results.append(measure("refactor plan (warm)", [*refactor, "plan", str(plan)], repo))
-    edited = next(p for p in sorted((repo / package.replace(".", "/")).rglob("*.py")) if p.name != "__init__.py")
+    edited = edited_file(target)
     original = edited.read_bytes()
     try:
         edited.write_bytes(original + b"\n# edited by the benchmark\n")
         results.append(measure("refactor plan (warm, one file edited)", [*refactor, "plan", str(plan)], repo))
     finally:
         edited.write_bytes(original)
+    return results
+
+
+def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure]:
+    repo, plan = target.repo, target.plan
+    package = target.top_packages[0]
+    results = []
+    results.append(measure("floor: read every file", [PYTHON, "-c", FLOOR_READ, str(repo)], repo))
+    results.append(measure("floor: ast.parse every file (1 core)", [PYTHON, "-c", FLOOR_AST, str(repo)], repo))
+    results += graph_rows(target)
+    results += refactor_rows(target)
     results.append(measure("refactor: edits of the largest stage", [PYTHON, "-c", LARGEST_STAGE, str(plan)], repo,
                            note="includes a warm plan"))
     if not skip_libcst:
@@ -178,6 +265,16 @@ def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Me
     return results
 
 
+def run_real_tree(tree: real_trees.Tree, cache: Path, scratch: Path) -> tuple[str, list[Measure]]:
+    """One real tree, fetched the first time, measured with its plan: (its description, its rows)."""
+    root = tree.prepare(cache)
+    folder = scratch / tree.name
+    folder.mkdir()
+    target = subject(root, tree.plan, folder)
+    rows = graph_rows(target) + refactor_rows(target)
+    return f"{tree.name}: {tree.pinned}, {describe(root)}, plan {tree.plan.name}", rows
+
+
 def table(results: list[Measure]) -> str:
     ours = {m.name: m for m in results}
     plan_cold = ours.get("refactor plan (cold)")
@@ -192,19 +289,66 @@ def table(results: list[Measure]) -> str:
     return "\n".join(lines)
 
 
+def merged_table(groups: list[tuple[str, list[Measure]]]) -> str:
+    """One table for several trees: a row per measurement and tree, the ratio to ruff on the same tree."""
+    lines = [f"| {'tree':13} | {'measurement':38} | {'wall s':>8} | {'CPU s':>8} | {'peak MB':>8} | {'vs ruff':>8} | note |",
+             f"|{'-' * 15}|{'-' * 40}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 10}|------|"]
+    for name, results in groups:
+        ruff = next((m for m in results if m.name == "ruff analyze graph"), None)
+        for m in results:
+            ratio = f"{m.wall / ruff.wall:.2f}x" if ruff and m is not ruff and ruff.wall > 0 else ""
+            wall = f">{m.wall:.1f}" if m.timed_out else f"{m.wall:.2f}"
+            lines.append(f"| {name:13} | {m.name:38} | {wall:>8} | {m.cpu:8.2f} | {m.rss_mb:8.0f} | {ratio:>8} | "
+                         f"{m.note} |")
+    return "\n".join(lines)
+
+
+def describe(repo: Path) -> str:
+    files = list(repo.rglob("*.py"))
+    return f"{len(files):,} Python files, {sum(p.stat().st_size for p in files) / 1e6:.0f} MB"
+
+
+def main_real_trees(names: list[str] | None, cache: Path) -> int:
+    trees = real_trees.by_name(names)
+    print(f"{len(trees)} real trees from {cache}; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
+    groups = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for tree in trees:
+            try:
+                description, rows = run_real_tree(tree, cache, Path(scratch))
+            except real_trees.FetchError as error:
+                print(f"{tree.name}: not measured: {error}")
+                continue
+            print(description)
+            groups.append((tree.name, rows))
+    if groups:
+        print(merged_table(groups))
+    return 0 if len(groups) == len(trees) else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("repo", type=Path, help="a repository made by generate_repo.py (with plan.toml), or a "
-                        "checkout with --plan")
+    parser.add_argument("repo", type=Path, nargs="?", help="a repository made by generate_repo.py (with plan.toml), "
+                        "or a checkout with --plan")
     parser.add_argument("--plan", type=Path, help="a plan for a real tree; its root is set to REPO")
+    parser.add_argument("--real-trees", action="store_true", help="measure every tree of real_trees.py, with its "
+                        "plan, into one table (no LibCST row)")
+    parser.add_argument("--tree", action="append", choices=[tree.name for tree in real_trees.TREES],
+                        help="measure this real tree (repeatable; implies --real-trees)")
+    parser.add_argument("--cache", type=Path, help="where real_trees.py keeps the real trees (outside this project)")
     parser.add_argument("--libcst-timeout", type=float, default=900)
     parser.add_argument("--skip-libcst", action="store_true")
     args = parser.parse_args()
+    if args.real_trees or args.tree:
+        if args.repo or args.plan:
+            parser.error("--real-trees and --tree measure the trees of real_trees.py: pass no REPO and no --plan")
+        if not args.cache:
+            parser.error("--real-trees and --tree need --cache DIR (where the trees are fetched and kept)")
+        return main_real_trees(args.tree, args.cache.resolve())
+    if args.repo is None:
+        parser.error("pass REPO (a generated repository, or a checkout with --plan), or --real-trees --cache DIR")
     repo = args.repo.resolve()
-    files = sum(1 for _ in repo.rglob("*.py"))
-    size = sum(p.stat().st_size for p in repo.rglob("*.py")) / 1e6
-    print(f"repository: {repo} ({files} Python files, {size:.0f} MB); {os.cpu_count()} cores; "
-          f"Python {sys.version.split()[0]}")
+    print(f"repository: {repo} ({describe(repo)}); {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     if args.plan and not args.skip_libcst:
         parser.error("--plan measures a real tree: pass --skip-libcst (the LibCST row renames the generated family)")
     with tempfile.TemporaryDirectory() as scratch:
