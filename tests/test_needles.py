@@ -26,11 +26,33 @@ def test_a_needle_that_holds_another_adds_nothing():
     assert not Needles([])
 
 
-def test_a_pair_needs_both_words_outside_comments():
-    query = Query([], [(b"core", b"widgets")])
-    assert query.matches(b"from app.core import widgets\n")
-    assert not query.matches(b"core = 1  # widgets\n")
-    assert query.shortest() == [b"core"]
+@pytest.mark.parametrize(("source", "found"), [
+    (b"from app.core.widgets import Knob\n", True),
+    (b"from app.core import widgets\n", True),
+    (b"from app.core import (\n    other,\n    widgets,\n)\n", True),
+    (b"import app.core as c\nc.widgets.Knob\n", True),                       # the package bound to a name
+    (b"def f():\n    from app import core\n    return core.widgets\n", True),
+    (b"patch('app.core.widgets.Knob')\n", True),
+    (b"path = 'src/app/core/widgets.py'\n", True),
+    (b"def f():\n    from app.core.other import x\n    widgets = []\n", False),  # both words, no module
+    (b"import app.core.other as o\nwidgets = 1\n", False),
+    (b"from . import widgets\n", False),             # outside the package: another package's module
+    (b"core = 1  # widgets\n", False),
+    (b"# from app.core import widgets\nwidgets = core = 1\n", False),
+])
+def test_a_module_is_named_where_code_could_refer_to_it(source, found):
+    assert Query([], [(b"core", b"widgets")]).matches(source) is found
+
+
+@pytest.mark.parametrize(("source", "found"), [
+    (b"import tools\n", True), (b"x = 'tools.run'\n", True), (b"app.tools.run\n", False), (b"mytools = 1\n", False),
+])
+def test_a_top_level_module_is_named_by_its_own_name(source, found):
+    assert Query([], [(b"tools", b"tools")]).matches(source) is found
+
+
+def test_a_file_naming_a_module_holds_its_package_or_its_top_level_name():
+    assert Query([b"Knob"], [(b"core", b"widgets"), (b"tools", b"tools")]).shortest() == [b"Knob", b"tools", b"core"]
 
 
 def test_module_pairs_name_the_package_and_the_module():

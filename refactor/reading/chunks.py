@@ -16,8 +16,10 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
+
+from refactor.reading.needles import IMPORT_START, names_module, occurrences, whole_word
 
 # a line that can start a top-level statement: not indented, not a comment, not a closing bracket
 _START = re.compile(rb"\n[^\s#)\]}]")   # (a leading line break: far faster than `^` with re.M)
@@ -25,7 +27,6 @@ _HEADER = re.compile(rb"(?:async[ \t]+)?(def|class)[ \t]+([A-Za-z_]\w*)")
 # what a module-level line binds from a word it holds: `... as name`, `name = ...`, `name: T = ...`
 _AS = re.compile(rb"\bas[ \t]+([A-Za-z_]\w*)")
 _ASSIGNED = re.compile(rb"[ \t]*([A-Za-z_]\w*)[ \t]*(?::[^=\n]*)?=(?!=)")
-_IMPORT_START = re.compile(rb"[ \t]*(?:from|import)[ \t]")
 _FROM_IMPORT = re.compile(rb"[ \t]*from[ \t]+\S+[ \t]+import[ \t]+([^#\n]*)")
 _AS_CLAUSE = re.compile(rb"\bas[ \t]+\w+")
 _NAME = re.compile(rb"[A-Za-z_]\w*")
@@ -102,7 +103,7 @@ def _string_spans(data: bytes) -> list[int] | None:
     A triple quote after a `#` on its line (with no quote before the `#`) is in a comment."""
     spans: list[int] = []
     opened: bytes | None = None
-    quotes = sorted([(p, b'"""') for p in _occurrences(data, b'"""')] + [(p, b"'''") for p in _occurrences(data, b"'''")])
+    quotes = sorted([(p, b'"""') for p in occurrences(data, b'"""')] + [(p, b"'''") for p in occurrences(data, b"'''")])
     end = -1
     for position, quote in quotes:
         if position < end:   # ("""" : the same quotes found twice)
@@ -216,7 +217,7 @@ class Focus:
         for word in self._words:
             scan(word, None)
         for name, prefixes in self._module_names:
-            scan(name, functools.partial(_names_module, data, len(name), prefixes))
+            scan(name, functools.partial(names_module, data, len(name), prefixes))
         for name in local:
             scan(name, functools.partial(_whole_word_at, data, len(name)))
         return found
@@ -252,7 +253,7 @@ class Focus:
         return sorted({f"{a}.{b}".encode() for a, b in self.modules})
 
     def _module_bound_by(self, line: bytes) -> list[bytes]:
-        if _IMPORT_START.match(line):
+        if IMPORT_START.match(line):
             names = _AS.findall(line)
             imported = _FROM_IMPORT.match(line)
             if imported:
@@ -277,45 +278,8 @@ def _bound_by(line: bytes) -> list[bytes]:
     return names
 
 
-def _names_module(data: bytes, size: int, prefixes: tuple[bytes, ...], position: int) -> bool:
-    """Whether the module name of `size` bytes at `position` names the module: `name.py`, after one of
-    `prefixes` (`package.`, `package/`), or as a whole word on an import line."""
-    end = position + size
-    return data.startswith(b".py", end) and not _word_byte(data, end + 3) \
-        or any(data.startswith(prefix, position - len(prefix)) for prefix in prefixes) \
-        or _whole_word(data, position, end) and _in_import(data, position)
-
-
 def _whole_word_at(data: bytes, size: int, position: int) -> bool:
-    return _whole_word(data, position, position + size)
-
-
-def _in_import(data: bytes, position: int) -> bool:
-    """Whether `position` is on an import statement's line, or inside the parentheses of one that
-    continues over several lines (`from pkg import (\n    module,\n)`)."""
-    line_start = data.rfind(b"\n", 0, position) + 1
-    if _IMPORT_START.match(data, line_start):
-        return True
-    keyword = data.rfind(b"import", 0, line_start)
-    if keyword < 0 or not _IMPORT_START.match(data, data.rfind(b"\n", 0, keyword) + 1):
-        return False
-    opened = data.find(b"(", keyword, position)
-    return opened >= 0 and data.find(b")", opened, position) < 0
-
-
-def _occurrences(data: bytes, needle: bytes) -> Iterator[int]:
-    position = data.find(needle)
-    while position >= 0:
-        yield position
-        position = data.find(needle, position + 1)
-
-
-def _word_byte(data: bytes, position: int) -> bool:
-    return 0 <= position < len(data) and (data[position] == 0x5F or chr(data[position]).isalnum())
-
-
-def _whole_word(data: bytes, start: int, end: int) -> bool:
-    return not _word_byte(data, start - 1) and not _word_byte(data, end)
+    return whole_word(data, position, position + size)
 
 
 def blank(data: bytes, chunks: Iterable[Chunk]) -> bytes:

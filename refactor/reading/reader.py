@@ -138,7 +138,7 @@ class Reader:
         if not words and not pairs:
             return []
         query = Query(words, pairs)
-        key = hashlib.blake2b(repr((words, pairs)).encode(), digest_size=16).hexdigest()
+        key = hashlib.blake2b(repr((Query.RULES, words, pairs)).encode(), digest_size=16).hexdigest()
         matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
         paths = list(paths)
         answers = self._hash(paths, query)                 # files read now are searched as they are read
