@@ -3,7 +3,7 @@
 
 usage:
     python benchmarks/generate_repo.py OUT_DIR [--modules 10000] [--seed 1] [--sites 400]
-                                       [--top netra] [--check] [--jobs N] [--no-git] [--force]
+                                       [--top netra] [--profile zen] [--check] [--jobs N] [--no-git] [--force]
 
 The repository looks like a large, long-lived backend:
 
@@ -25,6 +25,27 @@ The repository looks like a large, long-lived backend:
   truth: every generated family site with its file, kind, name and target module).
 * Unless ``--no-git``: a git repository with one commit (fixed author and dates, so the same
   seed gives the same commit).
+
+``--profile zen`` adds what makes the seed's real repository (netra-systems/zen) expensive to search,
+in its proportions scaled to ``--modules`` (without it the tree is exactly the default one):
+
+* ~55% of the modules name the family's package: most of them (85%) import and use the family, 1-2
+  sites each, 62% of those imports inside functions (a third of these ``import <top>.websocket_core.m``
+  followed by attribute chains), each site's function naming the member 3-10 times (calls, annotations,
+  ``isinstance``, ...); the rest name the package in strings and comments only.  One family module
+  (``canonical_import_patterns``) is imported by 7.6% of the modules.
+* Hub modules: five early modules imported by 4-13% of the modules (never creating a cycle).
+* 32% of the other imports of generated modules are made inside a function (a loader function).
+* The __init__ files of the 2% largest packages import every submodule's names, each in
+  ``try/except ImportError``.
+* ~1% as many test doubles named like the family (``MockWebSocketManager``, ``FakeWebSocketManager``,
+  ``TestWebSocketManager``, ...) in ``tests/`` and ``test_framework/fixtures/``.
+* 0.25% of the modules have 3,000-4,200 lines: one big class of many methods, a few of which use the family.
+
+The manifest then has a ``profile`` section with the figures the summary prints (files naming the
+package, references, fan-in, function-level imports, aggregating __init__ files, doubles, files over
+3,000 lines); its ``site_list`` has every site the profile added (kinds ``fn_import``, ``fn_chain``,
+``top_import``, each with its number of ``refs``).
 
 Everything is derived from ``--seed``: the same arguments give byte-identical output, however
 many ``--jobs`` render it (and on Python 3.10 and 3.11 alike).  Standard library only.
@@ -383,6 +404,12 @@ class Module:
     sites: list[dict] = field(default_factory=list)
     extras: list[tuple[str, str]] = field(default_factory=list)  # non-family websocket_core imports
     mention: bool = False
+    # profile "zen" only
+    zen_sites: list[dict] = field(default_factory=list)
+    zen_mention: bool = False
+    giant: bool = False
+    giant_class: str = ""
+    lazy_deps: set[int] = field(default_factory=set)   # dependencies imported inside a function
 
     @property
     def dotted(self) -> str:
@@ -403,6 +430,7 @@ class Package:
     children: list[str] = field(default_factory=list)
     sites: list[dict] = field(default_factory=list)
     area_start: int = 0
+    aggregate: list[tuple[str, list[str]]] = field(default_factory=list)  # profile "zen": (submodule, names)
 
     @property
     def relpath(self) -> str:
@@ -637,7 +665,8 @@ def strongly_connected(modules: list[Module]) -> list[list[int]]:
     return result
 
 
-def closure_size(modules: list[Module], start: int, cap: int) -> int:
+def reach(modules: list[Module], start: int, cap: float = math.inf) -> set[int]:
+    """Every module `start` imports, directly or not (itself included); or the first `cap` + 1 found."""
     seen = {start}
     todo = [start]
     while todo:
@@ -645,9 +674,13 @@ def closure_size(modules: list[Module], start: int, cap: int) -> int:
             if j not in seen:
                 seen.add(j)
                 if len(seen) > cap:
-                    return len(seen)
+                    return seen
                 todo.append(j)
-    return len(seen)
+    return seen
+
+
+def closure_size(modules: list[Module], start: int, cap: int) -> int:
+    return len(reach(modules, start, cap))
 
 
 def _weighted_cycle(rng: Random, names: list[str]):
@@ -798,6 +831,202 @@ def plan_sites(rng: Random, modules: list[Module], packages: dict, n_sites: int,
 
 
 # --------------------------------------------------------------------------------------------
+# Profile "zen": what makes the seed's real repository expensive (off by default)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Proportions of a profile, as shares of the generated modules (or packages)."""
+    name: str
+    package_share: float          # modules that name the family's package (imports, strings, comments)
+    import_share: float           # of those, the share with real family imports (the rest: strings/comments)
+    sites_per_host: tuple[int, int]
+    refs_per_site: tuple[int, int]  # references to the imported name in the site's function
+    function_level: float         # family imports inside functions (the rest at module level)
+    deps_function_level: float    # other imports of generated modules made inside a function
+    chain_share: float            # of the function-level ones: `import pkg.websocket_core.mod` + attribute chains
+    family_hub: tuple[str, str, float]  # (module, name, share of modules importing it)
+    hubs: tuple[float, ...]       # fan-in of the hub modules, as shares of the modules
+    aggregator_share: float       # packages whose __init__ imports every submodule in try/except ImportError
+    doubles_share: float          # test doubles named like the family, per module
+    giant_share: float            # modules of 3,000+ lines: one big class, a few methods name the family
+    giant_lines: tuple[int, int]
+
+
+# From the brief of issue 20 (netra-systems/zen at 1d0af0f4, 10,781 Python files): ~6,000 files name
+# the family's package, ~47,000 references over ~5,600 files, a family module imported by ~800 files and
+# other modules by up to ~1,360, __init__ files that import everything in try/except ImportError, ~100
+# test doubles, files of 3,000+ lines, imports inside functions outnumbering module-level ones.
+PROFILES = {
+    "zen": Profile(name="zen", package_share=0.55, import_share=0.85, sites_per_host=(1, 2), refs_per_site=(3, 10),
+                   function_level=0.62, deps_function_level=0.32, chain_share=0.3,
+                   family_hub=("canonical_import_patterns", "WebSocketManager", 0.076),
+                   hubs=(0.126, 0.10, 0.048, 0.046, 0.041), aggregator_share=0.02, doubles_share=0.0104,
+                   giant_share=0.0025, giant_lines=(3000, 4200)),
+}
+DOUBLE_PREFIXES = [("Mock", 12), ("Fake", 4), ("Test", 3), ("Stub", 2), ("Dummy", 1), ("Recording", 1),
+                   ("Failing", 1), ("InMemory", 1)]
+DOUBLE_BASES = [("WebSocketManager", 10), ("UnifiedWebSocketManager", 3), ("WebSocketManagerFactory", 2),
+                ("WebSocketManagerAdapter", 1), ("EnhancedWebSocketManager", 1)]
+ZEN_MENTIONS = [
+    "# Live updates are delivered by the websocket_core package; nothing to push from here.",
+    "# NOTE: websocket_core owns the connections (see its unified manager), never cache them here.",
+]
+ZEN_MENTION_STATEMENTS = [
+    '_REALTIME_PACKAGE = "websocket_core"  # where live {n} updates are pushed from',
+    '_REALTIME_HINT = "{n} changes reach the browser through websocket_core."',
+]
+ZEN_REF_FORMS = 6   # the kinds of reference line `Gen.zen_refs` writes (each names the family once)
+
+
+def _weighted(rng: Random, pairs: list[tuple[str, int]]) -> str:
+    return rng.choices([p for p, _ in pairs], [w for _, w in pairs])[0]
+
+
+def add_hubs(rng: Random, modules: list[Module], shares: tuple[float, ...]) -> list[int]:
+    """A few early modules outside every cycle that a large share of the later modules import.
+
+    An importer is never one the hub reaches, so the import graph gains no cycle."""
+    in_cycle = {j for m in modules for j in m.cyclic} | {m.index for m in modules if m.cyclic}
+    early = [m for m in modules[: max(len(shares) * 4, len(modules) // 10)] if m.index not in in_cycle]
+    early.sort(key=lambda m: (len(reach(modules, m.index)), m.index))
+    hubs: list[int] = []
+    for m in early:
+        if len(hubs) == len(shares):
+            break
+        if all(modules[h].package != m.package for h in hubs):
+            hubs.append(m.index)
+    for hub, share in zip(hubs, shares):
+        blocked = reach(modules, hub)
+        later = [m for m in modules if m.index > hub and m.index not in blocked and hub not in m.deps]
+        for m in rng.sample(later, min(len(later), round(len(modules) * share))):
+            m.deps = sorted(m.deps + [hub], reverse=True)
+    return hubs
+
+
+def _site_fn(rng: Random, m: Module, taken: dict[int, set[str]]) -> str:
+    names = taken.setdefault(m.index, set(m.functions) | {c for c, _ in m.classes} | set(m.constants)
+                             | {s[k] for s in m.sites for k in ("function", "class") if k in s})
+    obj = rng.choice([o for o in SITE_FUNCTION_OBJECTS if m.noun not in o])
+    return _unique(f"{rng.choice(SITE_FUNCTION_VERBS)}_{m.noun}_{obj}", names)
+
+
+def _zen_site(rng: Random, profile: Profile, name: str, module: str) -> dict:
+    if rng.random() < profile.function_level:
+        kind = "fn_chain" if rng.random() < profile.chain_share else "fn_import"
+    else:
+        kind = "top_import"
+    return {"kind": kind, "name": name, "module": module, "refs": rng.randint(*profile.refs_per_site),
+            "level": "module" if kind == "top_import" else "function"}
+
+
+def family_modules() -> dict[str, list[str]]:
+    """Each family module -> the family names it provides (the names of the brief)."""
+    provides: dict[str, list[str]] = {}
+    for name in BRIEF_NAMES:
+        for module, _weight in FAMILY[name][0]:
+            provides.setdefault(module, []).append(name)
+    return provides
+
+
+def plan_zen_sites(rng: Random, modules: list[Module], profile: Profile) -> list[dict]:
+    """Family imports (mostly inside functions) and references in `import_share` of the package's
+    mentions; strings and comments naming the package in the rest. Giants are chosen among the importers."""
+    free = [m for m in modules if not any(s.get("smoke") for s in m.sites)]
+    chosen = rng.sample(free, min(len(free), round(len(modules) * profile.package_share)))
+    importers = chosen[: round(len(chosen) * profile.import_share)]
+    for m in chosen[len(importers):]:
+        m.zen_mention = True
+    hub_module, hub_name, hub_share = profile.family_hub
+    n_hub = round(len(modules) * hub_share)
+    provides = family_modules()
+    others = sorted(m for m in provides if m != hub_module)
+    taken: dict[int, set[str]] = {}
+    sites: list[dict] = []
+    for k, m in enumerate(importers):
+        wanted = rng.randint(*profile.sites_per_host)
+        pairs: list[tuple[str, str]] = [(hub_name, hub_module)] if k < n_hub else []
+        while len(pairs) < wanted:   # the other family modules alike (none rivals the hub)
+            module = rng.choice(others)
+            name = rng.choice(provides[module])
+            if all(p[0] != name for p in pairs):
+                pairs.append((name, module))
+        for name, module in pairs:
+            site = _zen_site(rng, profile, name, module)
+            site["function"] = _site_fn(rng, m, taken)
+            site["form"] = "function"
+            site["file"] = m.relpath
+            m.zen_sites.append(site)
+            sites.append(site)
+    n_giants = max(1, round(len(modules) * profile.giant_share))
+    for m in rng.sample(importers, min(len(importers), n_giants)):
+        m.giant = True
+        m.lines = rng.randint(*profile.giant_lines)
+        m.giant_class = _unique(f"{m.entity}Engine", taken.setdefault(m.index, set()))
+        for site in m.zen_sites:
+            site["form"] = "method"
+            site["class"] = m.giant_class
+    return sites
+
+
+def plan_aggregators(packages: dict[tuple[str, ...], Package], modules: list[Module], share: float) -> list[Package]:
+    """The largest packages' __init__ files import every submodule's public names in try/except ImportError."""
+    direct: dict[tuple[str, ...], list[Module]] = {}
+    for m in modules:
+        direct.setdefault(m.package, []).append(m)
+    eligible = [key for key in packages if len(key) >= 2 and key[1] not in RESERVED and direct.get(key)]
+    eligible.sort(key=lambda key: (-len(direct[key]), key))
+    chosen = eligible[: max(2, round(len(packages) * share))]
+    for key in chosen:
+        pkg = packages[key]
+        reserved = set(pkg.children) | {m.parts[-1] for m in direct[key]} | {s["name"] for s in pkg.sites}
+        for m in direct[key]:
+            names = [n for n in [c for c, _ in m.classes] + m.functions + m.constants if n not in reserved][:3]
+            if names:
+                pkg.aggregate.append((m.parts[-1], names))
+    return [packages[key] for key in chosen]
+
+
+ZEN_KINDS = ("fn_import", "fn_chain", "top_import")
+
+
+def plan_profile(rng: Random, modules: list[Module], packages: dict[tuple[str, ...], Package],
+                 profile: Profile) -> dict:
+    """Everything a profile adds to the planned tree: hub imports, family sites, aggregating
+    __init__ files, test doubles (to write), giant modules (marked on their modules)."""
+    hubs = add_hubs(rng, modules, profile.hubs)
+    for m in modules:
+        m.lazy_deps = {j for j in m.deps if rng.random() < profile.deps_function_level}
+    return {"hubs": hubs,
+            "sites": plan_zen_sites(rng, modules, profile),
+            "aggregators": plan_aggregators(packages, modules, profile.aggregator_share),
+            "doubles": plan_doubles(rng, modules, profile.doubles_share)}
+
+
+def plan_doubles(rng: Random, modules: list[Module], share: float) -> list[dict]:
+    """Test doubles named like the family, in test files and in a test helper package (outside the
+    application package, as in the seed's repository)."""
+    count = max(4, round(len(modules) * share))
+    doubles: list[dict] = []
+    taken_files: set[str] = set()
+    helper_files = [f"test_framework/fixtures/{name}.py" for name in ("websocket_doubles", "realtime_fakes")]
+    while len(doubles) < count:
+        if rng.random() < 0.2:
+            path = rng.choice(helper_files)
+        else:
+            area, noun = rng.choice(modules).area, rng.choice(_NOUNS)
+            path = f"tests/{_unique(f'test_{area}_{noun}_realtime_doubles', taken_files)}.py"
+        taken = {d["name"] for d in doubles if d["file"] == path}
+        for _ in range(rng.randint(1, 3)):
+            if len(doubles) == count:
+                break
+            name = _unique(_weighted(rng, DOUBLE_PREFIXES) + _weighted(rng, DOUBLE_BASES), taken)
+            doubles.append({"file": path, "name": name})
+    return doubles
+
+
+# --------------------------------------------------------------------------------------------
 # Phase 2: rendering one module (runs in worker processes)
 # --------------------------------------------------------------------------------------------
 
@@ -814,11 +1043,12 @@ class Gen:
         self.r = Random(mod.seed)
         self.E, self.n, self.p = mod.entity, mod.noun, mod.plural
         self.bound: set[str] = {c for c, _ in mod.classes} | set(mod.functions) | set(mod.constants)
-        self.bound |= {s[k] for s in mod.sites for k in ("function", "class") if k in s}
+        self.bound |= {s[k] for s in mod.sites + mod.zen_sites for k in ("function", "class") if k in s}
         self.fam_bound: dict[str, str] = {}  # family name -> where it was imported from
         self.refs: list[tuple[str, str]] = []  # (expression, kind) usable inside functions
         self.pending: list[tuple[str, str]] = []  # refs not used yet
         self.local_funcs: list[str] = []
+        self.lazy_blocks: list[list[str]] = []   # profile "zen": functions that import a dependency
         self.local_plain: list[str] = []
         self.local_exceptions: list[str] = []
         self.small = mod.lines < 150
@@ -1161,6 +1391,9 @@ class Gen:
             members = [c for c, _ in d.classes] + d.functions + d.constants
             if not members:
                 continue
+            if j in self.m.lazy_deps:
+                self.lazy_blocks.append(self.loader(d, members))
+                continue
             cyclic = j in self.m.cyclic
             x = r.random()
             rel = self.rel_prefix(d.package) if r.random() < 0.45 else None
@@ -1201,6 +1434,14 @@ class Gen:
                 else:
                     absolute.append(f"from {d.dotted} import {', '.join(names)}")
         return absolute, relative
+
+    def loader(self, d: Module, members: list[str]) -> list[str]:
+        """Profile "zen": a dependency imported inside the one function that needs it."""
+        name = self.r.choice(members)
+        fn = _unique(f"_load_{d.parts[-1]}", self.bound)
+        return [f"def {fn}() -> Any:",
+                f'    """Imported on first use: {d.dotted} pulls in the {d.area} stack."""',
+                f"    from {d.dotted} import {name}", "", f"    return {name}", ""]
 
     def _add_member_refs(self, prefix: str, d: Module) -> None:
         for name in (d.functions or [c for c, _ in d.classes])[:2]:
@@ -1361,6 +1602,65 @@ class Gen:
             else:
                 blocks.append(self.site_function(site, name, [f"    from {self.wc()} import {name}"]))
 
+    # -- profile "zen": family references, package mentions, the giant class ---------------------
+    def zen_import(self, site: dict, ind: str, fam_imports: list[str]) -> tuple[list[str], str]:
+        """(the import lines inside the function, the expression naming the family member)."""
+        name, module = site["name"], site["module"]
+        if site["kind"] == "fn_import":
+            return [f"{ind}from {self.wc(module)} import {name}"], name
+        if site["kind"] == "fn_chain":
+            return [f"{ind}import {self.wc(module)}"], f"{self.wc(module)}.{name}"
+        local = self.bind(name, self.wc(module))
+        fam_imports.append(f"from {self.wc(module)} import {self._as(name, local)}")
+        return [], local
+
+    def zen_refs(self, site: dict, expr: str, ind: str) -> list[str]:
+        """`site["refs"]` lines, each naming the family member once (calls, annotations, isinstance, ...)."""
+        usage = FAMILY[site["name"]][1]
+        build = (f"{expr}().create_manager(user_id)" if usage == "factory" else
+                 f"{expr}(user_id=user_id)" if usage == "instance" else "None")
+        def form(k: int, step: int) -> str:
+            return [f"{ind}candidate = {build} if candidate is None else candidate",
+                    f"{ind}typed_{step}: Optional[{expr}] = candidate",
+                    f"{ind}ready = ready or isinstance(candidate, {expr})",
+                    f'{ind}logger.debug("{self.n} step {step}: realtime class %s", {expr}.__name__)',
+                    f'{ind}registry.setdefault("{self.n}.{step}", {expr})',
+                    f'{ind}label = getattr({expr}, "__qualname__", label)'][k]
+
+        first = 2 if usage == "protocol" else 0   # (nothing to build from a protocol)
+        return [form(first, 0)] + [form(self.r.randrange(1, ZEN_REF_FORMS), step) for step in range(1, site["refs"])]
+
+    def zen_function(self, site: dict, fam_imports: list[str], ind: str = "") -> list[str]:
+        body = ind + "    "
+        lazy, expr = self.zen_import(site, body, fam_imports)
+        params = ("self, " if site["form"] == "method" else "") + f'user_id: str = "{self.n}-live"'
+        out = [f"{ind}def {site['function']}({params}) -> Any:",
+               f'{body}"""Hand the {self.n} {self.r.choice(OBJECTS)} to the realtime layer."""']
+        out += lazy + [f"{body}candidate: Any = None", f"{body}registry: dict[str, Any] = {{}}",
+                       f"{body}ready = False", f'{body}label = "{site["name"]}"']
+        out += self.zen_refs(site, expr, body)
+        out += [f'{body}logger.debug("{self.n}: %s ready=%s (%d known)", label, ready, len(registry))',
+                f"{body}return candidate", ""]
+        return out
+
+    def giant_class(self, target: int, fam_imports: list[str]) -> list[str]:
+        """One big class of many methods (a service grown over years); a few of them name the family."""
+        name = self.m.giant_class
+        out = [f"class {name}:"] + self.docstring("    ", long=True) + [""]
+        out += [f"    def __init__(self, {self.n}_source: Optional[Any] = None) -> None:",
+                f"        self._source = {self.n}_source", "        self._items: dict[str, Any] = {}",
+                "        self._hits = 0", "        self._lock = threading.RLock()", ""]
+        methods: list[list[str]] = []
+        taken = {"__init__"} | {s["function"] for s in self.m.zen_sites}
+        size = len(out)
+        while size < target:
+            mname = _unique(f"{self.r.choice(VERBS)}_{self.r.choice([self.n, self.p, self.r.choice(OBJECTS)])}", taken)
+            methods.append(self.function(mname, "    ", method=True))
+            size += len(methods[-1])
+        for site in self.m.zen_sites:
+            methods.insert(self.r.randrange(len(methods) + 1), self.zen_function(site, fam_imports, "    "))
+        return out + [line for method in methods for line in method]
+
     # -- the whole module ---------------------------------------------------------------------
     def render(self) -> str:
         r = self.r
@@ -1380,12 +1680,17 @@ class Gen:
                 self.bound.add(name)
                 fam_imports.append(f"from {self.wc(module)} import {name}")
                 extra_lines.append(f"_REALTIME_{name.upper()}: Any = {name}  # re-used by the push helpers below")
+        if not m.giant:   # (a giant's sites are methods of its big class)
+            site_blocks += [self.zen_function(site, fam_imports) for site in m.zen_sites]
 
         body: list[str] = []
         consts = [x for c in m.constants for x in self.constant(c)] + extra_lines
         if m.mention:
             consts.append(r.choice(MENTION_STATEMENTS).format(flag=r.choice(["True", "False"]), **self.fmt))
             consts.append(r.choice(MENTIONS).format(**self.fmt))
+        if m.zen_mention:
+            consts.append(r.choice(ZEN_MENTION_STATEMENTS).format(**self.fmt))
+            consts.append(r.choice(ZEN_MENTIONS))
         if consts:
             body += consts + ["", ""]
         if not self.small and r.random() < 0.4:
@@ -1408,12 +1713,16 @@ class Gen:
             self.local_funcs.append(name)
         for block in blocks:
             body += block + [""]
+        for block in self.lazy_blocks:
+            body += block + [""]
+        if m.giant:
+            body += self.giant_class(m.lines - len(body) - 120, fam_imports) + [""]
         # site code goes in the middle of the module, like code added over the years
         insert_at = len(body)
         # filler until the target length is reached
         total = (len(body) + sum(len(b) + 1 for b in site_blocks) + 24 + len(absolute) + len(relative)
                  + len(fam_imports) + len(fam_rel) + len(tc))
-        limit = min(1480, int(m.lines * 1.1) + 8)
+        limit = min(m.lines + 200 if m.giant else 1480, int(m.lines * 1.1) + 8)
         attempts = 0
         while total < m.lines and attempts < 100:
             attempts += 1
@@ -1544,7 +1853,19 @@ def render_package(pkg: Package, top: str, rng: Random) -> str:
     if exports:
         lines.insert(1, "")
         lines += ["", "__all__ = ["] + [f'    "{x}",' for x in sorted(exports)] + ["]"]
+    if pkg.aggregate:
+        lines += aggregate_lines(pkg.aggregate)
     return "\n".join(lines) + "\n"
+
+
+def aggregate_lines(aggregate: list[tuple[str, list[str]]]) -> list[str]:
+    """Profile "zen": the package hands out every submodule's names, each import guarded."""
+    lines = ["", "# Everything the package offers, importable from the package itself. A submodule that",
+             "# cannot be imported here (an optional dependency, an import cycle) is simply left out."]
+    for submodule, names in aggregate:
+        lines += ["try:", f"    from .{submodule} import {', '.join(names)}",
+                  "except ImportError:  # optional in some deployments", "    pass"]
+    return lines
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[int, int, int]]:
@@ -1557,8 +1878,36 @@ def _render_chunk(indices: list[int]) -> list[tuple[int, int, int]]:
         text = Gen(mod, modules, top).render()
         data = text.encode()
         (out_dir / mod.relpath).write_bytes(data)
-        result.append((i, len(data), text.count("\n")))
+        result.append((i, len(data), text.count("\n"), import_levels(text), "websocket_core" in text))
     return result
+
+
+_DEF_RE = re.compile(r"(\s*)(?:async\s+)?(def|class)\s")
+_IMPORT_RE = re.compile(r"(\s*)(?:import\s+([\w.]+)|from\s+([\w.]+)\s+import\b)")
+
+
+def import_levels(text: str) -> tuple[int, int, int, int]:
+    """Import statements of generated code, read line by line: (module level, inside a function, and the
+    same two for imports of the family's package). Generated code opens no block but `def` and `class`
+    (and `try`/`if` at module level) with the keyword first, so indentation tells where a line is."""
+    counts = [0, 0, 0, 0]
+    scopes: list[tuple[int, bool]] = []   # (indentation, is a function) of the open def/class blocks
+    for line in text.splitlines():
+        match = _DEF_RE.match(line)
+        found = match or _IMPORT_RE.match(line)
+        if not found:
+            continue
+        indent = len(found.group(1))
+        while scopes and scopes[-1][0] >= indent:
+            scopes.pop()
+        if match:
+            scopes.append((indent, match.group(2) == "def"))
+            continue
+        in_function = any(is_def for _, is_def in scopes)
+        family = "websocket_core" in line
+        counts[in_function] += 1
+        counts[2 + in_function] += family
+    return counts[0], counts[1], counts[2], counts[3]
 
 
 def _parse_chunk(paths: list[str]) -> list[tuple[str, str]]:
@@ -1719,6 +2068,67 @@ def write_tests(out: Path, top: str, plan: dict, modules: list[Module], rng: Ran
     return files
 
 
+DOUBLE_CLASS = '''class {name}:
+    """Test double for the WebSocket manager: records what would have been sent to the browsers."""
+
+    def __init__(self, user_id: str = "test-user") -> None:
+        self.user_id = user_id
+        self.sent: list[tuple[str, Any]] = []
+        self.connections: dict[str, Any] = {{}}
+
+    def connect(self, user_id: str, connection: Any) -> None:
+        self.connections[user_id] = connection
+
+    def disconnect(self, user_id: str) -> None:
+        self.connections.pop(user_id, None)
+
+    def send_to_user(self, user_id: str, message: Any) -> int:
+        self.sent.append((user_id, message))
+        return {sent}
+
+    def is_connected(self, user_id: str) -> bool:
+        return user_id in self.connections
+
+    def get_stats(self) -> dict[str, int]:
+        return {{"active": len(self.connections), "sent": len(self.sent)}}
+'''
+DOUBLE_TEST = '''def test_{lower}_records_messages() -> None:
+    manager = {name}()
+    manager.connect("u1", object())
+    manager.send_to_user("u1", {{"type": "ping"}})
+    assert manager.get_stats()["sent"] == 1
+'''
+
+
+def write_doubles(out: Path, doubles: list[dict]) -> list[str]:
+    """Profile "zen": the test doubles, grouped by file (helper files get package __init__ files)."""
+    by_file: dict[str, list[str]] = {}
+    for double in doubles:
+        by_file.setdefault(double["file"], []).append(double["name"])
+    files: list[str] = []
+    for relpath, names in by_file.items():
+        path = out / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        is_test = relpath.startswith("tests/")
+        parts = ['"""Test doubles of the realtime layer: stand-ins for the WebSocket manager."""', "",
+                 "from __future__ import annotations", "", "from typing import Any", "", ""]
+        for name in names:
+            parts += [DOUBLE_CLASS.format(name=name, sent="1 if user_id in self.connections else 0"), ""]
+            if is_test and not name.startswith("Test"):
+                parts += [DOUBLE_TEST.format(name=name, lower=camel_to_snake(name)), ""]
+        path.write_text("\n".join(parts).rstrip() + "\n")
+        files.append(relpath)
+        for parent in Path(relpath).parents:
+            if parent.parts and parent.parts[0] == "test_framework" and not (out / parent / "__init__.py").exists():
+                (out / parent / "__init__.py").write_text('"""Helpers shared by the test suites."""\n')
+                files.append(f"{parent.as_posix()}/__init__.py")
+    return files
+
+
+def camel_to_snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 PYPROJECT = '''[project]
 name = "{top}-bench"
 version = "0.0.0"
@@ -1751,6 +2161,71 @@ def _pool(jobs: int):
         return None
 
 
+def fan_in(modules: list[Module], packages: dict[tuple[str, ...], Package], top: str) -> Counter:
+    """How many files import each generated or family module, from the plan (not counting tests)."""
+    counts: Counter = Counter()
+    family = f"{top}.websocket_core"
+    for m in modules:
+        targets = {modules[j].dotted for j in m.deps} | {f"{family}.{module}" for module, _ in m.extras}
+        targets |= {f"{family}.{s['module']}" for s in m.sites + m.zen_sites
+                    if s.get("module") and s["kind"] not in ("mock_patch", "via_reexport")}
+        counts.update(targets)
+    for key, pkg in packages.items():
+        dotted = ".".join(key)
+        counts.update({f"{dotted}.{sub}" for sub, _ in pkg.aggregate} | {f"{family}.{s['module']}" for s in pkg.sites})
+    return counts
+
+
+def measure_shape(out: Path, all_py: list[Path], modules: list[Module], packages: dict[tuple[str, ...], Package],
+                  sites: list[dict], rendered: list[tuple], shape: dict, top: str) -> dict:
+    """The figures that make a tree expensive to search (printed, and in the manifest with a profile)."""
+    module_paths = {out / m.relpath for m in modules}
+    levels = [0, 0, 0, 0]
+    mentions = sum(1 for row in rendered if row[4])
+    lines = [row[2] for row in rendered]
+    for row in rendered:
+        levels = [a + b for a, b in zip(levels, row[3])]
+    for path in all_py:
+        if path not in module_paths:
+            text = path.read_text()
+            mentions += "websocket_core" in text
+            lines.append(text.count("\n"))
+            levels = [a + b for a, b in zip(levels, import_levels(text))]
+    fans = fan_in(modules, packages, top)
+    zen = [s for s in sites if s["kind"] in ZEN_KINDS]
+    aggregate = [len([n for _, names in p.aggregate for n in names]) for p in packages.values() if p.aggregate]
+    return {"files": len(all_py), "package_files": mentions, "fan_in_max": max(fans.values(), default=0),
+            "fan_in_top": [[name, count] for name, count in fans.most_common(6)],
+            "imports_module_level": levels[0], "imports_function_level": levels[1],
+            "family_imports_module_level": levels[2], "family_imports_function_level": levels[3],
+            "aggregator_inits": len(aggregate), "aggregator_names_max": max(aggregate, default=0),
+            "test_doubles": len(shape.get("doubles", [])), "files_over_3000_lines": sum(1 for n in lines if n > 3000),
+            "max_lines": max(lines, default=0), "family_sites": len(sites),
+            "family_site_files": len({s["file"] for s in sites}), "family_references": sum(s.get("refs", 1) for s in sites),
+            "zen_sites": len(zen)}
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part:,} of {whole:,} ({100 * part / max(1, whole):.0f}%)"
+
+
+def print_shape(st: dict, profile: str | None) -> None:
+    print(f"  shape          profile {profile or 'default'}")
+    print(f"    files mentioning the family's package: {_share(st['package_files'], st['files'])}")
+    print(f"    family references: {st['family_references']:,} (sites {st['family_sites']:,}, of them {st['zen_sites']:,} "
+          f"from the profile) over {st['family_site_files']:,} files")
+    top = ", ".join(f"{name} {count:,}" for name, count in st["fan_in_top"][:4])
+    print(f"    max fan-in: {st['fan_in_max']:,} (files importing: {top})")
+    total = st["imports_module_level"] + st["imports_function_level"]
+    family = st["family_imports_module_level"] + st["family_imports_function_level"]
+    print(f"    function-level imports: {_share(st['family_imports_function_level'], family)} of the family's package's "
+          f"imports; {_share(st['imports_function_level'], total)} of all imports")
+    print(f"    try/except ImportError __init__ files importing every submodule: {st['aggregator_inits']} "
+          f"(up to {st['aggregator_names_max']} names)")
+    print(f"    test doubles named like the family: {st['test_doubles']}")
+    print(f"    files over 3,000 lines: {st['files_over_3000_lines']} (longest {st['max_lines']:,})")
+
+
 def _site_target(site: dict, top: str) -> str:
     """What a site refers to: ``pkg.module:Name``, or the dotted string a mock.patch names."""
     module = f"{top}.websocket_core" + (f".{site['module']}" if site["module"] else "")
@@ -1781,6 +2256,9 @@ def generate(args: argparse.Namespace) -> int:
     n_mentions = max(1, int(len(modules) * 0.11))
     for m in rng.sample(candidates, min(len(candidates), n_mentions)):
         m.mention = True
+    profile = PROFILES[args.profile] if args.profile else None
+    shape = plan_profile(Random(f"{args.seed}:{profile.name}"), modules, packages, profile) if profile else {}
+    plan["sites"] += shape.get("sites", [])
     t_plan = time.perf_counter() - t0
 
     # directories and package __init__ files
@@ -1809,10 +2287,11 @@ def generate(args: argparse.Namespace) -> int:
         if pool:
             pool.close()
             pool.join()
-    mod_lines = sum(n for _, _, n in results)
-    line_counts = sorted(n for _, _, n in results)
+    mod_lines = sum(row[2] for row in results)
+    line_counts = sorted(row[2] for row in results)
 
     test_files = write_tests(out, top, plan, modules, rng)
+    test_files += write_doubles(out, shape.get("doubles", []))
     write_plan(args.plan, out, top)
     (out / "pyproject.toml").write_text(PYPROJECT.format(top=top, seed=args.seed, modules=args.modules))
     (out / ".gitignore").write_text("__pycache__/\n*.pyc\n.pytest_cache/\n.refactor_cache/\n")
@@ -1831,10 +2310,14 @@ def generate(args: argparse.Namespace) -> int:
         "site_list": [dict({k: v for k, v in s.items() if k != "variant"}, target=_site_target(s, top))
                       for s in plan["sites"]],
     }
-    (out / "bench_manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-
     # totals over every generated .py file
     all_py = sorted(out.rglob("*.py"))
+    shape_stats = measure_shape(out, all_py, modules, packages, plan["sites"], results, shape, top)
+    if profile:
+        manifest["profile"] = dict(shape_stats, name=profile.name, hubs=[modules[h].dotted for h in shape["hubs"]],
+                                   aggregator_inits=[p.relpath for p in shape["aggregators"]],
+                                   test_double_classes=shape["doubles"], giant_files=sorted(m.relpath for m in modules if m.giant))
+    (out / "bench_manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     total_bytes = sum(p.stat().st_size for p in all_py)
     total_lines = mod_lines + init_lines + sum(p.read_text().count("\n") for p in family_files) + sum(
         (out / f).read_text().count("\n") for f in test_files)
@@ -1875,14 +2358,16 @@ def generate(args: argparse.Namespace) -> int:
     print(f"  imports        {sum(deps):,} internal edges, {min(deps[1:] or [0])}-{max(deps)} per module (mean {sum(deps) / len(deps):.1f}); "
           f"{graph['cycles']} cycles (largest {graph['largest_cycle']} modules, {graph['modules_in_cycles']} modules in cycles)")
     print(f"  family sites   {len(plan['sites'])} (requested {args.sites}) in {len({s['file'] for s in plan['sites']})} files")
-    for kind in SITE_KINDS:
-        print(f"    {kind:<14} {kinds.get(kind, 0)}")
+    for kind in [*SITE_KINDS, *ZEN_KINDS]:
+        if kind in SITE_KINDS or kinds.get(kind):
+            print(f"    {kind:<14} {kinds.get(kind, 0)}")
     print("  family names   " + ", ".join(f"{k} {v}" for k, v in sorted(names.items(), key=lambda kv: -kv[1])))
     missing = [x for x in BRIEF_NAMES if x not in names]
     if missing:
         print(f"  WARNING: names without a site: {', '.join(missing)}")
     print(f"  non-family websocket_core imports {manifest['non_family_imports']}; websocket mentions only: {len(manifest['mention_files'])} files")
     print(f"  smoke consumers {', '.join(manifest['smoke_consumers'])}")
+    print_shape(shape_stats, args.profile)
     print(f"  time           plan {t_plan:.1f}s, generate {t_gen - t_plan:.1f}s (jobs {jobs}), check {t_check:.1f}s, git {t_git:.1f}s, total {time.perf_counter() - t0:.1f}s")
     if args.check:
         print(f"  check          ast.parse of {len(all_py):,} files: {len(check_errors)} error(s); {import_report}")
@@ -1962,6 +2447,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPU count)")
     parser.add_argument("--no-git", action="store_true", help="do not make a git repository")
     parser.add_argument("--force", action="store_true", help="replace OUT_DIR if it exists and is not empty")
+    parser.add_argument("--profile", choices=sorted(PROFILES), help="shape the tree like a real repository: "
+                        "'zen' adds what makes the seed's repository expensive (see the docstring)")
     parser.add_argument("--fixture", type=Path, default=DEFAULT_FIXTURE, help=argparse.SUPPRESS)
     parser.add_argument("--plan", type=Path, default=DEFAULT_PLAN, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
