@@ -142,3 +142,18 @@ def test_a_file_found_not_to_parse_whole_has_no_sites_for_any_later_search(tmp_p
     project, after = graph_of(root, cache)
     assert not [s for s in after if s[0] == "app/use.py"]
     assert project.errors() == ["app/use.py:4: syntax error: invalid syntax"]
+
+
+def test_what_a_whole_parse_found_is_kept_by_content(tmp_path):
+    """`apply` asks, before each stage, which files that name the family do not parse: a file some run
+    parsed whole as it is now is answered from the cache (nothing wrong, or its error), not parsed again."""
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    write_tree(root, {**WIDE, "app/bad.py": "from pkg.a import Thing\n\n\ndef helper(:\n    pass\n"})
+    project, _ = graph_of(root, cache)
+    assert Project.load(root, cache_dir=cache).reader.whole_outcomes(["app/use.py", "app/bad.py"]) == {}
+    project.complete(["app/use.py", "app/bad.py"])
+    reader = Project.load(root, cache_dir=cache).reader
+    assert reader.whole_outcomes(["app/use.py", "app/bad.py"]) == {
+        "app/use.py": "", "app/bad.py": "app/bad.py:4: syntax error: invalid syntax"}
+    edit(root, "app/bad.py", "from pkg.a import Thing\n")
+    assert Project.load(root, cache_dir=cache).reader.whole_outcomes(["app/bad.py"]) == {}

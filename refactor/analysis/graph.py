@@ -119,8 +119,9 @@ def _row(site: Site) -> tuple:
 
 
 def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
-    """Packages whose bindings finding the sites of `parsed` will consult: every package on the way to a module
-    imported (`from pkg import sub` and `pkg.sub.X` look in `pkg` first: a binding there would shadow `sub`)."""
+    """The files of the modules whose bindings finding the sites of `parsed` will consult: every module
+    imported, and every package on the way to one (`from pkg import sub` and `pkg.sub.X` look in `pkg`
+    first: a binding there would shadow `sub`)."""
     wanted = set()
     for facts in parsed:
         for imp in facts.imports:
@@ -128,7 +129,7 @@ def _looked_through(project: Project, parsed: Iterable[FileFacts]) -> list[str]:
                 continue
             parts = imp.module.split(".") + ([imp.name] if imp.name and imp.name != "*" else [])
             wanted.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return sorted(project.by_module[m].path for m in wanted if m in project.by_module and project.by_module[m].is_package)
+    return sorted(project.by_module[m].path for m in wanted if m in project.by_module)
 
 
 class _SiteFinder:

@@ -111,12 +111,17 @@ class Workspace:
 
     def unreadable(self) -> dict[str, str]:
         """{path: `path:line: problem`} for files the plan would need to read (they mention the family) but
-        cannot, or could not edit: those parsed only in part are parsed whole first."""
+        cannot, or could not edit: those parsed only in part are parsed whole first, unless some run
+        already parsed them whole as they are now."""
         relevant = sorted(self.site_files())
-        self.project.parse(relevant)   # (the graph may have taken their sites from the memo)
-        self.project.complete(relevant)
-        return {path: facts.error for path, facts in sorted(self.project.parsed.items())
-                if facts.error and path in relevant}
+        known = self.project.reader.whole_outcomes(relevant)
+        unknown = [p for p in relevant if p not in known]
+        self.project.parse(unknown)   # (the graph may have taken their sites from the memo)
+        self.project.complete(unknown)
+        parsed = self.project.parsed
+        found = {p: known[p] for p in relevant if known.get(p)}
+        found.update({p: parsed[p].error for p in unknown if parsed[p].error})
+        return dict(sorted(found.items()))
 
     def hold(self, paths: list[str]) -> Project:
         """This tree's project, with every file of `paths` read and parsed whole now: call it before those

@@ -1,8 +1,8 @@
 """The facts cache: SQLite under the repository's git directory, keyed by content hash. Safe to delete.
 
 Five tables: full facts per (content hash, module, path, parsed whole or for a search); for facts parsed in
-part, the widest search each is known to serve (learnt after they were written); the files (content hash,
-path) known not to parse, whatever search first parsed them whole; search answers per set of needles (which
+part, the widest search each is known to serve (learnt after they were written); what parsing a file
+whole gave, by content hash and path (nothing wrong, or the error), whatever run parsed it whole; search answers per set of needles (which
 content hashes matched); and answers worked out from facts, each with what it was worked out from (its
 caller checks that before using it: see `refactor.analysis.site_memo`). Beside the database, one snapshot file per scanned root maps each path to its
 last `stat`, content hash and imported modules, so an unchanged file is neither read nor hashed again (a
@@ -47,7 +47,7 @@ class FactCache:
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
             self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5)
             self._db.execute("PRAGMA synchronous = OFF")   # a cache: losing the last write costs a re-parse
-            for table in ("facts", "served", "searches", "answers", "unparsable"):
+            for table in ("facts", "served", "searches", "answers", "outcomes"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         except (OSError, sqlite3.Error):
             self._db = None
@@ -104,15 +104,16 @@ class FactCache:
         they were written with: only that is written (their parts left out, to tell them apart)."""
         self._put("served", [(key, (facts.skipped, facts.focus)) for key, facts in items.items()])
 
-    # -- files known not to parse -----------------------------------------------------------------------
-    def get_unparsable(self, keys: list[str]) -> dict[str, str]:
+    # -- what parsing a file whole gave -------------------------------------------------------------------
+    def get_outcomes(self, keys: list[str]) -> dict[str, str]:
+        """By key: "" for a file that parses whole, else its `path:line: problem`."""
         try:
-            return {key: marshal.loads(value) for key, value in self._rows("unparsable", keys)}
+            return {key: marshal.loads(value) for key, value in self._rows("outcomes", keys)}
         except (sqlite3.Error, ValueError, TypeError, EOFError):
             return {}
 
-    def put_unparsable(self, items: dict[str, str]) -> None:
-        self._put("unparsable", list(items.items()))
+    def put_outcomes(self, items: dict[str, str]) -> None:
+        self._put("outcomes", list(items.items()))
 
     # -- answers worked out from facts ---------------------------------------------------------------
     def get_answers(self, keys: list[str]) -> dict[str, object]:

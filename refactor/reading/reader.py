@@ -230,7 +230,7 @@ class Reader:
                 held[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
         new, widened = self._parse_all([p for p in paths if p not in out], focus, held)
         self._cache.put_many({self._key(p, focus): f for p, f in new.items() if p not in widened})
-        self._cache.put_unparsable({self._content_key(p): f.error for p, f in new.items() if f.error})
+        self._cache.put_outcomes({self._content_key(p): f.error or "" for p, f in new.items() if f.error or not f.skipped})
         # held facts that serve a wider focus: the cache learns it once, when the reader goes away (a
         # later search in this run may widen them again)
         self._later.update({self._key(p, focus): new[p] for p in widened})
@@ -240,10 +240,15 @@ class Reader:
     def unparsable(self, paths: Iterable[str]) -> dict[str, str]:
         """{path: `path:line: problem`} for the files of `paths` that some run found not to parse whole: a
         search that leaves part of such a file unparsed may not meet the error, and takes it as it is."""
+        return {path: error for path, error in self.whole_outcomes(paths).items() if error}
+
+    def whole_outcomes(self, paths: Iterable[str]) -> dict[str, str]:
+        """For the files of `paths` some run parsed whole as they are now: "" where that went well, else the
+        problem (`path:line: problem`). The others are not known."""
         paths = list(paths)
         self._hash(paths)
         keys = {self._content_key(p): p for p in paths}
-        return {keys[key]: error for key, error in self._cache.get_unparsable(list(keys)).items()}
+        return {keys[key]: outcome for key, outcome in self._cache.get_outcomes(list(keys)).items()}
 
     def _content_key(self, path: str) -> str:
         return f"{self._digest[path]}:{path}"
