@@ -1,7 +1,7 @@
 """Time `refactor` against the physical floor and the tools a user would compare it with, in one run.
 
-    python benchmarks/generate_repo.py /tmp/bench10k --modules 10000
-    python benchmarks/run_benchmarks.py /tmp/bench10k [--libcst-timeout 900] [--skip-libcst]
+    python benchmarks/generate_repo.py /tmp/bench10k --modules 10000 [--profile zen]
+    python benchmarks/run_benchmarks.py /tmp/bench10k [--libcst-timeout 900] [--skip-libcst] [--skip-edits]
     python benchmarks/run_benchmarks.py CHECKOUT --plan benchmarks/plans/zen_websocket_manager.toml --skip-libcst
 
 A generated repository carries its own `plan.toml`. A real tree (a git checkout) takes a plan with `--plan`:
@@ -241,7 +241,7 @@ def refactor_rows(target: Subject) -> list[Measure]:
     return results
 
 
-def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Measure]:
+def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool, skip_edits: bool = False) -> list[Measure]:
     repo, plan = target.repo, target.plan
     package = target.top_packages[0]
     results = []
@@ -249,8 +249,9 @@ def run(target: Subject, *, libcst_timeout: float, skip_libcst: bool) -> list[Me
     results.append(measure("floor: ast.parse every file (1 core)", [PYTHON, "-c", FLOOR_AST, str(repo)], repo))
     results += graph_rows(target)
     results += refactor_rows(target)
-    results.append(measure("refactor: edits of the largest stage", [PYTHON, "-c", LARGEST_STAGE, str(plan)], repo,
-                           note="includes a warm plan"))
+    if not skip_edits:
+        results.append(measure("refactor: edits of the largest stage", [PYTHON, "-c", LARGEST_STAGE, str(plan)],
+                               repo, note="includes a warm plan"))
     if not skip_libcst:
         old, new = canonical_pair(package)
         with tempfile.TemporaryDirectory() as scratch:
@@ -338,6 +339,8 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="where real_trees.py keeps the real trees (outside this project)")
     parser.add_argument("--libcst-timeout", type=float, default=900)
     parser.add_argument("--skip-libcst", action="store_true")
+    parser.add_argument("--skip-edits", action="store_true", help="leave out the largest stage's edits (the "
+                        "longest row: minutes on a large tree)")
     args = parser.parse_args()
     if args.real_trees or args.tree:
         if args.repo or args.plan:
@@ -353,7 +356,8 @@ def main() -> int:
         parser.error("--plan measures a real tree: pass --skip-libcst (the LibCST row renames the generated family)")
     with tempfile.TemporaryDirectory() as scratch:
         target = subject(repo, args.plan.resolve() if args.plan else None, Path(scratch))
-        results = run(target, libcst_timeout=args.libcst_timeout, skip_libcst=args.skip_libcst)
+        results = run(target, libcst_timeout=args.libcst_timeout, skip_libcst=args.skip_libcst,
+                      skip_edits=args.skip_edits)
     print(table(results))
     return 0
 
