@@ -269,3 +269,24 @@ def test_a_flaky_test_is_run_again_and_reported_not_held_against_the_stage(tmp_p
     assert "flaky: tests.test_timing::test_sometimes (failed, then passed when run again)" in out
     assert "Flaky (failed, then passed when run again on this very tree):" in commit_message(
         repo, "refactor/engine/stage-01")
+
+
+def test_an_old_broken_import_only_the_wider_search_after_a_stage_reads_is_not_new(tmp_path):
+    """The seed's stage 10: verification searches for more (the names and modules the stage removed) than
+    the stage's plan did, and so reads parts of unchanged files the plan left out, with references broken
+    long before (`patch('app.recovery.x')`). The tree before the stage is asked with the same search."""
+    before_tree, after_tree = tmp_path / "before", tmp_path / "after"
+    common = {"app/__init__.py": "", "app/core/__init__.py": "", "app/core/engine.py": "class Engine: ...\n",
+              "app/user.py": "from app.core.engine import Engine\n",
+              "app/d.py": "import os\n\n\ndef helper():\n    from app.core import nothing_here\n"
+                          "    return 'gone', nothing_here, os\n"}
+    write_tree(before_tree, {**common, "app/core/gone.py": "class Thing: ...\n"})
+    write_tree(after_tree, common)
+    plan = write_plan(tmp_path / "plan.toml", name="engine", root=str(after_tree), packages=["app"],
+                      canonical="app.core.engine:Engine", family=["Engine"])
+    before = Project.load(before_tree, cache=False)
+    before.widen_focus({"Engine"})   # (what the stage's plan searched for)
+    after = Workspace.for_plan(load_plan(plan), cache=False, extra_needles=frozenset({"gone"}))
+    watched = watched_modules({"app.core.engine", "app.core.gone"})
+    assert any(s.path == "app/d.py" and s.name == "nothing_here" for s in after.graph.sites)
+    assert new_broken_imports(before, after, [], watched) == []

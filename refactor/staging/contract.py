@@ -77,6 +77,9 @@ def new_broken_imports(before: Project, after: Workspace, changed: list[str], wa
     file, a failing reference is old only when that file made the same failing reference before, or wrote
     the same failing text (`m._gone_attr` through a module alias the stage moved)."""
     project = after.project
+    focus = project.focus_key()
+    if focus is not None:   # the tree before is asked with the same search (a wider one reads more of a file)
+        before.widen_focus(*focus)
     project.parse(sorted({project.by_module[m].path for m in watched if m in project.by_module}))
     edited = set(changed)
     failing = [(site, reason) for site in after.graph.sites
