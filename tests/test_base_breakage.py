@@ -290,3 +290,19 @@ def test_an_old_broken_import_only_the_wider_search_after_a_stage_reads_is_not_n
     watched = watched_modules({"app.core.engine", "app.core.gone"})
     assert any(s.path == "app/d.py" and s.name == "nothing_here" for s in after.graph.sites)
     assert new_broken_imports(before, after, [], watched) == []
+
+
+def test_a_workspace_given_another_search_searches_for_it_too(tmp_path):
+    """A stage's verification starts from its plan's search: the tree after the stage may name fewer
+    family modules (one is no longer the family's), and the facts parsed for the plan then still serve."""
+    write_tree(tmp_path, {**CORE, "app/user.py": "from app.core.engine import Engine\n"})
+    plan = load_plan(write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
+                                canonical="app.core.engine:Engine", family=["*Engine"]))
+    planned = Workspace.for_plan(plan, cache=False)
+    planned.site_files()
+    search = (("Gone",), (("core", "gone"),))
+    after = Workspace.for_plan(plan, cache=False, search=search)
+    after.site_files()
+    words, modules = after.project.focus_key()
+    assert "Gone" in words and ("core", "gone") in modules
+    assert set(planned.project.focus_key()[0]) <= set(words)

@@ -23,8 +23,8 @@ FILES = {
 }
 
 
-def apply_stage(tmp_path):
-    write_tree(tmp_path, FILES)
+def apply_stage(tmp_path, more: dict[str, str] | None = None):
+    write_tree(tmp_path, {**FILES, **(more or {})})
     plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
                                 canonical="pkg.core:Opt", family=["Optional"]))
     workspace = Workspace.for_plan(plan, cache=False)
@@ -49,6 +49,15 @@ def test_attribute_chains_the_site_search_does_not_see_are_still_caught(tmp_path
     found = lost(verification)
     assert "examples/chain.py:3: pkg.core.Optional reached Optional before this stage and reaches nothing now " \
            "(pkg.core does not bind it)" in found, found
+
+
+def test_the_gate_reads_many_files_in_worker_processes_and_misses_none(tmp_path, monkeypatch):
+    """Forty files reach the name through an attribute chain the blinded site search does not see: the
+    gate reads them apart (in worker processes, where there are many) and names every one."""
+    monkeypatch.setattr(graph._SiteFinder, "_through_module", lambda self, base, path, scope: (None, None))
+    more = {f"examples/many/chain{i:02d}.py": "import pkg\n\nGRAMMAR = pkg.core.Optional()\n" for i in range(40)}
+    found = lost(apply_stage(tmp_path, more))
+    assert {line.split(":")[0] for line in found} >= set(more), found
 
 
 def test_a_name_read_through_a_star_import_the_site_search_does_not_see_is_caught(tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from refactor import __version__
 from refactor.reading.chunks import Focus
 from refactor.reading.facts import FileFacts
 
-SCHEMA = 26
+SCHEMA = 27
 # What a parse yields depends on the interpreter: a file newer than its grammar is read another way (or
 # not at all), and marshal's format is its own. Each interpreter version keeps its own cache.
 INTERPRETER = f"py{sys.version_info[0]}.{sys.version_info[1]}"

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import re
 import symtable
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from codemods.framework.relative import absolute_module, package_of
 from refactor.analysis.project import Project
 from refactor.reading.parse import decode
+from refactor.reading.workers import in_workers
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 _BUILTINS = frozenset(dir(builtins))
@@ -44,25 +47,65 @@ def lost_uses(before: Project, after: Project, names: Iterable[str]) -> list[str
     """`path:line: ...` for each use of `names` on the changed tree (`after`) that resolved before the stage
     (`before`: the tree as it was, its facts of every changed file read before the change) and does not
     now. Files that do not parse are not read here (they are reported as such)."""
-    words = sorted({n for n in names if n})
+    words = frozenset(n for n in names if n)
     if not words:
         return []
+    paths = after.reader.search(sorted(words), [f.path for f in after.files])
+    items = [(path, after.by_path[path].module, after.by_path[path].is_package) for path in paths]
+    jobs = after.reader.jobs
+    if jobs > 1 and len(items) >= _PARALLEL_FILES:
+        size = max(8, len(items) // (jobs * 4))
+        found = [row for rows in in_workers(jobs, _uses_batch, [(str(after.root), items[i:i + size], words)
+                                                                for i in range(0, len(items), size)])
+                 for row in rows]
+    else:
+        found = [(path, file_uses(path, module, is_package, after.reader.data(path), words))
+                 for path, module, is_package in items]
     out = []
-    for path in after.reader.search(words, [f.path for f in after.files]):
-        source = after.by_path[path]
-        try:
-            text = decode(after.reader.data(path), path)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                tree = ast.parse(text, filename=path)
-                table = symtable.symtable(text, path, "exec")
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-        for use in uses_in(tree, table, source.module, source.is_package, set(words)):
+    for path, uses in found:
+        for use in uses:
             if resolves(after, use) is False and resolves(before, use) is True:
                 out.append(f"{path}:{use.line}: {use.text} reached {use.name} before this stage and reaches "
                            f"nothing now ({_how(use)})")
     return sorted(set(out))
+
+
+_PARALLEL_FILES = 32   # fewer files than this are read here rather than in worker processes
+
+
+def _uses_batch(job: tuple[str, list[tuple[str, str, bool]], frozenset[str]]) -> list[tuple[str, list[Use]]]:
+    """In a worker process: each file read from disk, and its uses."""
+    root, items, words = job
+    out = []
+    for path, module, is_package in items:
+        try:
+            data = (Path(root) / path).read_bytes()
+        except OSError:
+            continue
+        out.append((path, file_uses(path, module, is_package, data, words)))
+    return out
+
+
+def file_uses(path: str, module: str, is_package: bool, data: bytes, names: frozenset[str]) -> list[Use]:
+    """The uses of `names` in one file's source (none when it does not parse)."""
+    try:
+        text = decode(data, path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    return uses_in(tree, functools.partial(_symbols, text, path), module, is_package, set(names))
+
+
+def _symbols(text: str, path: str) -> symtable.SymbolTable | None:
+    """The file's symbol table (a second compile: built only for a file with star imports)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return symtable.symtable(text, path, "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _how(use: Use) -> str:
@@ -87,9 +130,10 @@ def resolves(project: Project, use: Use) -> bool | None:
     return None if unknown else False
 
 
-def uses_in(tree: ast.Module, table: symtable.SymbolTable, module: str, is_package: bool,
+def uses_in(tree: ast.Module, table: Callable[[], symtable.SymbolTable | None], module: str, is_package: bool,
             names: set[str]) -> list[Use]:
-    """Every use in one file of the `names`, as `Use`s to resolve."""
+    """Every use in one file of the `names`, as `Use`s to resolve; `table()` gives the file's symbol table
+    (asked only when the file has star imports)."""
     out: list[Use] = []
     stars, aliases = [], {}   # star-imported modules; local name -> module it is bound to
     for node in ast.walk(tree):
@@ -110,7 +154,8 @@ def uses_in(tree: ast.Module, table: symtable.SymbolTable, module: str, is_packa
                     aliases.setdefault(alias.asname, alias.name)
                 else:
                     aliases.setdefault(alias.name.split(".")[0], alias.name.split(".")[0])
-    unbound = _unbound_globals(table, names)
+    symbols = table() if stars else None
+    unbound = _unbound_globals(symbols, names) if symbols is not None else set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in unbound and isinstance(node.ctx, ast.Load) and stars:
             out.append(Use(node.lineno, "star", "", node.id, node.id, tuple(stars)))

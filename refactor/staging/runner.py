@@ -253,7 +253,7 @@ class StageRunner:
         diff_path = self._save_diff(number, edits.diff())
         self.progress(f"stage {number}: verifying with a fresh audit and import graph")
         self.clock.enter("verification")
-        after = self._workspace(root, extra_needles=removal_needles(stage))
+        after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key())
         verification = verify_stage(stage, after, touched, before)
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
