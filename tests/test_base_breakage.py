@@ -306,3 +306,24 @@ def test_a_workspace_given_another_search_searches_for_it_too(tmp_path):
     words, modules = after.project.focus_key()
     assert "Gone" in words and ("core", "gone") in modules
     assert set(planned.project.focus_key()[0]) <= set(words)
+
+
+def test_a_tree_a_stage_narrowed_is_read_with_the_facts_of_the_wider_search(tmp_path):
+    """After a stage, the tree's own search is narrower (`legacy` is no longer the family's). Asked with
+    the search before it (as `apply --all` asks each stage's tree), the facts parsed for that search serve:
+    only the file the stage changed is parsed again. Asked with its own, narrower search, every file that
+    names the family is parsed again (facts parsed for a wider search can hold more than it parses)."""
+    users = {f"tests/test_user{i}.py": f"from app.core.engine import Engine\n\n\ndef test_{i}():\n    assert Engine\n"
+             for i in range(6)}   # (outside the plan's packages: first parsed by the site search)
+    write_tree(tmp_path, {**CORE, **users, "app/user.py": "from app.core.engine import Engine\n"})
+    plan = load_plan(write_plan(tmp_path / "plan.toml", name="engine", root=str(tmp_path), packages=["app"],
+                                canonical="app.core.engine:Engine", family=["*Engine"]))
+    planned = Workspace.for_plan(plan)
+    assert planned.graph.sites
+    (tmp_path / "app/core/legacy.py").write_text("VALUE = 1\n")   # (the stage's change)
+    wide = Workspace.for_plan(plan, search=planned.project.focus_key())
+    assert wide.graph.sites
+    narrow = Workspace.for_plan(plan)
+    assert narrow.graph.sites
+    assert wide.project.reader.parsed <= 1
+    assert narrow.project.reader.parsed >= len(users)

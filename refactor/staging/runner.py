@@ -100,6 +100,10 @@ class StageRunner:
         self.clock = PhaseClock()
         self._shared: Path | None = None    # the worktree a session's stages share (see `session`)
         self._in_session = False
+        # what the plans of a session's stages searched for, so far: each stage's plan searches for it too
+        # (a stage's changes can only narrow its tree's own search; the facts and sites found for the wider
+        # one then serve, instead of every file that names the family being parsed again for each stage)
+        self._searched: tuple | None = None
 
     # -- the worktree stages are built in -------------------------------------------------------------
     @contextmanager
@@ -112,6 +116,7 @@ class StageRunner:
             yield self
         finally:
             self._in_session = False
+            self._searched = None
             if self._shared is not None:
                 shared, self._shared = self._shared, None
                 self.git.remove_worktree(shared)
@@ -139,6 +144,10 @@ class StageRunner:
         """The plan's workspace on a stage tree; a session's shared tree remembers its files' stats."""
         return Workspace.for_plan(self.plan, root=root, remember_stats=self._in_session, **options)
 
+    def _search_also(self, workspace: Workspace) -> None:
+        if self._in_session:
+            self._searched = workspace.project.focus_key()
+
     # -- where a stage starts ------------------------------------------------------------------------
     def base_schedule(self, base: str) -> Schedule:
         """The schedule as made on the base commit: it fixes the stages' numbers and modules."""
@@ -146,7 +155,9 @@ class StageRunner:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
             with self._tree(base, f"{self.plan.name}-base") as tree:
-                self._base_schedules[base] = self._workspace(tree / self.rel).schedule
+                workspace = self._workspace(tree / self.rel)
+                self._base_schedules[base] = workspace.schedule
+                self._search_also(workspace)
         return self._base_schedules[base]
 
     # -- one stage --------------------------------------------------------------------------------------
@@ -223,15 +234,16 @@ class StageRunner:
                   branch: str, wanted: set[str]) -> StageOutcome:
         self.clock.enter("planning")
         root = tree / self.rel
-        workspace = self._workspace(root)
+        workspace = self._workspace(root, search=self._searched)
         fresh = workspace.schedule
         unreadable = workspace.unreadable()
         if set(unreadable) & {s.path for s in workspace.graph.sites}:
             # a file parsed in part gave sites, and does not parse whole: planned again, it has none (a
             # file that does not parse is reported, never edited)
-            workspace = self._workspace(root)
+            workspace = self._workspace(root, search=self._searched)
             fresh = workspace.schedule
             unreadable = workspace.unreadable()
+        self._search_also(workspace)
         stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
             (s for s in fresh.stages if wanted & set(s.modules)), None)
         if stage is None:
