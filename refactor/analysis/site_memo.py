@@ -19,8 +19,6 @@ from pathlib import Path
 from refactor.analysis.project import Project
 from refactor.reading.facts import FileFacts
 
-_Row = tuple[str, int, str, str, "str | None", str, str, tuple[str, ...]]
-
 
 @functools.cache
 def _code() -> str:
