@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 
 from refactor.analysis import graph
+from refactor.analysis.project import Project
 from refactor.planfile import load_plan
 from refactor.planning.workspace import Workspace
 from refactor.staging.contract import removal_needles, verify_stage
+from refactor.staging import lost_names
 from refactor.staging.edits import compute_edits, write_edits
+from refactor.staging.lost_names import lost_uses
 from tests.helpers import write_plan, write_tree
 
 FILES = {
@@ -110,3 +113,65 @@ def test_a_name_looked_up_where_it_is_only_imported_is_rewritten_with_that_impor
     assert verification.ok, [(c.name, c.detail) for c in verification.failures()]
     text = (tmp_path / "tests/test_it.py").read_text()
     assert "import Optional" not in text and '"pkg.consumer.Optional"' not in text, text
+
+
+# -- what a run read is kept by content --------------------------------------------------------------------
+KEPT = {
+    "pkg/__init__.py": "",
+    "pkg/core.py": "class Opt:\n    pass\n\n\nOptional = Opt\n",
+    "examples/chain.py": "import pkg.core\n\nGRAMMAR = pkg.core.Optional()\n",
+    "examples/frommod.py": "from pkg import core\n\nGRAMMAR = core.Optional()\n",
+    "examples/other.py": "from pkg.core import Opt\n\nGRAMMAR = Opt()\n",
+}
+
+
+def gate(before_root, after_root, cache, names, among=()):
+    """The gate run as `apply` runs it, with projects loaded afresh (as a later stage or run does)."""
+    before = Project.load(before_root, cache_dir=cache)
+    after = Project.load(after_root, cache_dir=cache)
+    return lost_uses(before, after, names, among=among)
+
+
+def counting_reads(monkeypatch) -> list[str]:
+    read: list[str] = []
+    real = lost_names.file_uses
+
+    def counted(path, *args):
+        read.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(lost_names, "file_uses", counted)
+    return read
+
+
+def test_uses_read_once_are_kept_until_the_file_changes(tmp_path, monkeypatch):
+    before, after, cache = tmp_path / "before", tmp_path / "after", tmp_path / "cache"
+    write_tree(before, KEPT)
+    write_tree(after, {**KEPT, "pkg/core.py": "class Opt:\n    pass\n"})
+    read = counting_reads(monkeypatch)
+    first = gate(before, after, cache, ["Optional"])
+    assert [line.split(":")[0] for line in first] == ["examples/chain.py", "examples/frommod.py"]
+    assert sorted(read) == ["examples/chain.py", "examples/frommod.py"]
+    read.clear()
+    assert gate(before, after, cache, ["Optional"]) == first
+    assert read == []
+    (after / "examples/chain.py").write_text('import pkg.core\n\nGRAMMAR = pkg.core.Opt()\nLABEL = "Optional"\n')
+    assert [line.split(":")[0] for line in gate(before, after, cache, ["Optional"])] == ["examples/frommod.py"]
+    assert read == ["examples/chain.py"]
+
+
+def test_uses_read_for_every_stages_names_serve_each_stage(tmp_path, monkeypatch):
+    """A stage removing `Optional` reads its files for `Opt` as well (a later stage removes it): that stage
+    then reads only the files that do not name `Optional`, and still finds its own lost uses only."""
+    before, after, cache = tmp_path / "before", tmp_path / "after", tmp_path / "cache"
+    write_tree(before, KEPT)
+    write_tree(after, {**KEPT, "pkg/core.py": "class Opt2:\n    pass\n"})
+    read = counting_reads(monkeypatch)
+    among = ["Optional", "Opt"]
+    optional = gate(before, after, cache, ["Optional"], among)
+    assert all("reached Optional" in line for line in optional) and len(optional) == 2
+    read.clear()
+    opt = gate(before, after, cache, ["Opt"], among)
+    assert sorted(read) == ["examples/other.py", "pkg/core.py"]
+    assert opt == ["examples/other.py:1: from pkg.core import Opt reached Opt before this stage and reaches "
+                   "nothing now (pkg.core does not bind it)"]

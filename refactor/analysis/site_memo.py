@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from refactor.analysis.project import Project
+from refactor.reading.cache import code_digest
 from refactor.reading.facts import FileFacts
 
 
@@ -24,15 +25,8 @@ from refactor.reading.facts import FileFacts
 def _code() -> str:
     """A hash of the source of everything that decides a file's facts and sites."""
     here = Path(__file__).resolve().parent
-    sources = sorted([*here.glob("*.py"), *(here.parent / "reading").glob("*.py"),
-                      here.parent.parent / "codemods" / "framework" / "relative.py"])
-    digest = hashlib.blake2b(digest_size=12)
-    for source in sources:
-        try:
-            digest.update(source.read_bytes())
-        except OSError:
-            digest.update(str(source).encode())
-    return digest.hexdigest()
+    return code_digest([*here.glob("*.py"), *(here.parent / "reading").glob("*.py"),
+                        here.parent.parent / "codemods" / "framework" / "relative.py"])
 
 
 class SiteMemo:

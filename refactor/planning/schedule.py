@@ -64,6 +64,11 @@ class Stage:
     module_moves: tuple[tuple[str, str], ...] = field(default=())   # deleted module -> where its uses go
 
     @property
+    def removed_names(self) -> frozenset[str]:
+        """The names this stage takes away: its members' and those of the renamed re-exports."""
+        return frozenset({d.name for d in self.definitions} | {r.old_name for r in self.renames})
+
+    @property
     def sites_by_kind(self) -> dict[str, int]:
         return dict(sorted(Counter(e.site.kind for e in self.edits).items()))
 

@@ -32,6 +32,18 @@ INTERPRETER = f"py{sys.version_info[0]}.{sys.version_info[1]}"
 Snapshot = dict[str, tuple[tuple[int, ...] | None, str, tuple[str, ...] | None]]
 
 
+def code_digest(sources: list[Path]) -> str:
+    """A hash of the source files that decide some kept answer: the answer is kept under it, so a change to
+    that code (a new release, a local edit) makes every earlier answer a miss."""
+    digest = hashlib.blake2b(digest_size=12)
+    for source in sorted(sources):
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(str(source).encode())
+    return digest.hexdigest()
+
+
 class FactCache:
     """A cache that never fails its caller: any SQLite or decoding problem reads as a miss."""
 

@@ -63,7 +63,7 @@ class Reader:
         if path not in self._data:
             self._data[path] = self._read(path)
             # what was read is what facts and answers are keyed by (a file may change during a run)
-            self._digest[path] = _digest(self._data[path])
+            self._digest[path] = content_digest(self._data[path])
         return self._data[path]
 
     def _read(self, path: str) -> bytes:
@@ -383,7 +383,8 @@ def _read_with_stat(path: str) -> tuple[bytes | None, tuple[int, ...] | None]:
         os.close(fd)
 
 
-def _digest(data: bytes) -> str:
+def content_digest(data: bytes) -> str:
+    """The key a file's content is known by in the cache."""
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()   # (a cache key: SHA-1 is the fastest here)
 
 
@@ -399,7 +400,7 @@ def _survey_batch(job: tuple[str, list[tuple[str, str, bool]], Query | None],
         if keep is not None:
             keep[path] = data
         imports = imported_modules(module, is_package, data)   # (no FileFacts built: 11% of a survey)
-        out.append((path, stat, _digest(data), imports, query.matches(data) if query else False))
+        out.append((path, stat, content_digest(data), imports, query.matches(data) if query else False))
     return out
 
 
@@ -408,7 +409,7 @@ def _search_batch(job: tuple[str, list[str], Query]) -> dict[str, tuple[str, boo
     out = {}
     for path in paths:
         data = _bytes_of(Path(root) / path) or b""
-        out[path] = (_digest(data), query.matches(data))
+        out[path] = (content_digest(data), query.matches(data))
     return out
 
 
@@ -420,7 +421,7 @@ def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str
         data = _bytes_of(Path(root) / path) or b""
         facts = refresh_file(path, module, is_package, data, focus, held) if held is not None \
             else extract_file(path, module, is_package, data, focus)
-        out.append((path, _digest(data), facts.to_tuple() if facts is not None else None))
+        out.append((path, content_digest(data), facts.to_tuple() if facts is not None else None))
     return out
 
 

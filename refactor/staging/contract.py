@@ -122,9 +122,11 @@ def left_behind(after: Workspace, modules: Iterable[str], deleted: Iterable[str]
     return members, [m for m in deleted if m in after.project.by_module]
 
 
-def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Project) -> Verification:
+def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Project, *,
+                 among: frozenset[str] = frozenset()) -> Verification:
     """The contract on the changed tree `after`; `before` is the project as it was before the stage
-    (the facts of every file the stage changed read before the change)."""
+    (the facts of every file the stage changed read before the change). `among`: the names every stage of
+    the plan removes (the lost-name gate reads files for all of them, once)."""
     inventory = after.inventory
     checks = []
     members, still_there = left_behind(after, stage.modules, stage.delete_modules)
@@ -149,7 +151,6 @@ def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Pro
         if facts.error:
             unparsable.append(facts.error)
     checks.append(Check("every changed file parses", not unparsable, tuple(unparsable)))
-    removed_names = {d.name for d in stage.definitions} | {r.old_name for r in stage.renames}
-    lost = lost_uses(before, after.project, removed_names)
+    lost = lost_uses(before, after.project, stage.removed_names, among=among)
     checks.append(Check("no use of a removed name is lost (read apart from the site search)", not lost, tuple(lost)))
     return Verification(tuple(checks), inventory.distinct)

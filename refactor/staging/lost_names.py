@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
 import functools
+import hashlib
 import re
 import symtable
 import warnings
@@ -26,7 +28,9 @@ from pathlib import Path
 
 from codemods.framework.relative import absolute_module, package_of
 from refactor.analysis.project import Project
+from refactor.reading.cache import code_digest
 from refactor.reading.parse import decode
+from refactor.reading.reader import content_digest
 from refactor.reading.workers import in_workers
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
@@ -43,28 +47,19 @@ class Use:
     stars: tuple[str, ...] = ()   # for a star use: the modules the file star-imports
 
 
-def lost_uses(before: Project, after: Project, names: Iterable[str]) -> list[str]:
+def lost_uses(before: Project, after: Project, names: Iterable[str], *, among: Iterable[str] = ()) -> list[str]:
     """`path:line: ...` for each use of `names` on the changed tree (`after`) that resolved before the stage
     (`before`: the tree as it was, its facts of every changed file read before the change) and does not
-    now. Files that do not parse are not read here (they are reported as such)."""
+    now. Files that do not parse are not read here (they are reported as such). `among`: more names the
+    uses are read for (those of every stage of a plan), so that what one stage reads serves the next."""
     words = frozenset(n for n in names if n)
     if not words:
         return []
     paths = after.reader.search(sorted(words), [f.path for f in after.files])
-    items = [(path, after.by_path[path].module, after.by_path[path].is_package) for path in paths]
-    jobs = after.reader.jobs
-    if jobs > 1 and len(items) >= _PARALLEL_FILES:
-        size = max(8, len(items) // (jobs * 4))
-        found = [row for rows in in_workers(jobs, _uses_batch, [(str(after.root), items[i:i + size], words)
-                                                                for i in range(0, len(items), size)])
-                 for row in rows]
-    else:
-        found = [(path, file_uses(path, module, is_package, after.reader.data(path), words))
-                 for path, module, is_package in items]
     out = []
-    for path, uses in found:
+    for path, uses in _uses(after, paths, words | {n for n in among if n}).items():
         for use in uses:
-            if resolves(after, use) is False and resolves(before, use) is True:
+            if use.name in words and resolves(after, use) is False and resolves(before, use) is True:
                 out.append(f"{path}:{use.line}: {use.text} reached {use.name} before this stage and reaches "
                            f"nothing now ({_how(use)})")
     return sorted(set(out))
@@ -73,16 +68,61 @@ def lost_uses(before: Project, after: Project, names: Iterable[str]) -> list[str
 _PARALLEL_FILES = 32   # fewer files than this are read here rather than in worker processes
 
 
-def _uses_batch(job: tuple[str, list[tuple[str, str, bool]], frozenset[str]]) -> list[tuple[str, list[Use]]]:
-    """In a worker process: each file read from disk, and its uses."""
+@functools.cache
+def _code() -> str:
+    here = Path(__file__).resolve()
+    return code_digest([here, here.parent.parent / "reading" / "parse.py",
+                        here.parent.parent.parent / "codemods" / "framework" / "relative.py"])
+
+
+def _uses(project: Project, paths: list[str], names: frozenset[str]) -> dict[str, list[Use]]:
+    """Each file's uses of `names`: kept by content, so a file no stage changed is read once (by this run
+    or an earlier one), whatever the stages in between."""
+    prefix = "uses:" + hashlib.blake2b(repr((_code(), sorted(names))).encode(), digest_size=12).hexdigest() + ":"
+    reader = project.reader
+    keys = {path: f"{prefix}{reader.digest(path)}:{project.by_path[path].module}:{project.by_path[path].is_package:d}"
+            for path in paths}
+    kept = reader.answers(list(keys.values()))
+    found: dict[str, list[Use]] = {}
+    for path, key in keys.items():
+        try:
+            found[path] = [Use(*row) for row in kept[key]]
+        except (KeyError, TypeError):
+            continue
+    items = [(path, project.by_path[path].module, project.by_path[path].is_package) for path in paths
+             if path not in found]
+    jobs = reader.jobs
+    if jobs > 1 and len(items) >= _PARALLEL_FILES:
+        size = max(8, len(items) // (jobs * 4))
+        read = [row for rows in in_workers(jobs, _uses_batch, [(str(project.root), items[i:i + size], names)
+                                                               for i in range(0, len(items), size)])
+                for row in rows]
+    else:
+        read = [(path, content_digest(data), file_uses(path, module, is_package, data, names))
+                for path, module, is_package in items for data in (reader.data(path),)]
+    new = {}
+    for (path, digest, uses), (_, module, is_package) in zip(read, items):
+        found[path] = uses
+        if digest:   # (a file that could not be read has nothing kept)
+                new[f"{prefix}{digest}:{module}:{is_package:d}"] = [dataclasses.astuple(u) for u in uses]
+    if new:
+        reader.keep_answers(new)
+    return {path: found[path] for path in paths if path in found}
+
+
+def _uses_batch(job: tuple[str, list[tuple[str, str, bool]], frozenset[str]]) -> list[tuple[str, str, list[Use]]]:
+    """In a worker process: each file read from disk, its content hash and its uses."""
     root, items, words = job
     out = []
     for path, module, is_package in items:
         try:
             data = (Path(root) / path).read_bytes()
         except OSError:
+            data = None
+        if data is None:
+            out.append((path, "", []))
             continue
-        out.append((path, file_uses(path, module, is_package, data, words)))
+        out.append((path, content_digest(data), file_uses(path, module, is_package, data, words)))
     return out
 
 

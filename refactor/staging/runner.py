@@ -266,7 +266,8 @@ class StageRunner:
         self.progress(f"stage {number}: verifying with a fresh audit and import graph")
         self.clock.enter("verification")
         after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key())
-        verification = verify_stage(stage, after, touched, before)
+        verification = verify_stage(stage, after, touched, before,
+                                    among=frozenset().union(*(s.removed_names for s in planned.stages)))
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
         self.clock.enter("tests")
@@ -313,8 +314,7 @@ class StageRunner:
         `earlier`: the stages before this one (their removed names may appear in parametrized ids)."""
         command = self.plan.test_command
         baseline = self.baseline(base)
-        removed = frozenset({d.name for s in (*earlier, stage) for d in s.definitions}
-                            | {r.old_name for s in (*earlier, stage) for r in s.renames})
+        removed = frozenset().union(*(s.removed_names for s in (*earlier, stage)))
         first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
         if first and not self.options.strict:
             self.progress(f"stage {number}: running {counted(len(first), 'affected test file')} first")
