@@ -11,6 +11,7 @@ from refactor.analysis.inventory import Inventory, literal_fragments, take_inven
 from refactor.analysis.project import Project
 from refactor.errors import PlanError
 from refactor.planfile import load_plan
+from refactor.reading.reader import Reader
 from tests.helpers import PLANS, write_plan, write_tree
 
 ENGINE_PACKAGE = {
@@ -543,3 +544,24 @@ def test_a_decorated_subclass_is_thin_only_when_the_decorator_is_a_marker(tmp_pa
         """, "pkg/plugins.py": "registry = None\ndeprecated = None\n"}
     row = next(d for d in inventory_of(tmp_path, files).definitions if d.ref == "pkg.decorated:DecoratedEngine")
     assert row.status == status, row.detail
+
+
+def test_a_name_holding_a_needle_searched_before_is_not_searched_for_again(tmp_path, monkeypatch):
+    """The first search looks for `Engine` (and `create_engine`), and every file it finds is parsed. A name
+    found later that holds `Engine` (`OldEngine`, `ThinEngine`) can only be in those files: later rounds
+    search only for names holding no earlier needle (`Motor`), and the rows are still found."""
+    searched: list[set[str]] = []
+    real = Reader.search
+
+    def recording(self, needles, paths, *args, **kwargs):
+        needles = set(needles)
+        searched.append(needles)
+        return real(self, needles, paths, *args, **kwargs)
+
+    monkeypatch.setattr(Reader, "search", recording)
+    refs = {d.ref for d in inventory_of(tmp_path).definitions}
+    assert {"pkg.legacy:Motor", "pkg.alias:OldEngine", "pkg.thin:ThinEngine"} <= refs, refs
+    assert searched[0] >= {"Engine", "create_engine"}
+    later = set().union(*searched[1:])
+    assert "Motor" in later
+    assert not any("Engine" in needle for needle in later), searched

@@ -169,13 +169,16 @@ class _Inventory:
         searched: set[str] = set()
         holders: set[str] = set()   # modules that define or alias a family name, as far as parsed
         while True:
+            # a file that holds a name holding a needle searched before holds that needle: it is parsed
+            # already (every file a search finds is), so only names holding none are searched for
+            wanted = {n for n in needles - searched if not any(old in n for old in searched)}
             fresh, searched = needles - searched, searched | needles
             self.project.widen_focus(fresh)   # a def or class that names none of these need not be parsed
             unparsed = [p for p in self.package_paths if p not in parsed]
             # (the names and modules found so far are what the site search will look for: git is asked
             # for them now too, once for both searches)
             ahead = (self.known, module_pairs(holders))
-            todo = self.project.reader.search(fresh, unparsed, ahead=ahead) if fresh else []
+            todo = self.project.reader.search(wanted, unparsed, ahead=ahead) if wanted else []
             canonical = self.project.by_module.get(self.plan.canonical.module)
             if canonical and canonical.path not in parsed and canonical.path not in todo:
                 todo.append(canonical.path)
