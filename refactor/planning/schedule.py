@@ -118,6 +118,11 @@ class Schedule:
     baseline: tuple[str, ...] = ()     # imports already broken before any change
     unparsable: tuple[str, ...] = ()   # files read for the plan that do not parse (`path:line: problem`)
 
+    @property
+    def removed_names(self) -> frozenset[str]:
+        """The names the stages take away, all of them."""
+        return frozenset().union(*(stage.removed_names for stage in self.stages))
+
     def stage(self, number: int) -> Stage:
         for stage in self.stages:
             if stage.number == number:

@@ -79,23 +79,20 @@ def _uses(project: Project, paths: list[str], names: frozenset[str]) -> dict[str
     """Each file's uses of `names`: kept by content, so a file no stage changed is read once (by this run
     or an earlier one), whatever the stages in between."""
     prefix = "uses:" + hashlib.blake2b(repr((_code(), sorted(names))).encode(), digest_size=12).hexdigest() + ":"
+
+    def key(digest: str, module: str, is_package: bool) -> str:
+        return f"{prefix}{digest}:{module}:{is_package:d}"
+
     reader = project.reader
-    keys = {path: f"{prefix}{reader.digest(path)}:{project.by_path[path].module}:{project.by_path[path].is_package:d}"
-            for path in paths}
+    items = [(path, project.by_path[path].module, project.by_path[path].is_package) for path in paths]
+    keys = {path: key(reader.digest(path), module, is_package) for path, module, is_package in items}
     kept = reader.answers(list(keys.values()))
-    found: dict[str, list[Use]] = {}
-    for path, key in keys.items():
-        try:
-            found[path] = [Use(*row) for row in kept[key]]
-        except (KeyError, TypeError):
-            continue
-    items = [(path, project.by_path[path].module, project.by_path[path].is_package) for path in paths
-             if path not in found]
-    jobs = reader.jobs
-    if jobs > 1 and len(items) >= _PARALLEL_FILES:
-        size = max(8, len(items) // (jobs * 4))
-        read = [row for rows in in_workers(jobs, _uses_batch, [(str(project.root), items[i:i + size], names)
-                                                               for i in range(0, len(items), size)])
+    found = {path: uses for path, k in keys.items() if (uses := _kept(kept.get(k))) is not None}
+    items = [item for item in items if item[0] not in found]
+    if reader.jobs > 1 and len(items) >= _PARALLEL_FILES:
+        size = max(8, len(items) // (reader.jobs * 4))
+        read = [row for rows in in_workers(reader.jobs, _uses_batch, [(str(project.root), items[i:i + size], names)
+                                                                      for i in range(0, len(items), size)])
                 for row in rows]
     else:
         read = [(path, content_digest(data), file_uses(path, module, is_package, data, names))
@@ -104,22 +101,29 @@ def _uses(project: Project, paths: list[str], names: frozenset[str]) -> dict[str
     for (path, digest, uses), (_, module, is_package) in zip(read, items):
         found[path] = uses
         if digest:   # (a file that could not be read has nothing kept)
-                new[f"{prefix}{digest}:{module}:{is_package:d}"] = [dataclasses.astuple(u) for u in uses]
+            new[key(digest, module, is_package)] = [dataclasses.astuple(u) for u in uses]
     if new:
         reader.keep_answers(new)
     return {path: found[path] for path in paths if path in found}
 
 
+def _kept(rows: object) -> list[Use] | None:
+    """Uses as the cache kept them, or None for a miss (nothing kept, or rows of another shape)."""
+    try:
+        return [Use(*row) for row in rows]   # type: ignore[union-attr]
+    except TypeError:
+        return None
+
+
 def _uses_batch(job: tuple[str, list[tuple[str, str, bool]], frozenset[str]]) -> list[tuple[str, str, list[Use]]]:
-    """In a worker process: each file read from disk, its content hash and its uses."""
+    """In a worker process: each file read from disk, its content hash ("" when it cannot be read) and
+    its uses."""
     root, items, words = job
     out = []
     for path, module, is_package in items:
         try:
             data = (Path(root) / path).read_bytes()
         except OSError:
-            data = None
-        if data is None:
             out.append((path, "", []))
             continue
         out.append((path, content_digest(data), file_uses(path, module, is_package, data, words)))

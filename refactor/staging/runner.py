@@ -266,8 +266,7 @@ class StageRunner:
         self.progress(f"stage {number}: verifying with a fresh audit and import graph")
         self.clock.enter("verification")
         after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key())
-        verification = verify_stage(stage, after, touched, before,
-                                    among=frozenset().union(*(s.removed_names for s in planned.stages)))
+        verification = verify_stage(stage, after, touched, before, among=planned.removed_names)
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
         self.clock.enter("tests")
