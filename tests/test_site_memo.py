@@ -95,6 +95,40 @@ def test_an_unrelated_edit_leaves_the_other_files_memo_in_use(tmp_path):
     assert not any(p.startswith("app/") for p in project.parsed)
 
 
+
+def test_a_file_deleted_or_added_that_no_site_asked_about_leaves_the_memo_in_use(tmp_path):
+    """Which files are which modules is part of what sites depend on only as far as a site asked: deleting
+    `pkg/b.py` and adding `lone.py` re-resolves nothing (a stage that deletes a module keeps the memo)."""
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    write_tree(root, BASE)
+    _, before = graph_of(root, cache)
+    (root / "pkg/b.py").unlink()
+    write_tree(root, {"lone.py": "x = 1\n"})
+    project, warm = graph_of(root, cache)
+    assert not any(p.startswith("app/") for p in project.parsed)
+    assert warm == before == graph_of(root, None)[1]
+
+
+def test_deleting_a_module_a_site_asked_about_is_seen(tmp_path):
+    """`app/three.py` reads `Thing` through `from pkg.star import *`, which takes it from `pkg.a`: with that
+    file gone, the chain hands out nothing, and the kept site goes (the run agrees with one without cache)."""
+    before, after = before_and_after(tmp_path, lambda root: (root / "pkg/a.py").unlink())
+    assert [s for s in before if s[0] == "app/three.py" and s[2] == "star"]
+    assert not [s for s in after if s[0] == "app/three.py" and s[2] == "star"]
+
+
+def test_a_path_literal_follows_the_files_that_end_in_it(tmp_path):
+    """`"tools/gen.py"`, written relative to somewhere else, names the one file whose path ends so: a second
+    such file makes it name none, and the kept site goes with it."""
+    root, cache = tmp_path / "repo", tmp_path / "cache"
+    write_tree(root, {**BASE, "app/paths.py": 'SOURCE = "tools/gen.py"\n', "scripts/tools/gen.py": ""})
+    _, before = graph_of(root, cache)
+    assert ("app/paths.py", 1, "path", "scripts.tools.gen", None, ()) in before
+    write_tree(root, {"other/tools/gen.py": ""})
+    _, warm = graph_of(root, cache)
+    assert not [s for s in warm if s[0] == "app/paths.py"]
+    assert warm == graph_of(root, None)[1]
+
 WIDE = {
     "pkg/__init__.py": "",
     "pkg/a.py": "class Thing: ...\n",

@@ -306,7 +306,7 @@ def _module_for_path(project: Project, value: str) -> str | None:
     value = value.lstrip("./")
     if "/" not in value:
         return None
-    source = project.by_path.get(value) or project.file_ending_in(value)
+    source = project.file_named(value)
     return source.module if source else None
 
 

@@ -6,7 +6,6 @@ only for files the caller asks about, and for the modules a resolution walks thr
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +17,10 @@ from refactor.reading.facts import MODULE_SCOPE, Binding, FileFacts, ImportFact
 from refactor.reading.files import SourceFile, discover
 from refactor.reading.parsed import ParsedFacts
 from refactor.reading.reader import Reader
+
+
+# what a result was worked out from (see `Project.recording`): a file's path, or a question about the layout
+Read = str | tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -58,12 +61,11 @@ class Project:
         self._light: dict[str, FileFacts] = {}
         self._resolving: set[tuple[str, str]] = set()
         self._indexes: dict[str, tuple] = {}
-        self._stars_of: dict[str, tuple[frozenset[str], frozenset[str]]] = {}   # module -> (names, paths read)
+        self._stars_of: dict[str, tuple[frozenset[str], frozenset[Read]]] = {}   # module -> (names, what was read)
         self._dynamic_of: dict[str, tuple[FileFacts, frozenset[str]]] = {}
         self._tails: dict[str, SourceFile | None] | None = None   # see `file_ending_in`
-        self._recording: list[set[str]] = []   # the paths read by what is being worked out (innermost last)
-        self.layout = hashlib.blake2b(repr(sorted((f.path, f.module, f.is_package) for f in files)).encode(),
-                                      digest_size=12).hexdigest()   # which files are which modules
+        # what is being worked out has read these files and asked these questions (innermost last)
+        self._recording: list[set[Read]] = []
 
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
@@ -79,6 +81,12 @@ class Project:
         files.sort(key=rank)
         return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir,
                                        remember_stats=remember_stats))
+
+    def file_named(self, path: str) -> SourceFile | None:
+        """The file a path literal names: the file at `path` (relative to the root), else the one file whose
+        path ends in `/path`."""
+        self._asked("file", path)
+        return self.by_path.get(path) or self.file_ending_in(path)
 
     def file_ending_in(self, tail: str) -> SourceFile | None:
         """The one file whose path ends in `/tail` (`tail`: a relative path), or None (none, or several)."""
@@ -129,10 +137,11 @@ class Project:
                                       imported_modules=modules)
 
     @contextmanager
-    def recording(self) -> Iterator[set[str]]:
-        """The paths of every file whose facts (or text) the work done inside is given: what its answer
-        depends on, besides which files are which modules (`layout`)."""
-        paths: set[str] = set()
+    def recording(self) -> Iterator[set[Read]]:
+        """What the work done inside depends on: the path of every file whose facts (or text) it is given,
+        and every question it asks about which files are which modules, as `(kind, key)` (`answer` gives
+        what the layout answers now: a file added, deleted or moved changes the answers it changes)."""
+        paths: set[Read] = set()
         self._recording.append(paths)
         try:
             yield paths
@@ -145,7 +154,23 @@ class Project:
         if self._recording:
             self._recording[-1].add(path)
 
+    def _asked(self, kind: str, key: str) -> None:
+        if self._recording:
+            self._recording[-1].add((kind, key))
+
+    def answer(self, question: tuple[str, str]) -> str | None:
+        """What the layout answers a question `recording` recorded, now: for ("module", name) the module's
+        path ("" for a package with no file of its own), for ("file", path) the module of the file a path
+        literal names; None for nothing."""
+        kind, key = question
+        if kind == "module":
+            source = self.by_module.get(key)
+            return source.path if source is not None else ("" if key in self.packages else None)
+        source = self.by_path.get(key) or self.file_ending_in(key)
+        return source.module if source is not None else None
+
     def facts_of(self, module: str) -> FileFacts | None:
+        self._asked("module", module)
         source = self.by_module.get(module)
         if source is None:
             return None
@@ -164,10 +189,12 @@ class Project:
         return sorted(f.error for f in self._parsed.by_path.values() if f.error)
 
     def module_exists(self, module: str) -> bool:
+        self._asked("module", module)
         return module in self.by_module or module in self.packages
 
     def is_internal(self, module: str) -> bool:
         top = module.split(".")[0]
+        self._asked("module", top)
         return top in self.packages or top in self.by_module
 
     def in_packages(self, module: str, packages: Iterable[str]) -> bool:
@@ -338,6 +365,8 @@ class Project:
         facts = self.facts_of(module)
         if facts is None or not facts.dynamic_hook:
             return set()
+        for source, _ in facts.dynamic_tables:
+            self._asked("module", source)
         tables = [(self.by_module[source], table) for source, table in facts.dynamic_tables if source in self.by_module]
         for found, _ in tables:
             self._read_from(found.path)
