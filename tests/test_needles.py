@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from refactor.reading.needles import Needles, Query, module_pairs
+from refactor.reading.needles import Needles, Query, module_pairs, names_relatively
 
 
 @pytest.mark.parametrize(("source", "found"), [
@@ -57,3 +57,16 @@ def test_a_file_naming_a_module_holds_its_package_or_its_top_level_name():
 
 def test_module_pairs_name_the_package_and_the_module():
     assert module_pairs(["app.core.widgets", "top"]) == {("core", "widgets"), ("top", "top")}
+
+
+@pytest.mark.parametrize(("source", "found"), [
+    (b"from .. import widgets\n", True),
+    (b"from ..widgets import Knob\n", True),
+    (b"from .core.widgets import Knob\n", True),
+    (b"from ... import (\n    other,\n    widgets,\n)\n", True),
+    (b"from app.core import widgets\n", False),        # absolute: the package's name is written
+    (b"from .widgets_old import Knob\nwidgets = 1\n", False),
+    (b"# from .. import widgets\n", False),
+])
+def test_a_relative_import_names_a_module_without_its_package(source, found):
+    assert names_relatively(source, [b"widgets"]) is found

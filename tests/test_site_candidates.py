@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from refactor.analysis.graph import could_refer
+from refactor.planfile import load_plan
+from refactor.planning.workspace import Workspace
+from tests.helpers import write_plan, write_tree
 
 IMPORTS = {
     "pkg/core.py": (),
@@ -33,3 +36,26 @@ def test_a_holders_package_counts_as_a_holder():
     found = could_refer(["app/package.py", "other/physics.py"], imports,
                         {**MODULES, "app/package.py": "app.package"}, ["pkg.legacy"], mentions)
     assert found == {"app/package.py"}
+
+
+def test_a_subpackage_file_naming_a_family_module_by_a_relative_import_is_read(tmp_path):
+    """`pkg/sub/deep.py` names `pkg.compat` only as `from .. import compat`, without `pkg` anywhere: it is
+    read for sites (and its import is one), and a file of another package importing its own `compat`
+    relatively is not."""
+    write_tree(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/core.py": "class Opt:\n    pass\n",
+        "pkg/compat.py": "from pkg.core import Opt\n\n\nclass Optional(Opt):\n    pass\n",
+        "pkg/sub/__init__.py": "",
+        "pkg/sub/deep.py": "from .. import compat\n\nLOADED = compat\n",
+        "other/__init__.py": "",
+        "other/compat.py": "",
+        "other/sub/__init__.py": "",
+        "other/sub/deep.py": "from .. import compat\n",
+    })
+    plan = load_plan(write_plan(tmp_path / "plan.toml", name="opt", root=str(tmp_path), packages=["pkg"],
+                                canonical="pkg.core:Opt", family=["Optional"]))
+    workspace = Workspace.for_plan(plan, cache=False)
+    assert "pkg/sub/deep.py" in workspace.site_files()
+    assert "other/sub/deep.py" not in workspace.site_files()
+    assert any(s.path == "pkg/sub/deep.py" and s.module == "pkg.compat" for s in workspace.graph.sites)

@@ -24,7 +24,7 @@ from refactor.output import counted
 from refactor.planfile import Plan, load_plan
 from refactor.planning.schedule import Schedule, make_schedule
 from refactor.reading.cache import FactCache, cache_folder
-from refactor.reading.needles import module_pairs
+from refactor.reading.needles import module_pairs, names_relatively
 
 
 def drop_snapshot(tree: Path, plan_root: Path) -> None:
@@ -108,7 +108,17 @@ class Workspace:
             (p for p in found if p not in parsed), {p: f.imported_modules for p, f in light.items()},
             {p: f.module for p, f in light.items()}, {*inventory.modules(), *modules}, self._mentioning)
         found |= {f.path for f in self.project.files if f.module.rpartition(".")[0] in packages or f.module in packages}
-        return sorted(found)
+        return sorted(found | self._naming_relatively(modules, packages, found))
+
+    def _naming_relatively(self, modules: set[str], packages: set[str], found: set[str]) -> set[str]:
+        """The files of the modules' subpackages that name one of them by a relative import (`from .. import
+        module`): unlike every other file, they need not write the package's name."""
+        names = {m.rpartition(".")[2] for m in modules}
+        deeper = [f.path for f in self.project.files
+                  if f.path not in found and any(f.module.startswith(p + ".") for p in packages if p)]
+        reader = self.project.reader   # (its search answers are kept by content: a warm run reads only those)
+        return {path for path in reader.search(names, deeper)
+                if names_relatively(reader.data(path), [n.encode() for n in names])}
 
     def _mentioning(self, paths: list[str], words: frozenset[str]) -> set[str]:
         return set(self.project.reader.search(words, paths))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 IMPORT_START = re.compile(rb"[ \t]*(?:from|import)[ \t]")
 _FROM_START = re.compile(rb"[ \t]*from[ \t]")
+_RELATIVE_FROM = re.compile(rb"[ \t]*from[ \t]+\.")
 _IMPORT_WORD = re.compile(rb"\bimport\b")
 _AS = re.compile(rb"[ \t]+as[ \t]")
 
@@ -133,6 +134,20 @@ def binds_package(data: bytes, size: int, position: int) -> bool:
     if _FROM_START.match(data, start):
         return _IMPORT_WORD.search(data, start, position) is not None
     return _AS.match(data, position + size) is not None
+
+
+def names_relatively(data: bytes, names: Iterable[bytes]) -> bool:
+    """Whether a source names one of the modules `names` (their own names) by a relative import, outside
+    comments: `from .. import name`, `from ..name import x`, `from .pkg.name import x`."""
+    if b"from" not in data:
+        return False
+    for name in names:
+        for position in occurrences(data, name):
+            if whole_word(data, position, position + len(name)) and not in_comment(data, position):
+                start = statement_start(data, position)
+                if start >= 0 and _RELATIVE_FROM.match(data, start):
+                    return True
+    return False
 
 
 def in_import(data: bytes, position: int) -> bool:

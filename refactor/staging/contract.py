@@ -49,15 +49,17 @@ class Verification:
 
 
 def removal_needles(stage: Stage) -> frozenset[str]:
-    words = {d.name for d in stage.definitions} | {m.rpartition(".")[2] for m in stage.delete_modules}
-    return frozenset(words)
+    """What the verification searches the changed tree for besides the family: the names the stage removed,
+    and the modules it deleted, dotted (a file names one the way code can: see `needles.ModuleNames`)."""
+    return frozenset({d.name for d in stage.definitions} | set(stage.delete_modules))
 
 
 def unparsable_naming(workspace: Workspace, unreadable: dict[str, str], stage: Stage) -> list[str]:
     """Findings for the files that do not parse (`unreadable`: {path: `path:line: problem`}) and name what
     `stage` removes: no codemod can rewrite them. A file that does not parse cannot be imported either, so
     this is the base's state, reported with the stage, never a reason to refuse it."""
-    words = removal_needles(stage) | set(stage.modules)
+    words = {d.name for d in stage.definitions} | {m.rpartition(".")[2] for m in stage.delete_modules} \
+        | set(stage.modules)
     out = []
     for path, problem in unreadable.items():
         data = workspace.project.reader.data(path)
