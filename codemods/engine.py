@@ -21,7 +21,13 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods.framework.context import FileJob, StageIndex, line_map, mentions, trigger_words
-from codemods.framework.gates import Gates, imports_may_go_unused, reports_gone_imports
+from codemods.framework.gates import (
+    Gates,
+    imports_may_go_unused,
+    python_parse,
+    repeated_operands,
+    reports_gone_imports,
+)
 from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.imports.rewrite import rewrite_imports
 from codemods.imports.star_imports import GoneStarReplacer
@@ -173,7 +179,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             if wanted():
                 edited = _visit(tree, make(job))
                 tree, code = edited, edited.code
-        if (" or " in text or " and " in text) and code != original:
+        if code != original and repeated_operands(code, stage):
             tree = tree.visit(RedundantOperandCollapser(job))
             code = tree.code
         if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
@@ -193,11 +199,25 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
     if code == original:  # nothing edited (even where LibCST can't round-trip)
         return FileResult(ctx.path, "unchanged", text, findings)
     code = (_BOM if text.startswith(_BOM) else "") + code
-    try:
-        cst.parse_module(code.removeprefix(_BOM))
-    except cst.ParserSyntaxError as error:
-        return _failed(ctx, findings, f"{error.raw_line}: edit does not parse")
+    line = _unparsable_line(code.removeprefix(_BOM))
+    if line is not None:
+        return _failed(ctx, findings, f"{line}: edit does not parse")
     return FileResult(ctx.path, "changed", code, findings)
+
+
+def _unparsable_line(code: str) -> int | None:
+    """The line where edited code stops parsing, or None. Python's own parser answers first (several times
+    faster); LibCST's decides where Python's cannot read the code here (syntax newer than this interpreter)."""
+    try:
+        python_parse(code)
+        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    try:
+        cst.parse_module(code)
+    except cst.ParserSyntaxError as error:
+        return error.raw_line
+    return None
 
 
 def _visit(tree: cst.Module, visitor: cst.CSTVisitor | cst.CSTTransformer) -> cst.Module:

@@ -9,6 +9,7 @@ Python's parser cannot read here (syntax newer than this interpreter) gets every
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from collections import Counter
@@ -33,7 +34,7 @@ class Gates:
         if not self._parsed:
             self._parsed = True
             try:
-                self._tree = _parse(self.text)
+                self._tree = python_parse(self.text)
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 self._tree = None
         return self._tree
@@ -119,8 +120,25 @@ def imports_may_go_unused(original: str, edited: str) -> bool:
 
 def _import_bindings(code: str) -> set[str]:
     """Names import statements bind (`import a.b` binds `a` but is used as `a.b`: its dotted name is kept)."""
-    return {alias.asname or alias.name for node in ast.walk(_parse(code))
+    return {alias.asname or alias.name for node in ast.walk(python_parse(code))
             if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names if alias.name != "*"}
+
+
+def repeated_operands(code: str, stage: StageIndex) -> bool:
+    """`redundant_operands`: a name some rename points to may stand on both sides of an `or` or `and`
+    (`New or New`), with only brackets, spaces, line breaks and comments between."""
+    pattern = _repeated(frozenset(rename.new_name for rename in stage.renames.values()))
+    return pattern is not None and pattern.search(code) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _repeated(names: frozenset[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    between = r"(?:[^\w#]|#[^\n]*)*"
+    alternatives = "|".join(rf"\b{re.escape(n)}\b{between}\b(?:or|and)\b{between}\b{re.escape(n)}\b"
+                            for n in sorted(names))
+    return re.compile(alternatives)
 
 
 def reports_gone_imports(code: str, stage: StageIndex) -> bool:
@@ -142,7 +160,7 @@ def _names_any(expression: ast.expr, names: set[str]) -> bool:
     return False
 
 
-def _parse(code: str) -> ast.Module:
+def python_parse(code: str) -> ast.Module:
     """`ast.parse` without the warnings the user's code raises (`SyntaxWarning: invalid escape sequence`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

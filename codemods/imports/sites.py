@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import (
-    ExpressionContext,
-    ExpressionContextProvider,
     ImportAssignment,
     PositionProvider,
     Scope,
@@ -24,6 +22,7 @@ from libcst.metadata import (
 
 from codemods.framework.context import FileJob
 from codemods.framework.names import import_from_module, imported_names, qualified_names, split
+from codemods.framework.parents import is_target
 from codemods.framework.spec import Rename
 
 Line = cst.SimpleStatementLine | cst.SimpleStatementSuite
@@ -75,11 +74,7 @@ class FileSites:
 
 
 class SiteCollector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (
-        ScopeProvider,
-                PositionProvider,
-        ExpressionContextProvider,
-    )
+    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
 
     def __init__(self, job: FileJob, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
         super().__init__()
@@ -122,8 +117,7 @@ class SiteCollector(cst.CSTVisitor):
                 continue
             imports = _module_bindings(scope, node.value)
             if imports:
-                context = self.get_metadata(ExpressionContextProvider, node, None)
-                stored = context in (ExpressionContext.STORE, ExpressionContext.DEL)
+                stored = is_target(node, self.parents)
                 lineno = self.get_metadata(PositionProvider, node).start.line
                 self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, stored))
                 return False

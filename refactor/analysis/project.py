@@ -18,7 +18,6 @@ from refactor.reading.files import SourceFile, discover
 from refactor.reading.parsed import ParsedFacts
 from refactor.reading.reader import Reader
 
-
 # what a result was worked out from (see `Project.recording`): a file's path, or a question about the layout
 Read = str | tuple[str, str]
 

@@ -12,7 +12,12 @@ import textwrap
 import pytest
 
 from codemods.framework.context import StageIndex
-from codemods.framework.gates import Gates, imports_may_go_unused, reports_gone_imports
+from codemods.framework.gates import (
+    Gates,
+    imports_may_go_unused,
+    repeated_operands,
+    reports_gone_imports,
+)
 from codemods.framework.spec import EditSpec, Rename
 
 SPEC = EditSpec(renames=(Rename("app.legacy", "AppSettings", "app.settings", "Settings"),),
@@ -91,3 +96,15 @@ def test_gone_import_reports_follow_the_edited_code():
 ])
 def test_imports_may_go_unused(original, edited, expected):
     assert imports_may_go_unused(original, edited) is expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("x = Settings or Settings\n", True),
+    ("x = (Settings)\\\n    and (  # the same class\n    Settings)\n", True),
+    ("x = Settings or Other\n", False),
+    ("x = Settings.load() or Settings\n", False),
+    ("x = Settings\ny = a or Settings\n", False),
+    ("x = AppSettings or AppSettings\n", False),      # not a name a rename points to
+])
+def test_repeated_operands(code, expected):
+    assert repeated_operands(code, STAGE) is expected
