@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods.framework.context import FileJob, StageIndex, line_map, mentions, trigger_words
+from codemods.framework.elision import View, elide, stage_modules, stage_words
 from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
@@ -54,6 +55,7 @@ class _FirstPass:
     result: FileResult | None = None  # final already: failed or blocked
     code: str | None = None           # the edited code, when the trees stayed in a worker process
     substance: bool = True            # whether the edited module still has substance (worker form)
+    view: View | None = None          # what the trees were parsed from, when not the whole file
 
 
 # `map_in_workers(function, items)`: `[function(item) for item in items]`, run in other processes
@@ -61,28 +63,30 @@ Mapper = Callable[[Callable, list], list]
 
 
 def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *,
-                map_in_workers: Mapper | None = None) -> dict[str, FileResult]:
+                map_in_workers: Mapper | None = None, views: bool = True) -> dict[str, FileResult]:
     """Edit every file for `spec`. With `map_in_workers`, the caller's worker processes, files are parsed
-    and edited there (LibCST's scope analysis dominates; files are independent within a pass)."""
+    and edited there (LibCST's scope analysis dominates; files are independent within a pass). With
+    `views` (the default) LibCST reads each file's view (`elision`); without, every file whole."""
+    whole = not views
     stage = StageIndex.build(spec)
     words = trigger_words(spec)
     busy = [ctx for ctx, text in files.items() if mentions(ctx, text, stage, words)]
     parallel = map_in_workers is not None and len(busy) >= _PARALLEL_FILES
     if parallel:
-        first = _parallel_first(files, busy, spec, map_in_workers)
+        first = _parallel_first(files, busy, spec, map_in_workers, whole)
     else:
-        first = {ctx: _first_pass(ctx, text, stage, words) for ctx, text in files.items()}
+        first = {ctx: _first_pass(ctx, text, stage, words, whole=whole) for ctx, text in files.items()}
     stage = _learned(stage, files, first)
     words |= {name for _, name in stage.local_renames}
     late = [ctx for ctx in files if first[ctx].original is None and first[ctx].result is None
             and first[ctx].code is None and mentions(ctx, files[ctx], stage, words)]
     if parallel:
-        return _parallel_second(files, first, late, stage, map_in_workers)
+        return _parallel_second(files, first, late, stage, map_in_workers, whole)
     results = {}
     for ctx, text in files.items():
         done = first[ctx]
         if ctx in late:
-            done = _first_pass(ctx, text, stage, None)
+            done = _first_pass(ctx, text, stage, None, whole=whole)
         results[ctx.path] = done.result or _second_pass(ctx, text, done, stage)
     return results
 
@@ -92,16 +96,16 @@ _PARALLEL_FILES = 8
 
 
 def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec,
-                    map_in_workers: Mapper) -> dict[FileContext, _FirstPass]:
+                    map_in_workers: Mapper, whole: bool) -> dict[FileContext, _FirstPass]:
     first = {ctx: _FirstPass() for ctx in files}
-    for ctx, done in zip(busy, map_in_workers(_first_worker, [(c, files[c], spec) for c in busy])):
+    for ctx, done in zip(busy, map_in_workers(_first_worker, [(c, files[c], spec, whole) for c in busy])):
         first[ctx] = done
     return first
 
 
-def _first_worker(item: tuple[FileContext, str, EditSpec]) -> _FirstPass:
-    ctx, text, spec = item
-    return _portable(_first_pass(ctx, text, StageIndex.build(spec), None))
+def _first_worker(item: tuple[FileContext, str, EditSpec, bool]) -> _FirstPass:
+    ctx, text, spec, whole = item
+    return _portable(_first_pass(ctx, text, StageIndex.build(spec), None, whole=whole))
 
 
 def _portable(done: _FirstPass) -> _FirstPass:
@@ -109,42 +113,48 @@ def _portable(done: _FirstPass) -> _FirstPass:
     if done.tree is None:
         return done
     return _FirstPass(findings=done.findings, renames=done.renames, result=done.result, code=done.tree.code,
-                      substance=has_substance(done.tree))
+                      substance=has_substance(done.tree), view=done.view)
 
 
 def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass],
-                     late: list[FileContext], stage: StageIndex, map_in_workers: Mapper
+                     late: list[FileContext], stage: StageIndex, map_in_workers: Mapper, whole: bool
                      ) -> dict[str, FileResult]:
     learned = (stage.gone, dict(stage.gone_paths), dict(stage.local_renames))
     work = [ctx for ctx in files if ctx in late or first[ctx].code is not None]
     results = {ctx.path: first[ctx].result or FileResult(ctx.path, "unchanged", files[ctx])
                for ctx in files if ctx not in work}
-    items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late) for ctx in work]
+    items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late, whole) for ctx in work]
     for ctx, result in zip(work, map_in_workers(_second_worker, items)):
         results[ctx.path] = result
     return {ctx.path: results[ctx.path] for ctx in files}
 
 
 def _second_worker(item) -> FileResult:
-    ctx, text, done, spec, (gone, paths, renames), late = item
+    ctx, text, done, spec, (gone, paths, renames), late, whole = item
     stage = dataclasses.replace(StageIndex.build(spec), gone=gone, gone_paths=paths, local_renames=renames)
     if late:
-        done = _first_pass(ctx, text, stage, None)
+        done = _first_pass(ctx, text, stage, None, whole=whole)
     elif done.code is not None:
-        original = cst.parse_module(text.removeprefix(_BOM))
-        done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result)
+        original = cst.parse_module(done.view.text if done.view else text.removeprefix(_BOM))
+        done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result,
+                          view=done.view)
     return done.result or _second_pass(ctx, text, done, stage)
 
 
 def _first_pass(
-    ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None
+    ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None, *, whole: bool = False
 ) -> _FirstPass:
+    """Parse and edit the file's view (`elision`), or the whole file with `whole` or where no view suits."""
     if words is not None and not mentions(ctx, text, stage, words):
         return _FirstPass()
     job = FileJob(ctx, stage)
+    source = text.removeprefix(_BOM)
+    view = None if whole or _defines(ctx, stage) else elide(source, stage_words(stage), stage_modules(stage))
     try:
-        original = cst.parse_module(text.removeprefix(_BOM))
+        original = cst.parse_module(view.text if view else source)
     except cst.ParserSyntaxError as error:
+        if view is not None:
+            return _first_pass(ctx, text, stage, None, whole=True)
         message = error.message.splitlines()[0]
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
@@ -162,7 +172,12 @@ def _first_pass(
     if outcome.blocked:
         result = FileResult(ctx.path, "unchanged", text, tuple(job.findings))
         return _FirstPass(result=result)
-    return _FirstPass(original, outcome.module, job.findings, outcome.local_renames)
+    return _FirstPass(original, outcome.module, job.findings, outcome.local_renames, view=view)
+
+
+def _defines(ctx: FileContext, stage: StageIndex) -> bool:
+    """A module whose definitions the stage deletes, or that may go: edited whole (substance is judged on it)."""
+    return ctx.module in stage.deletions or ctx.module in stage.spec.removable_modules
 
 
 def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
@@ -198,6 +213,12 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
         return FileResult(ctx.path, "deleted", None, findings)
     if code == original:  # nothing edited (even where LibCST can't round-trip)
         return FileResult(ctx.path, "unchanged", text, findings)
+    if done.view is not None:
+        restored = done.view.restore(code)
+        if restored is None:  # an edit reached a masked line: edit the whole file
+            whole = _first_pass(ctx, text, stage, None, whole=True)
+            return whole.result or _second_pass(ctx, text, whole, stage)
+        code = restored
     code = (_BOM if text.startswith(_BOM) else "") + code
     line = _unparsable_line(code.removeprefix(_BOM))
     if line is not None:

@@ -1,8 +1,8 @@
 """Before/after cases for the codemods, run through `apply_edits` like a stage would.
 
-`check(case)` asserts three things for every case: the rewrite gives `after` (or leaves the
-file byte-identical when `after` is None), a second run on the output changes nothing, and
-the case's no-op twin (by default the same code with every renamed or deleted name and
+`check(case)` asserts four things for every case: the rewrite gives `after` (or leaves the
+file byte-identical when `after` is None), editing the whole file gives the same result as
+editing its view (`elision`), a second run on the output changes nothing, and the case's no-op twin (by default the same code with every renamed or deleted name and
 `legacy` spelled differently) comes back untouched.
 """
 
@@ -41,12 +41,13 @@ def run(
     module: str = "app.consumer",
     is_package: bool = False,
     others: dict[str, str] | None = None,
+    views: bool = True,
 ) -> FileResult:
     path = module.replace(".", "/") + ("/__init__.py" if is_package else ".py")
     files = {FileContext(path, module, is_package): text}
     for other, other_text in (others or {}).items():
         files[FileContext(other.replace(".", "/") + ".py", other)] = other_text
-    return apply_edits(files, spec)[path]
+    return apply_edits(files, spec, views=views)[path]
 
 
 def _twin(text: str, spec: EditSpec) -> str:
@@ -63,6 +64,8 @@ def check(case: Case) -> FileResult:
     before = src(case.before)
     result = run(before, case.spec, case.module, case.is_package, case.others)
     assert result.error is None, result.error
+    whole = run(before, case.spec, case.module, case.is_package, case.others, views=False)
+    assert whole == result, "editing the view and editing the whole file differ"
     reasons = tuple(f.reason for f in result.findings)
     assert reasons == case.findings, reasons
     if case.after is None:

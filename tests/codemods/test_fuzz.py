@@ -158,6 +158,7 @@ def test_site_templates_are_rewritten_completely_and_idempotently(parts: list) -
     spec = EditSpec(renames=(LEGACY,))
     result = run(text, spec, module="app.consumer")
     assert result.status == "changed" and result.error is None, result.error
+    assert run(text, spec, module="app.consumer", views=False) == result  # the view edits as the whole file
     assert result.findings == (), result.findings
     compile(result.new_text, "consumer.py", "exec")
     assert "AppSettings" not in result.new_text
