@@ -21,7 +21,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods.framework.context import FileJob, StageIndex, line_map, mentions, trigger_words
-from codemods.framework.elision import View, elide, stage_modules, stage_words
+from codemods.framework.elision import View, elide, view_words
 from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
@@ -147,9 +147,9 @@ def _first_pass(
     """Parse and edit the file's view (`elision`), or the whole file with `whole` or where no view suits."""
     if words is not None and not mentions(ctx, text, stage, words):
         return _FirstPass()
-    job = FileJob(ctx, stage)
     source = text.removeprefix(_BOM)
-    view = None if whole or _defines(ctx, stage) else elide(source, stage_words(stage), stage_modules(stage))
+    view = None if whole or _defines(ctx, stage) else elide(source, view_words(stage))
+    job = FileJob(ctx, stage, original_line=_in_file(lambda line: line, view))
     try:
         original = cst.parse_module(view.text if view else source)
     except cst.ParserSyntaxError as error:
@@ -159,8 +159,8 @@ def _first_pass(
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
         tree = remove_definitions(original, job)
-        job.original_line = line_map(tree.code, original.code)
-        if Gates(text, stage).bases():
+        job.original_line = _in_file(line_map(tree.code, original.code), view)
+        if Gates(view.text if view else text, stage).bases():
             tree = _visit(tree, BaseCleaner(job))
         outcome = rewrite_imports(tree, job)
         if "parametrize" in text and not outcome.blocked:
@@ -175,6 +175,11 @@ def _first_pass(
     return _FirstPass(original, outcome.module, job.findings, outcome.local_renames, view=view)
 
 
+def _in_file(lines: Callable[[int], int], view: View | None) -> Callable[[int], int]:
+    """A map from a tree's lines to those of the code parsed, continued to the file's (a view has fewer)."""
+    return lines if view is None else (lambda line: view.original_line(lines(line)))
+
+
 def _defines(ctx: FileContext, stage: StageIndex) -> bool:
     """A module whose definitions the stage deletes, or that may go: edited whole (substance is judged on it)."""
     return ctx.module in stage.deletions or ctx.module in stage.spec.removable_modules
@@ -185,8 +190,8 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
         return FileResult(ctx.path, "unchanged", text)
     original = done.original.code
     code = done.tree.code
-    job = FileJob(ctx, stage, list(done.findings), line_map(code, original))
-    gates = Gates(text, stage)
+    job = FileJob(ctx, stage, list(done.findings), _in_file(line_map(code, original), done.view))
+    gates = Gates(done.view.text if done.view else text, stage)  # the view holds all a gate looks for
     tree = done.tree
     try:
         for wanted, make in ((gates.string_targets, StringTargetRewriter), (gates.dynamic_imports,
@@ -204,7 +209,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             if stage.spec.module_moves:
                 tree = tree.visit(GoneModuleMover(job))
                 code = tree.code
-            job.original_line = line_map(code, original)
+            job.original_line = _in_file(line_map(code, original), done.view)
             _visit(tree, GoneImportReporter(job))
     except Exception as error:
         return _crash(ctx, error)

@@ -1,27 +1,28 @@
-"""What LibCST reads of a file: the statements a stage can concern, the rest masked line by line.
+"""What LibCST reads of a file: the statements a stage can concern, the rest masked.
 
 LibCST's parse and scope analysis cost grows with the whole file, while a stage edits only what
 names its words (the names it renames or deletes, their targets, the modules it changes). `elide`
-masks, inside function and class bodies, every statement that names none of them. A masked statement
-becomes an opaque call on its first line and marker comments on the others, so the module keeps its
-line numbers and its blocks their shape (an edit that asks whether a block holds only imports, or a
-handler only rebinds, gets the answer the whole file gives), and the codemods read far fewer nodes.
-The call reads the imported names the statement read and is assigned to those it bound
-(`json = __elided__(sys)`), so each import is used, and each read finds a binding, as in the whole
-file. Import statements and module-level statements always stay: they are what the unused-import
-edit, the bindings the edits check and the import placement reason about.
+masks, inside function and class bodies, every statement that names none of them. A run of masked
+statements becomes one line: an opaque call, with a marker comment naming the run. The blocks keep
+their shape (an edit that asks whether a block holds only imports, or a handler only rebinds, gets
+the answer the whole file gives), and the codemods read far fewer nodes. The call reads the imported
+names the run read and is assigned to those it bound (`json = __elided__(sys)`), so each import is
+used, and each read finds a binding, as in the whole file. Import statements and module-level
+statements always stay: they are what the unused-import edit, the bindings the edits check and the
+import placement reason about. `View.original_line` gives a view's line in the file's numbering.
 
-A masked statement must not matter to any edit, so a file has more words than its stage. A statement
-that names a word (an anchor) can be edited; what it binds must stay in view wherever it is read,
-and so must the imports read by the parts of it an edit can remove (the handlers of a `try`, the
-condition of an `if`):
-  - an import such a part reads, or an anchor binds: in the whole file;
-  - a name a module-level anchor binds, or one declared `global` or `nonlocal`: in the whole file;
-  - a name an anchor binds in a function or class body (`module = import_module(...)`): in that body.
-An import of a module a renamed name is imported through binds what sites read: it is an anchor.
+A masked statement must not matter to any edit, so a file has more words than its stage. A module's
+last name counts where it can name the module: in a string, an import, or an attribute read through
+an imported name (`pkg.legacy`), not as a local variable's name. And what a statement that names a
+word (an anchor) binds must stay in view wherever it is read, when it can hold what the stage
+concerns:
+  - a module or a name of the stage an import binds (`from pkg import legacy`, `import Old as Alias`),
+    what a module-level anchor assigns, and a name declared `global` or `nonlocal`: in the whole file;
+  - what an anchor assigns in a function or class body (`module = import_module(...)`): in that body.
+An import of a module a renamed name is imported through (`from pkg import compat`) is an anchor.
 
 `View.restore` puts the masked lines back into the edited text. It answers None when the edits did
-anything to a masked line (removed, moved or re-indented it): the caller then edits the whole file.
+anything to a placeholder (removed, reordered or re-indented it): the caller then edits the whole file.
 Files the view does not suit get no view: files Python cannot parse here, and files with a star
 import (whose names any statement may use).
 """
@@ -43,65 +44,85 @@ _LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _INDENT = re.compile(r"[ \t\f]*")
 _IDENTIFIER = r"(?<![\w])(?:{})(?![\w])"
 _BLOCKS = ("body", "orelse", "finalbody")
-Masked = dict[int, tuple[str, str]]  # line -> (indent, statement): the placeholder on a masked run's first line
+Run = tuple[int, int, str, str]  # a masked run: first and last line, indent, placeholder statement
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp,
            ast.DictComp, ast.GeneratorExp)
 
 
 @dataclass(frozen=True)
 class View:
-    """A file as the codemods read it: `text`, where each line numbered in `masked` is a marker."""
+    """A file as the codemods read it: `text`, where each masked run of the file's lines (`runs`, first and
+    last line numbers) stands as one placeholder line carrying `marker` and the run's index."""
 
     text: str
     original: str
-    masked: tuple[int, ...]
-    marker: str  # "# refactor-elided:<digest of the file>:" (the line number follows)
+    runs: tuple[tuple[int, int], ...]
+    marker: str  # "# refactor-elided:<digest of the file>:" (the run's index follows)
+
+    @property
+    def masked(self) -> tuple[int, ...]:
+        """The file's line numbers the view masks."""
+        return tuple(number for first, last in self.runs for number in range(first, last + 1))
+
+    def original_line(self, line: int) -> int:
+        """The file's line number of the view's `line` (a placeholder: its run's first line)."""
+        shift = 0
+        for first, last in self.runs:
+            if first - shift > line:
+                break
+            if first - shift == line:
+                return first
+            shift += last - first
+        return line + shift
 
     def restore(self, edited: str) -> str | None:
-        """`edited` (the codemods' output for `text`) with the masked lines as the file had them; None when
-        the edits removed, moved, repeated or changed a marker line."""
+        """`edited` (the codemods' output for `text`) with each run's lines as the file had them; None when
+        the edits removed, reordered, repeated or changed a placeholder line (re-indented it, say)."""
         view, original = _lines(self.text), _lines(self.original)
-        expected = iter(self.masked)
+        expected = iter(enumerate(self.runs))
+        placeholders = [line for line in view if self.marker in line]
         out = []
         for line in _lines(edited):
             if self.marker not in line:
                 out.append(line)
                 continue
-            number = next(expected, None)
-            if number is None or line != view[number - 1]:
+            index, (first, last) = next(expected, (None, (0, 0)))
+            if index is None or line != placeholders[index]:
                 return None
-            out.append(original[number - 1])
+            out.extend(original[first - 1:last])
         if next(expected, None) is not None:
             return None
         return "".join(out)
 
 
-def elide(text: str, words: Collection[str], modules: Collection[str] = ()) -> View | None:
-    """The view of `text` for a stage whose words are `words`; None when nothing can be masked. An import
-    naming one of `modules` (last names of modules names are imported through) binds what sites read."""
-    if not words or "*" in text and re.search(r"\bimport\s*\*", text):
+def elide(text: str, words: Words) -> View | None:
+    """The view of `text` for a stage with these words; None when nothing can be masked."""
+    if not words.names or "*" in text and re.search(r"\bimport\s*\*", text):
         return None
     try:
         tree = python_parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     lines = _lines(text)
-    found = _Found(text, lines, words)
-    anchors = _Anchors(tree, found, frozenset(modules))
-    found = found.narrowed(anchors.file_words() - set(words), 1, len(lines))
+    scan = _Scan(tree, words)
+    found = _Found(text, lines, words.names, marked=scan.module_lines)
+    anchors = _Anchors(tree, found, scan, words)
+    found = found.narrowed(anchors.file_words() - words.names, 1, len(lines))
     masker = _Masker(anchors, lines)
     for node in tree.body:
         masker.inside(node, found)
-    masked = masker.masked
-    if not masked:
+    if not masker.runs:
         return None
     marker = f"# refactor-elided:{hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()[:16]}:"
-    view = list(lines)
-    for number, (indent, statement) in masked.items():
-        line = lines[number - 1]
-        end = line[len(line.rstrip("\r\n")):]
-        view[number - 1] = f"{indent}{statement}{marker}{number}{end}"
-    return View("".join(view), text, tuple(sorted(masked)), marker)
+    runs = sorted(masker.runs)
+    view, done = [], 0
+    for index, (first, last, indent, statement) in enumerate(runs):
+        end = lines[last - 1][len(lines[last - 1].rstrip("\r\n")):]
+        view += lines[done:first - 1]
+        view.append(f"{indent}{statement}{marker}{index}{end}")
+        done = last
+    view += lines[done:]
+    return View("".join(view), text, tuple((first, last) for first, last, _, _ in runs), marker)
 
 
 def _lines(text: str) -> list[str]:
@@ -113,7 +134,7 @@ class _Found:
     """Which lines name a word: the words searched in lines `first` to `last`, over those of `parent`."""
 
     def __init__(self, text: str, lines: list[str], words: Collection[str], first: int = 1,
-                 last: int | None = None, parent: _Found | None = None) -> None:
+                 last: int | None = None, parent: _Found | None = None, marked: Iterable[int] = ()) -> None:
         self.text, self.lines, self.parent = text, lines, parent
         if parent is None:
             self.starts = [0]
@@ -124,7 +145,8 @@ class _Found:
         self.first, self.last = first, len(lines) if last is None else last
         pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words, key=len, reverse=True)))))
         matches = pattern.finditer(text, self.starts[first - 1], self.starts[self.last])
-        self._marks = _Marks(self.first, self.last, (bisect.bisect_right(self.starts, match.start()) for match in matches))
+        numbers = (bisect.bisect_right(self.starts, match.start()) for match in matches)
+        self._marks = _Marks(self.first, self.last, itertools.chain(numbers, marked))
 
     def narrowed(self, words: Collection[str], first: int, last: int) -> _Found:
         """These lines, and in lines `first` to `last` also `words`."""
@@ -142,41 +164,30 @@ def _first_line(node: ast.stmt) -> int:
 
 
 _Owner = ast.AST | None  # the function or class whose body a statement is in; None: the module
-_BINDERS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.MatchAs, ast.MatchStar)
-_TRY_STAR = (ast.TryStar,) if hasattr(ast, "TryStar") else ()
 
 
 class _Anchors:
-    """What the statements an edit can change bind, and the names of the parts an edit can remove.
+    """What the statements that name a word (anchors) bind, where it holds something the stage concerns.
 
-    An anchor is a statement that names a word. What it binds matters where the binding is read. An
-    edit removes parts of only two kinds of statement (an emptied `if` goes with its condition, a
-    collapsed `try` without its handlers), so those are taken whole, with the names they use; the other
-    compound statements (`with`, `for`, `while`, `match`) give their headers' bindings and are looked
-    into, block by block. A definition that names a word in its header gives its name and parameters.
+    A simple statement that names a word binds what it assigns (`module = import_module("...")`, `Old =
+    Legacy`); a compound statement, what its header assigns when the header names a word (`with ... as
+    m:`), and its blocks are looked into; an import, the modules the stage concerns it binds (`from pkg
+    import legacy`: what `legacy.Name` reads). Definitions bind nothing of the kind: their bodies are
+    looked into. (Which import is used needs no word: a masked statement's placeholder reads them.)
     """
 
-    def __init__(self, tree: ast.Module, found: _Found, modules: frozenset[str]) -> None:
-        self.modules = modules
+    def __init__(self, tree: ast.Module, found: _Found, scan: _Scan, words: Words) -> None:
         self.bound: dict[_Owner, set[str]] = {}
-        self.used: set[str] = set()
-        self.imported: set[str] = set()
-        self.declared_global: set[str] = set()
-        import_lines = []
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imported.update(_imported(node))
-                import_lines.append(node.lineno)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                self.declared_global.update(node.names)
-        self.imports = _Marks(1, len(found.lines), import_lines)
+        self.modules = words.modules | words.through
+        self.names = words.names
+        self.imported, self.declared_global = scan.imported, scan.declared_global
+        self.imports = _Marks(1, len(found.lines), scan.import_lines)
         self._body(tree.body, None, found)
 
     def file_words(self) -> set[str]:
-        """Names that matter wherever they appear: imports a removable part uses (an edit can leave them
-        unused), what module-level anchors bind, and globals any anchor binds."""
+        """Names that matter wherever they appear: what module-level anchors bind, and globals any binds."""
         bound = set().union(*self.bound.values()) if self.bound else set()
-        return (self.imported & self.used) | self.bound.get(None, set()) | (bound & self.declared_global)
+        return self.bound.get(None, set()) | (bound & self.declared_global)
 
     def local_words(self, owner: ast.AST) -> set[str]:
         """Names an anchor in this function or class body binds: they matter within it."""
@@ -184,45 +195,35 @@ class _Anchors:
 
     def _body(self, body: list[ast.stmt], owner: _Owner, found: _Found) -> None:
         for node in body:
-            if not found.any(_first_line(node), node.end_lineno) and not self._reads_module(node):
+            if not found.any(_first_line(node), node.end_lineno):
                 continue
+            bound = self.bound.setdefault(owner, set())
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if found.any(_first_line(node), node.body[0].lineno - 1):
-                    self.bound.setdefault(owner, set()).add(node.name)
-                    if not isinstance(node, ast.ClassDef):
-                        self._take(ast.walk(node.args), node, uses=False)
                 self._body(node.body, node, found)
-            elif isinstance(node, (ast.If, ast.Try, *_TRY_STAR)):
-                self._take(ast.walk(node), owner, uses=True)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound.update(self._import_bound(node))
             elif any(True for _ in _child_blocks(node)):
-                header = [value for field, value in ast.iter_fields(node) if field not in (*_BLOCKS, "cases")]
-                self._take((inner for part in header for inner in _walk_all(part)), owner, uses=False)
-                for block in _child_blocks(node):
+                blocks = list(_child_blocks(node))
+                if found.any(node.lineno, min(block[0].lineno for block in blocks) - 1):
+                    header = [value for name, value in ast.iter_fields(node) if name not in (*_BLOCKS, "cases")]
+                    bound.update(_stored(inner for part in header for inner in _walk_all(part)))
+                for block in blocks:
                     self._body(block, owner, found)
             else:
-                self._take(ast.walk(node), owner, uses=False)
+                bound.update(_stored(ast.walk(node)))
 
-    def _reads_module(self, node: ast.stmt) -> bool:
-        """An import of one of the modules (or from one): the module it binds is what `module.Name` reads."""
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or not self.modules:
-            return False
-        dotted = [alias.name for alias in node.names] + ([node.module] if getattr(node, "module", None) else [])
-        return any(part in self.modules for name in dotted for part in name.split("."))
+    def _import_bound(self, node: ast.Import | ast.ImportFrom) -> set[str]:
+        """The local names of the stage's modules, and of its names (`import Old as Alias`: every read of
+        `Alias` is a site), an import binds."""
+        if isinstance(node, ast.ImportFrom):
+            return {alias.asname or alias.name for alias in node.names
+                    if alias.name in self.modules or alias.name in self.names}
+        return {alias.asname or alias.name.partition(".")[0] for alias in node.names
+                if self.modules.intersection(alias.name.split("."))}
 
-    def _take(self, nodes: Iterable[ast.AST], owner: _Owner, *, uses: bool) -> None:
-        bound = self.bound.setdefault(owner, set())
-        for node in nodes:
-            if isinstance(node, ast.Name):
-                if isinstance(node.ctx, ast.Store):
-                    bound.add(node.id)
-                elif uses:
-                    self.used.add(node.id)
-            elif isinstance(node, ast.arg):
-                bound.add(node.arg)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                bound.update(_imported(node))
-            elif isinstance(node, _BINDERS) and node.name:
-                bound.add(node.name)
+
+def _stored(nodes: Iterable[ast.AST]) -> set[str]:
+    return {node.id for node in nodes if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
 
 
 def _walk_all(value: object) -> Iterator[ast.AST]:
@@ -241,7 +242,7 @@ class _Masker:
 
     def __init__(self, anchors: _Anchors, lines: list[str]) -> None:
         self.anchors, self.lines = anchors, lines
-        self.masked: Masked = {}
+        self.runs: list[Run] = []
 
     def inside(self, node: ast.stmt, found: _Found) -> None:
         """Mask in the bodies of the definitions within a module-level statement (its own lines stay)."""
@@ -271,16 +272,15 @@ class _Masker:
         imports = self.anchors.imports  # an import stays: the unused-import edit reasons about each one
         kept = [any(found.any(_first_line(node), node.end_lineno) or imports.any(_first_line(node), node.end_lineno)
                     for node in group) for group in groups]
-        for group, keep in zip(groups, kept):
+        for keep, run in itertools.groupby(zip(groups, kept), key=lambda pair: pair[1]):
+            statements = [node for group, _ in run for node in group]
             if keep:
-                for node in group:
+                for node in statements:
                     self.kept(node, found)
                 continue
-            first = _first_line(group[0])
+            first = _first_line(statements[0])
             indent = _INDENT.match(lines[first - 1]).group()
-            self.masked[first] = (indent, _placeholder(group, self.anchors.imported))
-            for number in range(first + 1, group[-1].end_lineno + 1):
-                self.masked[number] = (indent, "")
+            self.runs.append((first, statements[-1].end_lineno, indent, _placeholder(statements, self.anchors.imported)))
 
     def kept(self, node: ast.stmt, found: _Found) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -294,8 +294,8 @@ class _Masker:
 
 
 def _placeholder(group: list[ast.stmt], imported: set[str]) -> str:
-    """The statement standing for a masked run: it reads and binds the imported names the run reads and
-    binds, so which import is used, and which binding a read finds, is as in the whole file."""
+    """The statement standing for a masked run of statements: it reads and binds the imported names they
+    read and bind, so which import is used, and which binding a read finds, is as in the whole file."""
     reads = {node.id for stmt in group for node in ast.walk(stmt)
              if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store) and node.id in imported}
     binds: set[str] = set()
@@ -349,21 +349,68 @@ def _shares_line(node: ast.stmt, lines: list[str]) -> bool:
     return line[:column].strip() not in (b"", b"@")
 
 
-def stage_words(stage: StageIndex) -> frozenset[str]:
-    """The words of a stage: the names it renames or deletes and the names they become, and the last names
-    of the modules it deletes from, removes or moves, and of the modules names move to. (A module a name
-    is only imported through is not a word: every read of the name through it names the name.)"""
+@dataclass(frozen=True)
+class Words:
+    """What a stage's edits can concern in a file, by where an occurrence counts."""
+
+    names: frozenset[str]    # names it renames or deletes and the names they become: anywhere
+    modules: frozenset[str]  # last names of the modules it changes: in strings, imports, reads through imports
+    through: frozenset[str] = frozenset()  # last names of modules names are imported through: in imports
+
+
+def view_words(stage: StageIndex) -> Words:
+    """The words of a stage. Its modules are those it deletes from, removes or moves, and those names move
+    to; a module a name is only imported through counts in imports only (every read of the name through
+    it names the name, but `from pkg import module` binds what `module.Name` reads)."""
     spec = stage.spec
-    words = {name for rename in spec.renames for name in (rename.old_name, rename.new_name)}
+    names = {name for rename in spec.renames for name in (rename.old_name, rename.new_name)}
+    names |= {name for _, deleted in spec.delete_definitions for name in deleted}
+    names |= {name for _, old, _, new in spec.same_objects for name in (old, new)}
+    names |= {name for (_, old), new in stage.local_renames.items() for name in (old, new)}
     modules = {rename.new_module for rename in spec.renames} | set(spec.removable_modules) | set(stage.gone)
     modules |= {module for module, _ in spec.delete_definitions} | {m for move in spec.module_moves for m in move}
-    words |= {name for _, names in spec.delete_definitions for name in names}
-    words |= {name for _, old, _, new in spec.same_objects for name in (old, new)}
-    words |= {name for (_, old), new in stage.local_renames.items() for name in (old, new)}
-    return frozenset(words | {module.rpartition(".")[2] for module in modules})
+    through = {rename.old_module for rename in spec.renames}
+    return Words(frozenset(names), frozenset(_last_names(modules)), frozenset(_last_names(through)))
 
 
-def stage_modules(stage: StageIndex) -> frozenset[str]:
-    """The last names of the modules the stage's names are imported through (`from pkg import module`
-    binds what `module.Name` reads)."""
-    return frozenset(rename.old_module.rpartition(".")[2] for rename in stage.spec.renames)
+def _last_names(modules: Iterable[str]) -> set[str]:
+    return {module.rpartition(".")[2] for module in modules}
+
+
+class _Scan:
+    """One walk over a file: its imports, its `global`/`nonlocal` names, and the lines where a module word
+    counts (a string holding it, an import naming it, an attribute read of it through an imported name)."""
+
+    def __init__(self, tree: ast.Module, words: Words) -> None:
+        self.imported: set[str] = set()
+        self.declared_global: set[str] = set()
+        self.import_lines: list[int] = []
+        self.module_lines: list[int] = []
+        in_imports = words.modules | words.through
+        pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words.modules))))) \
+            if words.modules else None
+        reads: list[tuple[ast.Attribute, str]] = []
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self.imported.update(_imported(node))
+                self.import_lines.append(node.lineno)
+                dotted = [alias.name for alias in node.names] + ([node.module] if getattr(node, "module", None) else [])
+                if any(part in in_imports for name in dotted for part in name.split(".")):
+                    self._mark(node)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.declared_global.update(node.names)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern is not None:
+                if pattern.search(node.value):
+                    self._mark(node)
+            elif isinstance(node, ast.Attribute) and node.attr in words.modules:
+                base = node.value
+                while isinstance(base, ast.Attribute):
+                    base = base.value
+                if isinstance(base, ast.Name):
+                    reads.append((node, base.id))
+        for node, base in reads:
+            if base in self.imported:
+                self._mark(node)
+
+    def _mark(self, node: ast.AST) -> None:
+        self.module_lines.extend(range(node.lineno, node.end_lineno + 1))

@@ -83,7 +83,8 @@ def _rename_uses(
                 continue
             if old != new:   # (a use that can see another binding cannot take the new name)
                 state.job.report(
-                    site.lineno, f"cannot rename {old}: also bound at line {state.line(other.node)}"
+                    site.lineno,
+                    f"cannot rename {old}: also bound at line {state.job.original_line(state.line(other.node))}",
                 )
                 state.edits.blocked = True
         if old != new:

@@ -6,12 +6,13 @@ import ast
 
 from codemod_cases import run, src
 
-from codemods.framework.elision import elide
+from codemods.framework.elision import Words, elide
 
-WORDS = {"AppSettings", "legacy", "Settings"}
+# as for a stage that renames app.legacy.AppSettings to Settings and deletes it from `legacy`
+WORDS = Words(frozenset({"AppSettings", "Settings"}), frozenset({"legacy", "settings"}))
 
 
-def masked_lines(text: str, words=WORDS) -> list[str]:
+def masked_lines(text: str, words: Words = WORDS) -> list[str]:
     view = elide(text, words)
     assert view is not None
     lines = text.splitlines()
@@ -40,11 +41,14 @@ def test_statements_naming_no_word_are_masked_inside_definitions_only() -> None:
                 return self.size
     """)
     view = elide(text, WORDS)
-    assert masked_lines(text) == ["value = compute()", "other = value + 1", "size = 3",
+    assert masked_lines(text) == ["value = compute()", "other = value + 1", "size = 3", "",
                                   "def grow(self):", "self.size += 1", "return self.size"]
-    assert len(view.text.splitlines()) == len(text.splitlines())
     ast.parse(view.text)
-    assert "__elided__()  # refactor-elided:" in view.text  # a masked run stands as one statement
+    shown = view.text.splitlines()
+    assert shown[7].startswith("    __elided__()  # refactor-elided:")  # a masked run stands as one line
+    assert shown[12].startswith("    __elided__()  # refactor-elided:")
+    assert len(shown) == len(text.splitlines()) - 5
+    assert [view.original_line(n) for n in (7, 8, 9, 10, 12, 13)] == [7, 8, 10, 11, 13, 14]
     assert view.restore(view.text) == text
 
 
@@ -66,12 +70,13 @@ def test_what_an_anchor_binds_stays_in_view_within_its_scope() -> None:
     assert masked_lines(text) == ["unrelated = 1", "return info", "return module.name"]
 
 
-def test_imports_an_anchor_binds_or_a_removable_part_uses_stay_in_view_everywhere() -> None:
-    # an edit can remove a `try`'s handlers (or an emptied `if` with its condition), not a call's argument
+def test_imports_read_only_by_masked_statements_stay_used() -> None:
+    # `helper`, imported beside the renamed name, and `logging`, read by the handler the collapse removes,
+    # are read elsewhere only by masked statements: their placeholders read them, so neither import goes
     text = src("""
-        from app.legacy import AppSettings, helper
-        import json
         import logging
+
+        from app.legacy import AppSettings, helper
 
 
         def build():
@@ -79,15 +84,54 @@ def test_imports_an_anchor_binds_or_a_removable_part_uses_stay_in_view_everywher
                 from app.legacy import AppSettings
             except ImportError:
                 logging.warning("no settings")
-            return AppSettings(json.dumps({}))
+                AppSettings = None
+            return AppSettings
 
 
         def use():
             helper()
             logging.info("x")
-            json.loads("{}")
     """)
-    assert masked_lines(text) == ['json.loads("{}")']
+    view = elide(text, WORDS)
+    assert "    __elided__(helper, logging)  # refactor-elided:" in view.text
+    viewed = run(text)
+    assert viewed == run(text, views=False)
+    assert "import logging\n" in (viewed.new_text or "") and "import helper\n" in (viewed.new_text or "")
+
+
+def test_a_module_word_counts_in_strings_imports_and_reads_through_an_import_only() -> None:
+    text = src("""
+        import app
+
+
+        def build(self):
+            legacy = 3
+            self.legacy = legacy
+            app.legacy.prepare()
+            patch("app.legacy.helper")
+            return self
+
+
+        def load():
+            from app import legacy
+            return legacy.helper()
+    """)
+    assert masked_lines(text) == ["legacy = 3", "self.legacy = legacy", "return self"]
+
+
+def test_a_module_names_are_imported_through_counts_in_imports_only() -> None:
+    words = Words(frozenset({"AppSettings", "Settings"}), frozenset({"settings"}), frozenset({"legacy"}))
+    text = src("""
+        def build():
+            value = "app.legacy.helper"
+            return AppSettings
+
+
+        def load():
+            from app import legacy
+            return legacy.AppSettings
+    """)
+    assert masked_lines(text, words) == ['value = "app.legacy.helper"']
 
 
 def test_lines_shared_with_a_header_or_a_statement_that_stays_are_not_masked() -> None:
@@ -114,20 +158,24 @@ def test_no_view_for_star_imports_unparsable_code_or_nothing_to_mask() -> None:
     assert elide("from app.legacy import AppSettings\n\nx = AppSettings\n", WORDS) is None
 
 
-def test_restore_refuses_an_edit_that_removed_moved_or_reindented_a_masked_line() -> None:
+def test_restore_refuses_an_edit_that_removed_reordered_or_changed_a_placeholder() -> None:
     text = src("""
         def build():
             first = 1
             second = 2
-            return AppSettings(first)
+            value = AppSettings(first)
+            third = 3
+            return value
     """)
     view = elide(text, WORDS)
     lines = view.text.splitlines(keepends=True)
+    assert len(lines) == 5 and "__elided__" in lines[1] and "__elided__" in lines[3]
     assert view.restore("".join(lines).replace("AppSettings", "Settings")) == text.replace(
         "AppSettings", "Settings")
-    assert view.restore("".join(lines[:1] + lines[2:])) is None            # removed
-    assert view.restore("".join([lines[0], lines[2], lines[1], lines[3]])) is None  # moved
-    assert view.restore("".join([lines[0], lines[1].lstrip(), *lines[2:]])) is None  # re-indented
+    assert view.restore("".join(lines[:1] + lines[2:])) is None                               # removed
+    assert view.restore("".join([lines[0], lines[3], lines[2], lines[1], lines[4]])) is None  # reordered
+    assert view.restore("".join([lines[0], lines[1], *lines[1:]])) is None                    # repeated
+    assert view.restore("".join([lines[0], lines[1].lstrip(), *lines[2:]])) is None           # re-indented
 
 
 def test_an_edit_reaching_a_masked_line_edits_the_whole_file() -> None:
@@ -191,9 +239,52 @@ def test_a_masked_run_reads_and_binds_the_imported_names_it_did() -> None:
                 print(sys.argv)
                 json = None
     """)
-    view = elide(text, WORDS, {"legacy"})
-    assert "        __elided__(sys)  # refactor-elided:" in view.text
-    assert "        json = __elided__()  # refactor-elided:" in view.text
+    view = elide(text, WORDS)
+    assert "        json = __elided__(sys)  # refactor-elided:" in view.text
     viewed = run(text)
     assert viewed == run(text, views=False)
     assert "    import sys\n" in (viewed.new_text or "")
+
+
+def test_a_local_name_an_import_gives_a_renamed_name_stays_in_view() -> None:
+    text = src("""
+        def build():
+            from app.legacy import AppSettings as Loaded
+            value = Loaded()
+            return value
+
+
+        def other():
+            return 1
+    """)
+    assert masked_lines(text) == ["return value", "return 1"]
+    viewed = run(text)
+    assert viewed == run(text, views=False) and "value = Settings()" in (viewed.new_text or "")
+
+
+def test_line_numbers_in_findings_and_their_messages_are_the_files() -> None:
+    # the masked run (two lines) stands as one line: line 7 is line 6 of the view
+    text = src("""
+        from app.legacy import AppSettings
+
+
+        def build():
+            first = 1
+            second = 2
+            from app.other import AppSettings
+            assert AppSettings is not None
+            from app.legacy import (
+                AppSettings,
+            )
+            return AppSettings
+
+
+        def use():
+            return AppSettings
+    """)
+    view = elide(text, WORDS)
+    assert view is not None and view.runs == ((5, 6),)
+    viewed = run(text)
+    assert viewed == run(text, views=False)
+    assert [str(f) for f in viewed.findings] == [
+        "app/consumer.py:1: cannot rename AppSettings: also bound at line 7"]
