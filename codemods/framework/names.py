@@ -1,4 +1,4 @@
-"""Dotted names: resolving relative imports against a file, and building name nodes.
+"""Dotted names: resolving relative imports against a file, building name nodes, finding import aliases.
 
 LibCST's QualifiedNameProvider reports `from . import m` uses as `.m.X`; everything in
 the codemods compares absolute dotted names, so every name goes through `absolute()`.
@@ -7,7 +7,7 @@ the codemods compares absolute dotted names, so every name goes through `absolut
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 from libcst import MetadataDependent
@@ -78,3 +78,34 @@ def renamed_use(node: cst.CSTNode, old: str, new: str) -> cst.CSTNode:
         pattern = re.compile(rf"(?<![\w.]){re.escape(old)}(?!\w)")
         return node.with_changes(value=pattern.sub(new, node.value))
     return node
+
+
+def aliases_of(module: cst.Module, names: frozenset[str]) -> set[str]:
+    """The local names import statements anywhere in `module` give to something whose last name is one of
+    `names` (`from unittest.mock import patch as mock_patch`), read from the statements alone."""
+    return {cst.ensure_type(alias.asname.name, cst.Name).value for node in _imports(module)
+            if not isinstance(node.names, cst.ImportStar) for alias in node.names
+            if alias.asname is not None and (get_full_name_for_node(alias.name) or "").rpartition(".")[2] in names}
+
+
+def _imports(module: cst.Module) -> Iterator[cst.Import | cst.ImportFrom]:
+    """Every import statement of `module`, found through the statements' blocks (no expression is visited)."""
+    pending: list[cst.CSTNode] = list(module.body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.SimpleStatementLine):
+            yield from (small for small in node.body if isinstance(small, (cst.Import, cst.ImportFrom)))
+            continue
+        if not isinstance(node, cst.BaseCompoundStatement):
+            continue
+        orelse = getattr(node, "orelse", None)
+        if isinstance(orelse, cst.If):   # `elif`: a statement of its own
+            pending.append(orelse)
+            orelse = None
+        for part in (node, orelse, getattr(node, "finalbody", None), *getattr(node, "handlers", ()),
+                     *getattr(node, "cases", ())):
+            body = getattr(part, "body", None)
+            if isinstance(body, cst.IndentedBlock):
+                pending.extend(body.body)
+            elif isinstance(body, cst.SimpleStatementSuite):
+                pending.append(cst.SimpleStatementLine(body.body))

@@ -13,32 +13,40 @@ from __future__ import annotations
 
 import libcst as cst
 import libcst.matchers as m
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.framework.context import FileJob
-from codemods.framework.names import imported_names, qualified_names
+from codemods.framework.lazy_metadata import LazyMetadata
+from codemods.framework.names import aliases_of, imported_names, qualified_names
 from codemods.framework.parents import parent_map
 from codemods.framework.strings import restring
 
 _IMPORT_MODULE = "importlib.import_module"
+_CALLS = frozenset({"import_module", "getattr"})
 _GETATTR_LITERAL = m.Call(
     func=m.Name("getattr"), args=[m.Arg(), m.Arg(value=m.SimpleString()), m.ZeroOrMore()]
 )
 
 
-class DynamicImportRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
+    """Scopes are resolved only for a call named `import_module` (or an import alias of it) or `getattr`."""
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
         self.job = job
         self.replace: dict[cst.CSTNode, cst.CSTNode] = {}
         self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._calls = _CALLS
 
-    def visit_Module(self, node: cst.Module) -> None:
+    def visit_Module(self, node: cst.Module) -> bool:
         self.parents = parent_map(node)
+        self._calls = _CALLS | aliases_of(node, _CALLS)
+        return super().visit_Module(node)
 
     def visit_Call(self, node: cst.Call) -> None:
+        if (get_full_name_for_node(node.func) or "").rpartition(".")[2] not in self._calls:
+            return
         names = imported_names(
             qualified_names(self, node.func), self.job.file
         )

@@ -23,23 +23,31 @@ import re
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import PositionProvider
 
 from codemods.framework.context import FileJob
-from codemods.framework.names import imported_names, qualified_names
+from codemods.framework.lazy_metadata import LazyMetadata
+from codemods.framework.names import aliases_of, imported_names, qualified_names
 from codemods.framework.strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
 _SUFFIXES = ("mocker.patch", "monkeypatch.setattr", "monkeypatch.delattr")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*){2,}$")   # (what the site search reads as a dotted string)
+_PATCHING = frozenset({"patch", "object", "multiple", "setattr", "delattr"})   # the last names of `_kind`'s calls
 
 
-class StringTargetRewriter(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
+    """Scopes are resolved only for a call that can be a patch (its name, or an import alias of one, ends
+    as a patch does) or a lookup with a string; positions only for a report."""
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
         self.job = job
+        self._patching = _PATCHING
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._patching = _PATCHING | aliases_of(node, _PATCHING)
+        return super().visit_Module(node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         if isinstance(original_node.func, cst.Name) and original_node.func.value in ("getattr", "hasattr"):
@@ -86,6 +94,8 @@ class StringTargetRewriter(cst.CSTTransformer):
 
     def _kind(self, call: cst.Call) -> str | None:
         dotted = get_full_name_for_node(call.func) or ""
+        if dotted.rpartition(".")[2] not in self._patching:
+            return None
         names = imported_names(
             qualified_names(self, call.func), self.job.file
         )

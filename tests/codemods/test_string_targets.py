@@ -5,12 +5,38 @@ from __future__ import annotations
 import pytest
 from codemod_cases import LEGACY, Case, check, run, src
 
-from codemods.framework.spec import EditSpec
+from codemods.framework.spec import EditSpec, Rename
 
 GONE = EditSpec(renames=(LEGACY,), removable_modules=("app.legacy",))
 EXPORTED = EditSpec(renames=(LEGACY,), exports_after=(("app.legacy", ("Settings",)),))
 
+TOP = EditSpec(renames=(Rename("legacy", "AppSettings", "settings", "Settings"),))
+
 PATCHES = [
+    pytest.param(
+        Case(
+            before="""
+            def test():
+                try:
+                    from unittest.mock import patch as replace
+                except ImportError:
+                    replace = None
+                with replace("legacy.AppSettings"):
+                    pass
+        """,
+            after="""
+            def test():
+                try:
+                    from unittest.mock import patch as replace
+                except ImportError:
+                    replace = None
+                with replace("settings.Settings"):
+                    pass
+        """,
+            spec=TOP,
+        ),
+        id="patch-under-an-alias-imported-in-a-block",
+    ),
     pytest.param(
         Case(
             before="""

@@ -1,0 +1,36 @@
+"""Metadata resolved on first use, for a pass that needs scopes or positions at a few nodes only.
+
+LibCST resolves a visitor's declared dependencies over the whole module before the visit starts. A
+pass that asks for a scope only at a `patch(...)` call, or for a line only when it reports, mixes in
+`LazyMetadata` and declares none: a provider is resolved over the module being visited the first time
+the pass asks for it, and never when it does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+_MISSING = object()
+
+
+class LazyMetadata:
+    """Mix in before `cst.CSTVisitor` / `cst.CSTTransformer`; the pass must not declare dependencies."""
+
+    _module: cst.Module | None = None
+    _tables: dict[Any, Any]
+
+    def visit_Module(self, node: cst.Module) -> bool:
+        self._module, self._tables = node, {}
+        return True
+
+    def get_metadata(self, key: Any, node: cst.CSTNode, default: Any = _MISSING) -> Any:
+        table = self._tables.get(key)
+        if table is None:
+            # the visited module's own nodes: the wrapper must not copy them (the keys are these nodes)
+            table = self._tables[key] = MetadataWrapper(self._module, unsafe_skip_copy=True).resolve(key)
+        if default is _MISSING:
+            return table[node]
+        return table.get(node, default)
