@@ -238,7 +238,7 @@ def _imported(node: ast.Import | ast.ImportFrom) -> set[str]:
 
 
 class _Masker:
-    """Marks the lines to mask (`masked`), one definition body at a time."""
+    """Finds the runs of statements to mask (`runs`), one definition body at a time."""
 
     def __init__(self, anchors: _Anchors, lines: list[str]) -> None:
         self.anchors, self.lines = anchors, lines
@@ -280,7 +280,8 @@ class _Masker:
                 continue
             first = _first_line(statements[0])
             indent = _INDENT.match(lines[first - 1]).group()
-            self.runs.append((first, statements[-1].end_lineno, indent, _placeholder(statements, self.anchors.imported)))
+            placeholder = _placeholder(statements, self.anchors.imported, self.anchors.declared_global)
+            self.runs.append((first, statements[-1].end_lineno, indent, placeholder))
 
     def kept(self, node: ast.stmt, found: _Found) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -293,9 +294,10 @@ class _Masker:
                 self.block(block, found)
 
 
-def _placeholder(group: list[ast.stmt], imported: set[str]) -> str:
+def _placeholder(group: list[ast.stmt], imported: set[str], declared: set[str]) -> str:
     """The statement standing for a masked run of statements: it reads and binds the imported names they
-    read and bind, so which import is used, and which binding a read finds, is as in the whole file."""
+    read and bind, so which import is used, and which binding a read finds, is as in the whole file. (A
+    name `declared` `global` or `nonlocal` somewhere is not bound: binding it here could make it local.)"""
     reads = {node.id for stmt in group for node in ast.walk(stmt)
              if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store) and node.id in imported}
     binds: set[str] = set()
@@ -308,7 +310,7 @@ def _placeholder(group: list[ast.stmt], imported: set[str]) -> str:
             binds.update({getattr(node, "name", None)} & imported)  # a definition binds its name, here
         else:
             pending.extend(ast.iter_child_nodes(node))
-    targets = "".join(f"{name} = " for name in sorted(binds))
+    targets = "".join(f"{name} = " for name in sorted(binds - declared))
     return f"{targets}__elided__({', '.join(sorted(reads))})  "
 
 

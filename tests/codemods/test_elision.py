@@ -288,3 +288,20 @@ def test_line_numbers_in_findings_and_their_messages_are_the_files() -> None:
     assert viewed == run(text, views=False)
     assert [str(f) for f in viewed.findings] == [
         "app/consumer.py:1: cannot rename AppSettings: also bound at line 7"]
+
+
+def test_a_placeholder_binds_no_name_declared_global() -> None:
+    text = src("""
+        import json
+        from app.legacy import AppSettings
+
+
+        def reset():
+            global json
+            json = None
+            json.dumps({})
+            return AppSettings
+    """)
+    view = elide(text, WORDS)
+    assert "    __elided__(json)  # refactor-elided:" in view.text
+    assert run(text) == run(text, views=False)
