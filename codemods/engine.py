@@ -6,9 +6,12 @@ Pure: no printing, no file writes, no git. Two passes over the files:
      substance left) and which module-level names files renamed (for patch strings).
   2. per file: string targets and dynamic imports, imports our edits left unused, reports
      on what still reads a removed module, the deletion decision, and a re-parse.
-A file none of whose text mentions anything the stage changes is not parsed at all. A
-file that fails to parse, or whose edit would not parse, is a "failed" result, never an
-exception; a file whose rewrite would shadow a binding comes back unchanged with findings.
+A file none of whose text mentions anything the stage changes is not parsed at all. LibCST
+parses a file's view (`framework.elision`: what the stage cannot concern masked), and the
+masked lines are put back into the edited view; an edit that reaches a placeholder sends
+the file to be edited whole. A file that fails to parse, or whose edit would not parse, is
+a "failed" result, never an exception; a file whose rewrite would shadow a binding comes
+back unchanged with findings.
 """
 
 from __future__ import annotations
