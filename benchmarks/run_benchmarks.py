@@ -7,7 +7,8 @@
 A generated repository carries its own `plan.toml`. A real tree (a git checkout) takes a plan with `--plan`:
 its `root` is set to the checkout (in a copy of the plan, written to a temporary folder), grimp builds the
 graph of the top-level packages of the plan's `packages`, and `refactor init` runs with the plan's first
-family pattern and its packages (the plan `init` writes goes to the temporary folder too).
+family pattern, once with its packages and once without `--packages` (every top-level package, what a
+first run on a repository does; the plans `init` writes go to the temporary folder too).
 
 With `--real-trees` (or `--tree NAME`, repeatable) the real trees of `real_trees.py` (CPython's `Lib/`,
 Django, a site-packages folder) are fetched into `--cache DIR` the first time and measured one after the
@@ -228,6 +229,10 @@ def refactor_rows(target: Subject) -> list[Measure]:
     results.append(measure("refactor init (cold)", [*refactor, "init", "--family", target.family, "--root", str(repo),
                                                     "--packages", ",".join(target.packages),
                                                     "-o", str(plan.with_name("init.toml")), "--force"], repo))
+    shutil.rmtree(cache, ignore_errors=True)
+    results.append(measure("refactor init (cold, every package)", [
+        *refactor, "init", "--family", target.family, "--root", str(repo),
+        "-o", str(plan.with_name("init-all.toml")), "--force"], repo))
     shutil.rmtree(cache, ignore_errors=True)
     results.append(measure("refactor plan (cold)", [*refactor, "plan", str(plan)], repo))
     results.append(measure("refactor plan (warm)", [*refactor, "plan", str(plan)], repo))

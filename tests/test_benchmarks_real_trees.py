@@ -135,7 +135,8 @@ def test_a_tiny_tree_is_measured_with_its_plan_by_every_tool(bench, tmp_path):
     assert description.startswith("tiny: a tiny tree, 4 Python files")
     assert [m.name for m in rows] == ["ruff analyze graph", "grimp build_graph (cold)",
                                       "grimp build_graph (from its cache)", "refactor audit (cold)",
-                                      "refactor init (cold)", "refactor plan (cold)", "refactor plan (warm)",
+                                      "refactor init (cold)", "refactor init (cold, every package)",
+                                      "refactor plan (cold)", "refactor plan (warm)",
                                       "refactor plan (warm, one file edited)"]
     assert not [m for m in rows if m.name.startswith("refactor") and "exit" in m.note]
     assert (tree / "pkg" / "legacy.py").read_text() == TINY["pkg/legacy.py"]   # the edit is put back

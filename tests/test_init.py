@@ -283,3 +283,29 @@ def test_init_offers_a_decision_for_an_alias_of_something_missing(tmp_path):
     text = (root / "plans" / "engine.toml").read_text(encoding="utf-8")
     assert "# GhostEngine: alias of something unresolvable, needs a decision" in text
     assert '# "pkg.ghost:GhostEngine" = "pkg.core:Engine"' in text
+
+
+def test_init_asks_only_for_the_family_when_no_site_search_follows(tmp_path, monkeypatch):
+    """One class can be the canonical: no site search follows, so git is not asked for what it would look
+    for (modules' own names, such as `core`, are in nearly every file), and the placeholder canonical of
+    the survey is never searched for. A plan's workspace, which searches for sites next, asks ahead."""
+    from refactor.reading.reader import Reader
+
+    searches = []
+    real = Reader.search
+
+    def recording(self, needles, paths, *args, **kwargs):
+        needles = set(needles)
+        searches.append((needles, kwargs.get("ahead", ((), ()))))
+        return real(self, needles, paths, *args, **kwargs)
+
+    monkeypatch.setattr(Reader, "search", recording)
+    write_tree(tmp_path, {k: v for k, v in ENGINES.items() if k != "pkg/other.py"})
+    code, out = run_cli(["init", "--family", "*Engine", "--root", str(tmp_path), "--no-cache"])
+    assert code == 0, out
+    assert "pkg.core:Engine" in out and searches
+    assert all(not any(ahead) for _, ahead in searches), searches
+    assert not any(any(n.startswith("__") for n in needles) for needles, _ in searches), searches
+    searches.clear()
+    assert Workspace.open(tmp_path / "plans" / "engine.toml", cache=False).inventory.definitions
+    assert any(any(ahead) for _, ahead in searches), searches

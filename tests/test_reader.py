@@ -8,8 +8,10 @@ import time
 
 import pytest
 
+from refactor.reading import files as files_module
 from refactor.reading import reader as reader_module
 from refactor.reading.cache import FactCache, cache_folder
+from refactor.reading.chunks import Focus
 from refactor.reading.files import discover
 from refactor.reading.reader import _SURVEY_THRESHOLD, Reader
 from tests.helpers import git, git_init, write_tree
@@ -179,3 +181,79 @@ def test_work_handed_over_for_a_wait_runs_once_while_git_searches(tmp_path):
     assert ran == [["pkg/m0040.py"]]                 # (it may use the reader: git is another process)
     reader.search(["widgets"], paths)
     assert len(ran) == 1
+
+
+def test_a_search_adding_only_words_that_hold_a_searched_word_is_answered_as_that_search(tmp_path, monkeypatch):
+    """Where `Engine` is not, neither is `AEngine`: the answers kept for `Engine` answer `Engine` and
+    `AEngine`, with no file read and git not asked."""
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    assert _reader(root).search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    asked = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files",
+                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    again = _reader(root)
+    again.facts(paths, full=False)   # (hashed first: what the search reads is counted apart)
+    read = again.read
+    assert again.search(["AEngine", "Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    assert again.read == read and asked == []
+    assert again.search(["Motor"], paths) == ["pkg/m0040.py"]   # (a search of its own)
+    assert len(asked) == 1
+
+
+def test_git_searches_only_the_folders_of_the_files_asked_about(tmp_path, monkeypatch):
+    root = _many_files(tmp_path / "repo")
+    write_tree(root, {"other/m.py": "from app import Engine\n", "top.py": "Engine = 1\n"})
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    in_pkg = [p for p in paths if p.startswith("pkg/")]
+    scopes = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files", lambda root, needles, **options: scopes.append(
+        options.get("under")) or real(root, needles, **options))
+    reader = _reader(root, cache=False, jobs=2)
+    reader.facts(paths, full=False)
+    assert reader.search(["Engine"], in_pkg) == ["pkg/m0003.py", "pkg/m0020.py"]
+    assert scopes == [{"pkg"}]
+    # the whole tree: that answer does not cover `other/` or the top level, so git is asked again
+    assert reader.search(["Engine"], paths) == ["other/m.py", "pkg/m0003.py", "pkg/m0020.py", "top.py"]
+    assert scopes == [{"pkg"}, None]
+    assert reader.search(["Engine"], in_pkg) == ["pkg/m0003.py", "pkg/m0020.py"]   # (covered by the last)
+    assert len(scopes) == 2
+
+
+def test_a_folder_git_is_limited_to_is_taken_literally(tmp_path):
+    """A folder's name is not a pattern (`a[b]` is not `ab`), and a root below the work tree's top
+    names its own folders."""
+    write_tree(tmp_path, {"sub/a[b]/m.py": "Engine\n", "sub/ab/m.py": "Engine\n", "sub/a*/m.py": "Engine\n",
+                          "ab/m.py": "Engine\n"})
+    git_init(tmp_path)
+    root = tmp_path / "sub"
+    assert files_module.grep_files(root, [b"Engine"], under={"a[b]"}) == {"a[b]/m.py"}
+    assert files_module.grep_files(root, [b"Engine"], under={"a*", "ab"}) == {"a*/m.py", "ab/m.py"}
+    assert files_module.grep_files(root, [b"Engine"]) == {"a[b]/m.py", "a*/m.py", "ab/m.py"}
+
+
+def test_facts_held_for_a_narrower_focus_serve_unread_where_git_found_none_of_the_new_words(tmp_path, monkeypatch):
+    root = _many_files(tmp_path / "repo")
+    write_tree(root, {
+        "pkg/user.py": "from app import Engine\n\n\ndef uses():\n    return Engine\n\n\ndef other():\n    return 1\n",
+        "pkg/motor.py": "from app import Engine\n\n\ndef uses():\n    return Engine\n\n\ndef other():\n    return Motor\n",
+    })
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    reader = _reader(root, cache=False, jobs=1)
+    reader.facts(paths, full=False)
+    held = reader.facts(["pkg/user.py", "pkg/motor.py"], full=True, focus=Focus(["Engine"]))
+    assert held["pkg/user.py"].skipped and held["pkg/motor.py"].skipped
+    assert "pkg/motor.py" in reader.search(["Motor"], paths)   # git was asked: user.py holds no `Motor`
+    looked = []
+    real = Focus.serves_as_well
+    monkeypatch.setattr(Focus, "serves_as_well", lambda self, key, data: looked.append(data) or real(self, key, data))
+    parsed = reader.parsed
+    wider = reader.facts(["pkg/user.py", "pkg/motor.py"], full=True, focus=Focus(["Engine", "Motor"]), held=held)
+    assert wider["pkg/user.py"].skipped == held["pkg/user.py"].skipped   # served as it was, unread
+    assert wider["pkg/motor.py"].function_named("other") is not None    # `Motor` is in it: parsed again
+    assert looked == [(root / "pkg" / "motor.py").read_bytes()] and reader.parsed == parsed + 1

@@ -136,10 +136,12 @@ class _Matcher:
         return any(fnmatch.fnmatchcase(name, p) for p in self.exclude)
 
 
-def take_inventory(project: Project, plan: Plan, *, require_canonical: bool = True) -> Inventory:
+def take_inventory(project: Project, plan: Plan, *, require_canonical: bool = True,
+                   sites_next: bool = True) -> Inventory:
     """The family's rows. `require_canonical=False` (for `refactor init`, before a canonical is chosen)
-    accepts a plan whose canonical names nothing: every class then needs a decision."""
-    return _Inventory(project, plan, require_canonical=require_canonical).build()
+    accepts a plan whose canonical names nothing: every class then needs a decision. `sites_next`: the
+    caller searches for the family's sites next (git is then asked for that search's words too)."""
+    return _Inventory(project, plan, require_canonical=require_canonical, sites_next=sites_next).build()
 
 
 def tie_counts(project: Project, plan: Plan, survey: Inventory, refs: Iterable[str]) -> dict[str, int]:
@@ -152,19 +154,20 @@ def tie_counts(project: Project, plan: Plan, survey: Inventory, refs: Iterable[s
 
 
 class _Inventory:
-    def __init__(self, project: Project, plan: Plan, *, require_canonical: bool = True) -> None:
+    def __init__(self, project: Project, plan: Plan, *, require_canonical: bool = True,
+                 sites_next: bool = True) -> None:
         self.project, self.plan, self.match = project, plan, _Matcher(plan)
-        self.require_canonical = require_canonical
+        self.require_canonical, self.sites_next = require_canonical, sites_next
         self.package_paths = [f.path for f in project.files if project.in_packages(f.module, plan.packages)]
         self.members: dict[tuple[str, str], ClassFact | None] = {}   # class objects: (module, name) -> fact
         self.warnings: list[str] = project.shadowed_files()
         self._sources_by_path: dict[str, tuple[FileFacts, dict[str, tuple[str | None, bool]]]] = {}
-        self.known: set[str] = {plan.canonical.name} | {k.name for k, _ in plan.mapping}   # family names so far
+        # family names so far (before `init` chooses, the plan's canonical is a placeholder that names nothing)
+        self.known: set[str] = {k.name for k, _ in plan.mapping} | ({plan.canonical.name} if require_canonical else set())
 
     # -- finding the files -------------------------------------------------------------------
     def _load(self) -> dict[str, FileFacts]:
-        needles = {f for p in self.plan.family for f in literal_fragments(p)}
-        needles |= {self.plan.canonical.name} | {k.name for k, _ in self.plan.mapping}
+        needles = {f for p in self.plan.family for f in literal_fragments(p)} | self.known
         parsed: dict[str, FileFacts] = {}
         searched: set[str] = set()
         holders: set[str] = set()   # modules that define or alias a family name, as far as parsed
@@ -176,8 +179,9 @@ class _Inventory:
             self.project.widen_focus(fresh)   # a def or class that names none of these need not be parsed
             unparsed = [p for p in self.package_paths if p not in parsed]
             # (the names and modules found so far are what the site search will look for: git is asked
-            # for them now too, once for both searches)
-            ahead = (self.known, module_pairs(holders))
+            # for them now too, once for both searches; with no site search next, only for these names,
+            # as a module's own name, such as `db`, is in nearly every file)
+            ahead = (self.known, module_pairs(holders)) if self.sites_next else ((), ())
             todo = self.project.reader.search(wanted, unparsed, ahead=ahead) if wanted else []
             canonical = self.project.by_module.get(self.plan.canonical.module)
             if canonical and canonical.path not in parsed and canonical.path not in todo:

@@ -81,7 +81,7 @@ def run(args: Namespace, console: Console) -> int:
         canonical = _canonical_ref(candidates[0].ref)
     plan = replace(plan, canonical=canonical)
     try:
-        inventory = take_inventory(project, plan)
+        inventory = take_inventory(project, plan, sites_next=False)
     except PlanError as exc:
         raise RefactorError(f"--canonical {canonical}: {exc.problem}") from None
     _require_members(inventory, family, packages, root)

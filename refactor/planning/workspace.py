@@ -81,7 +81,9 @@ class Workspace:
     def inventory(self) -> Inventory:
         if self._inventory is None:
             self.progress(f"finding the family's definitions among {counted(len(self.project.files), 'file')}")
-            self._inventory = take_inventory(self.project, self.plan, require_canonical=self.canonical_chosen)
+            # (while `init` surveys, sites are searched for only when two classes can be the canonical)
+            self._inventory = take_inventory(self.project, self.plan, require_canonical=self.canonical_chosen,
+                                             sites_next=self.canonical_chosen)
         return self._inventory
 
     def site_files(self) -> list[str]:

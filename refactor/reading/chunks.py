@@ -181,10 +181,15 @@ class Focus:
         needed = self._mentioned(data, local, chunks, open_)
         return [c for i, c in enumerate(chunks) if i in open_ and i not in needed]
 
+    def added_triggers(self, key: tuple) -> frozenset[bytes]:
+        """What this focus looks for that the focus `key` (`Focus.key()`) does not: where none of these
+        occurs at all, anything parsed for `key` serves this focus too."""
+        return self.triggers - Focus(*key).triggers
+
     def serves_as_well(self, key: tuple, data: bytes) -> bool:
-        """Whether anything parsed for the focus `key` (`Focus.key()`) serves this one too, for this
-        `data`, found without looking closer: the words this focus adds do not occur in it at all."""
-        return not any(trigger in data for trigger in self.triggers - Focus(*key).triggers)
+        """Whether anything parsed for the focus `key` serves this one too, for this `data`, found without
+        looking closer: the words this focus adds do not occur in it at all."""
+        return not any(trigger in data for trigger in self.added_triggers(key))
 
     def allows(self, data: bytes, skipped: Iterable[tuple[int, int]]) -> bool:
         """Whether facts that left the byte ranges `skipped` of `data` unparsed hold everything this focus

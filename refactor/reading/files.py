@@ -116,12 +116,13 @@ def _git_files(root: Path) -> list[str] | None:
     return [p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
 
 
-def grep_files(root: Path, needles: Iterable[bytes], meanwhile: Callable[[], object] = lambda: None
-               ) -> set[str] | None:
+def grep_files(root: Path, needles: Iterable[bytes], meanwhile: Callable[[], object] = lambda: None, *,
+               under: Iterable[str] | None = None) -> set[str] | None:
     """Paths that may contain a needle, as `discover` lists them in a git work tree: those `git grep`
     finds it in (compiled, multi-threaded: far faster than reading every file here), and the tracked files
-    it does not search (those a `.gitignore` matches). None outside a git work tree or when git cannot
-    answer; the caller then searches itself. `meanwhile` runs here while git works."""
+    it does not search (those a `.gitignore` matches). `under`: only the files inside these folders of
+    `root` are searched (the answer says nothing of the others). None outside a git work tree or when git
+    cannot answer; the caller then searches itself. `meanwhile` runs here while git works."""
     arguments = []
     for needle in needles:
         if not needle or b"\n" in needle or b"\0" in needle:
@@ -129,13 +130,16 @@ def grep_files(root: Path, needles: Iterable[bytes], meanwhile: Callable[[], obj
         arguments += ["-e", needle.decode("utf-8", "surrogateescape")]
     if not arguments:
         return set()
+    pathspecs = ["*.py"] if under is None else [f":(glob){_glob_escaped(folder)}/**/*.py" for folder in sorted(under)]
+    if not pathspecs:
+        return set()
     git = ["git", "-C", str(root), "-c", "core.quotePath=false"]
     try:
         # `--untracked` greps the files in the work tree as they are, but skips ignored ones even if tracked
         with subprocess.Popen([*git, "ls-files", "-z", "--cached", "--ignored", "--exclude-standard", "--", "*.py"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as unsearched, \
              subprocess.Popen([*git, "-c", "grep.fallbackToNoIndex=false", "grep", "-l", "-z", "-F", "--no-color",
-                               "--untracked", "--no-recurse-submodules", *arguments, "--", "*.py"],
+                               "--untracked", "--no-recurse-submodules", *arguments, "--", *pathspecs],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               env={**os.environ, "LC_ALL": "C"}) as done:
             try:
@@ -151,6 +155,11 @@ def grep_files(root: Path, needles: Iterable[bytes], meanwhile: Callable[[], obj
     if unsearched.returncode != 0 or done.returncode not in (0, 1) or (done.returncode == 1 and found):
         return None
     return {p for p in (found + b"\0" + ignored).decode("utf-8", "surrogateescape").split("\0") if p}
+
+
+def _glob_escaped(text: str) -> str:
+    """`text` matched literally by a `:(glob)` pathspec."""
+    return "".join(f"[{c}]" if c in "*?[]\\" else c for c in text)
 
 
 def _walk(root: Path) -> list[str]:

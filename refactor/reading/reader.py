@@ -50,7 +50,8 @@ class Reader:
         if self._remember:    # what a run learnt one file at a time is kept when the reader goes away
             weakref.finalize(self, _save_snapshot, self._cache, self._root_key, self._snapshot, self._unsaved,
                              set(self.files))
-        self._grepped: list[tuple[tuple[bytes, ...], set[str]]] = []   # needles git was asked for -> its answer
+        # needles git was asked for, its answer, and the top-level folders it searched (None: all)
+        self._grepped: list[tuple[tuple[bytes, ...], set[str], frozenset[str] | None]] = []
         self._waiting_tasks: list[Callable[[], object]] = []
         self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
         weakref.finalize(self, self._cache.put_served, self._later)
@@ -138,13 +139,14 @@ class Reader:
         if not words and not pairs:
             return []
         query = Query(words, pairs)
-        key = hashlib.blake2b(repr((Query.RULES, words, pairs)).encode(), digest_size=16).hexdigest()
+        # (keyed by the words that hold no other: a query that adds `UnifiedName` to `Name` finds the same)
+        key = hashlib.blake2b(repr((Query.RULES, query.words.shortest, pairs)).encode(), digest_size=16).hexdigest()
         matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
         paths = list(paths)
         answers = self._hash(paths, query)                 # files read now are searched as they are read
         todo = [p for p in paths if p not in answers and self._digest[p] not in searched]
         candidates = self._grep(query, Query([w.encode() for w in ahead[0] if w],
-                                             [(a.encode(), b.encode()) for a, b in ahead[1] if a and b])) \
+                                             [(a.encode(), b.encode()) for a, b in ahead[1] if a and b]), todo) \
             if len(todo) >= _SURVEY_THRESHOLD else None
         if candidates is not None:   # git ruled out every other file; the candidates are searched below
             answers.update((p, (self._digest[p], False)) for p in todo if p not in candidates)
@@ -168,19 +170,33 @@ class Reader:
             self._cache.put_search(key, matched, searched)
         return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
 
-    def _grep(self, query: Query, ahead: Query) -> set[str] | None:
-        """Files git finds any of `query`'s needles in (or None: see `grep_files`), from an earlier answer
-        of this run where its needles cover them (a file holding a needle holds any part of it), else
-        by asking git for these and `ahead`'s needles."""
+    def _grep(self, query: Query, ahead: Query, paths: list[str]) -> set[str] | None:
+        """Files of `paths` git finds any of `query`'s needles in (or None: see `grep_files`), from an
+        earlier answer of this run where its needles cover them (a file holding a needle holds any part of
+        it) and it searched those files, else by asking git for these and `ahead`'s needles. Git searches
+        only the top-level folders of `paths`, unless a later search is expected (`ahead`)."""
         wanted = query.shortest()
-        for asked, found in self._grepped:
-            if all(any(needle in want for needle in asked) for want in wanted):
+        folders = {p.partition("/")[0] for p in paths if "/" in p}
+        if ahead.shortest() or any("/" not in p for p in paths):
+            folders = None   # (the whole tree)
+        for asked, found, under in self._grepped:
+            if all(any(needle in want for needle in asked) for want in wanted) \
+                    and (under is None or folders is not None and folders <= under):
                 return found
         asked = tuple(sorted({*wanted, *ahead.shortest()}))
-        found = grep_files(self.root, asked, meanwhile=self._run_waiting_tasks)
+        found = grep_files(self.root, asked, meanwhile=self._run_waiting_tasks, under=folders)
         if found is not None:
-            self._grepped.append((asked, found))
+            self._grepped.append((asked, found, None if folders is None else frozenset(folders)))
         return found
+
+    def _lacks(self, path: str, needles: Iterable[bytes]) -> bool:
+        """Whether git, asked this run, found that `path` holds none of `needles` (anywhere, comments too),
+        without reading it: an answer for needles that each of these holds (where `Name` is not, neither
+        is `UnifiedName`), from a search of the folder `path` is in. False where no answer covers them."""
+        needles, folder = list(needles), path.partition("/")[0] if "/" in path else None
+        return any(path not in found and (under is None or folder in under)
+                   and all(any(a in n for a in asked) for n in needles)
+                   for asked, found, under in self._grepped)
 
     def when_waiting(self, task: Callable[[], object]) -> None:
         """Run `task` (once) the next time this reader waits for git to search the files: work that
@@ -295,7 +311,8 @@ class Reader:
         held = held or {}
         out: dict[str, FileFacts] = {}
         for path in [p for p in paths if p in held]:   # no new word anywhere in the file: nothing to check
-            if focus.serves_as_well(held[path].focus, self.data(path)):
+            if self._lacks(path, focus.added_triggers(held[path].focus)) \
+                    or focus.serves_as_well(held[path].focus, self.data(path)):
                 out[path] = _serving(held[path], focus)
         paths = [p for p in paths if p not in out]
         if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
