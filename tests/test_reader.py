@@ -257,3 +257,16 @@ def test_facts_held_for_a_narrower_focus_serve_unread_where_git_found_none_of_th
     assert wider["pkg/user.py"].skipped == held["pkg/user.py"].skipped   # served as it was, unread
     assert wider["pkg/motor.py"].function_named("other") is not None    # `Motor` is in it: parsed again
     assert looked == [(root / "pkg" / "motor.py").read_bytes()] and reader.parsed == parsed + 1
+
+
+def test_files_are_parsed_in_batches_of_about_equal_size_the_largest_first():
+    sizes = [900, 10, 10, 10, 400, 400, 10, 300, 5, 5]
+    items = [f"f{i}" for i in range(len(sizes))]
+    batches = reader_module._balanced(items, sizes, 3)
+    assert sorted(item for batch in batches for item in batch) == sorted(items)
+    size = dict(zip(items, sizes))
+    totals = [sum(size[i] for i in batch) for batch in batches]
+    assert totals == sorted(totals, reverse=True) and totals[0] == 900   # (no batch holds more than the largest file)
+    assert batches[0] == ["f0"]
+    assert reader_module._balanced(items[:2], sizes[:2], 8) == [["f0"], ["f1"]]   # (no empty batch)
+    assert reader_module._balanced([], [], 4) == []

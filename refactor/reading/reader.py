@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import heapq
 import os
 import time
 import weakref
@@ -296,13 +297,16 @@ class Reader:
         return out
 
     def _size(self, paths: list[str]) -> int:
-        total = 0
+        return sum(self._sizes(paths))
+
+    def _sizes(self, paths: list[str]) -> list[int]:
+        sizes = []
         for path in paths:
             try:
-                total += os.stat(self.root / path).st_size
+                sizes.append(os.stat(self.root / path).st_size)
             except OSError:
-                pass
-        return total
+                sizes.append(0)
+        return sizes
 
     def _parse_all(self, paths: list[str], focus: Focus | None = None,
                    held: dict[str, FileFacts] | None = None) -> tuple[dict[str, FileFacts], set[str]]:
@@ -325,8 +329,9 @@ class Reader:
         else:
             items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
                      for p in paths]
+            sizes = self._sizes(paths)
             for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
-                                                                   _batches(items, self.jobs, minimum=8)]):
+                                                                   _balanced(items, sizes, self.jobs * 4)]):
                 for path, digest, data in result:
                     if data is None:   # the held facts serve: if of what was hashed (a file may change meanwhile)
                         out[path] = _serving(held[path], focus) if digest == self._digest[path] \
@@ -440,6 +445,18 @@ def _extract_batch(job: tuple[str, list[tuple], Focus | None]) -> list[tuple[str
             else extract_file(path, module, is_package, data, focus)
         out.append((path, content_digest(data), facts.to_tuple() if facts is not None else None))
     return out
+
+
+def _balanced(items: list, sizes: list[int], count: int) -> list[list]:
+    """`items` in at most `count` batches of about equal total size, the largest batch first: each item, the
+    largest first, goes to the batch holding least so far (parsing time grows with size; a pool handing
+    out the largest batches first ends with small ones, so no worker is left alone at the end)."""
+    batches: list[tuple[int, int, list]] = [(0, i, []) for i in range(min(count, len(items)))]
+    for size, item in sorted(zip(sizes, items, strict=True), key=lambda pair: -pair[0]):
+        total, index, batch = heapq.heappop(batches)
+        batch.append(item)
+        heapq.heappush(batches, (total + size, index, batch))
+    return [batch for _, _, batch in sorted(batches, key=lambda b: (-b[0], b[1])) if batch]
 
 
 def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:
