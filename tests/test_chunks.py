@@ -386,3 +386,24 @@ def test_a_line_that_only_names_a_package_binds_only_what_can_be_the_module():
             return mod.build()
         """)
     assert _skipped(Focus([], [("app", "legacy")]), data) == {"through_a_name_from_the_package"}
+
+
+def test_a_run_asking_for_a_narrow_then_a_wider_search_parses_nothing_the_next_time(tmp_path):
+    """Each run asks for `pkg/user.py`'s facts for `Engine`, then for `Engine` and `Hub` (holding the first
+    facts): both are kept, so the next run, asking the same, parses nothing and gets the same facts."""
+    write_tree(tmp_path, FAMILY)
+    files = discover(tmp_path)
+    narrow, wider = Focus(["Engine"]), Focus(["Engine", "Hub"])
+
+    def one_run():
+        reader = Reader(tmp_path, files, jobs=1)
+        first = reader.facts(["pkg/user.py"], full=True, focus=narrow)
+        second = reader.facts(["pkg/user.py"], full=True, focus=wider, held=first)
+        return reader.parsed, first["pkg/user.py"], second["pkg/user.py"]
+
+    parsed, first, second = one_run()
+    assert parsed == 2 and first.skipped != second.skipped
+    for _ in range(2):
+        again, narrow_facts, wider_facts = one_run()
+        assert again == 0
+        assert (narrow_facts.to_tuple(), wider_facts.to_tuple()) == (first.to_tuple(), second.to_tuple())

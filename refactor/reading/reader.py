@@ -229,8 +229,9 @@ class Reader:
         self._hash(paths)
         out = {path: FileFacts(path=path, module=self.files[path].module, is_package=self.files[path].is_package,
                                full=True, error=error) for path, error in self.unparsable(paths).items()}
-        keys = {p: self._key(p, focus) for p in paths if p not in held and p not in out}
+        keys = {p: self._key(p, focus) for p in paths if p not in out}   # (held too: the cache may serve better)
         found, served = self._cache.get_many(list(keys.values()))
+        wider: set[str] = set()   # kept for a wider search: this one's facts are kept apart (see `_exact_key`)
         for path, key in keys.items():
             facts = found.get(key)
             if facts is None:
@@ -238,15 +239,26 @@ class Reader:
             if focus is None:
                 out[path] = facts
             elif not facts.focus or not focus.covers(Focus(*facts.focus)):
-                continue   # parsed for a wider search: they can hold more than this one parses
+                wider.add(path)   # parsed for a wider search: they can hold more than this one parses
             elif not facts.skipped:
                 out[path] = facts
             elif Focus(*served.get(key, facts.focus)).covers(focus):
                 out[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
-            else:   # parsed for a narrower search: kept where this one would leave out the same parts
+            elif path not in held:   # parsed for a narrower search: kept where this one would leave out the same parts
                 held[path] = dataclasses.replace(facts, focus=served.get(key, facts.focus))
+        if wider:
+            exact = {p: self._exact_key(p, focus) for p in wider}
+            kept, _ = self._cache.get_many(list(exact.values()))
+            out.update((p, kept[k]) for p, k in exact.items()
+                       if k in kept and kept[k].focus and Focus(*kept[k].focus).key() == focus.key())
         new, widened = self._parse_all([p for p in paths if p not in out], focus, held)
-        self._cache.put_many({self._key(p, focus): f for p, f in new.items() if p not in widened})
+        self._cache.put_many({self._exact_key(p, focus): f for p, f in new.items() if p in wider})
+        widened -= wider
+        replaced = [p for p in new if p not in widened and p not in wider]
+        self._cache.put_many({self._key(p, focus): new[p] for p in replaced})
+        # (the narrower facts these replace are asked for again by the next run's earlier search)
+        self._cache.put_many({self._exact_key(p, Focus(*held[p].focus)): held[p] for p in replaced
+                              if p in held and held[p].focus})
         self._cache.put_outcomes({self._content_key(p): f.error or "" for p, f in new.items() if f.error or not f.skipped})
         # held facts that serve a wider focus: the cache learns it once, when the reader goes away (a
         # later search in this run may widen them again)
@@ -278,6 +290,13 @@ class Reader:
         source = self.files[path]
         kind = "W" if focus is None else "F"
         return f"{kind}:{self._digest[path]}:{source.module}:{int(source.is_package)}:{path}"
+
+    def _exact_key(self, path: str, focus: Focus) -> str:
+        """Where facts parsed for `focus` are kept when the file's row holds facts parsed for a wider search.
+        A run asks for a file's facts for a narrow search and then a wider one (the inventory's first round,
+        then the site search): one row for both would make every later run parse the file twice again."""
+        search = hashlib.blake2b(repr(focus.key()).encode(), digest_size=8).hexdigest()
+        return f"E{search}:{self._key(path, focus)}"
 
     def _light(self, paths: list[str]) -> dict[str, FileFacts]:
         """Imported modules by a line scan (over-approximates; never parses), for every file."""
