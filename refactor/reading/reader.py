@@ -44,6 +44,7 @@ class Reader:
         self._imports: dict[str, tuple[str, ...]] = {}   # path -> imported modules (light facts)
         self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
         self._root_key = str(root.resolve())
+        self._root_text = str(root)   # (joined as text: a `Path` per file costs more than the stat)
         self._snapshot: Snapshot = self._cache.get_snapshot(self._root_key) if cache and remember_stats else {}
         self._remember = cache and remember_stats
         self._unsaved = [0]   # snapshot entries changed since the last save (a list: shared with the finalizer)
@@ -86,7 +87,7 @@ class Reader:
             if path in self._digest:
                 continue
             known = self._snapshot.get(path)
-            if known is not None and known[0] is not None and known[0] == _stat_key(self.root / path):
+            if known is not None and known[0] is not None and known[0] == _stat_key(os.path.join(self._root_text, path)):
                 self._digest[path] = known[1]
                 if known[2] is not None:
                     self._imports[path] = known[2]
@@ -379,7 +380,7 @@ def _save_snapshot(cache: FactCache, root: str, snapshot: Snapshot, unsaved: lis
 
 # -- work done in worker processes (each reads its files itself: nothing big crosses processes) -------
 
-def _stat_key(path: Path) -> tuple[int, ...] | None:
+def _stat_key(path: str | Path) -> tuple[int, ...] | None:
     """A file's identity for "unchanged since": size, mtime, inode, ctime. None for a file changed too
     recently to trust (the same stat could still come with different bytes)."""
     try:
