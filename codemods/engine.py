@@ -59,6 +59,9 @@ class _FirstPass:
     code: str | None = None           # the edited code, when the trees stayed in a worker process
     substance: bool = True            # whether the edited module still has substance (worker form)
     view: View | None = None          # what the trees were parsed from, when not the whole file
+    source: str | None = None         # `original` printed back (the view's text, or the file's)
+    # how the original's imports were used (`unused_imports.import_usage`), when the first pass saw them
+    usage: tuple | None = None
 
 
 # `map_in_workers(function, items)`: `[function(item) for item in items]`, run in other processes
@@ -116,7 +119,7 @@ def _portable(done: _FirstPass) -> _FirstPass:
     if done.tree is None:
         return done
     return _FirstPass(findings=done.findings, renames=done.renames, result=done.result, code=done.tree.code,
-                      substance=has_substance(done.tree), view=done.view)
+                      substance=has_substance(done.tree), view=done.view, source=done.source, usage=done.usage)
 
 
 def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass],
@@ -137,10 +140,11 @@ def _second_worker(item) -> FileResult:
     stage = dataclasses.replace(StageIndex.build(spec), gone=gone, gone_paths=paths, local_renames=renames)
     if late:
         done = _first_pass(ctx, text, stage, None, whole=whole)
-    elif done.code is not None:
-        original = cst.parse_module(done.view.text if done.view else text.removeprefix(_BOM))
+    elif done.code is not None:   # (the original is parsed again only if its imports' use is not known)
+        original = cst.parse_module(done.view.text if done.view else text.removeprefix(_BOM)) \
+            if done.usage is None else None
         done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result,
-                          view=done.view)
+                          view=done.view, source=done.source, usage=done.usage)
     return done.result or _second_pass(ctx, text, done, stage)
 
 
@@ -162,10 +166,11 @@ def _first_pass(
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
         tree = remove_definitions(original, job)
-        job.original_line = _in_file(line_map(tree.code, original.code), view)
+        printed = original.code   # (what is compared: LibCST may print back a few odd sources otherwise)
+        job.original_line = _in_file(line_map(printed if tree is original else tree.code, printed), view)
         if Gates(view.text if view else text, stage).bases():
             tree = _visit(tree, BaseCleaner(job))
-        outcome = rewrite_imports(tree, job)
+        outcome = rewrite_imports(tree, job, usage=tree is original)
         if "parametrize" in text and not outcome.blocked:
             outcome = dataclasses.replace(
                 outcome, module=outcome.module.visit(ParametrizeDeduper(job))
@@ -175,7 +180,8 @@ def _first_pass(
     if outcome.blocked:
         result = FileResult(ctx.path, "unchanged", text, tuple(job.findings))
         return _FirstPass(result=result)
-    return _FirstPass(original, outcome.module, job.findings, outcome.local_renames, view=view)
+    return _FirstPass(original, outcome.module, job.findings, outcome.local_renames, view=view, source=printed,
+                      usage=outcome.usage)
 
 
 def _in_file(lines: Callable[[int], int], view: View | None) -> Callable[[int], int]:
@@ -189,9 +195,9 @@ def _defines(ctx: FileContext, stage: StageIndex) -> bool:
 
 
 def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
-    if done.original is None or done.tree is None:
+    if done.source is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
-    original = done.original.code
+    original = done.source
     code = done.tree.code
     job = FileJob(ctx, stage, list(done.findings), _in_file(line_map(code, original), done.view))
     gates = Gates(done.view.text if done.view else text, stage)  # the view holds all a gate looks for
@@ -206,7 +212,7 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
             tree = tree.visit(RedundantOperandCollapser(job))
             code = tree.code
         if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
-            tree = remove_unused_imports(done.original, tree, job)
+            tree = remove_unused_imports(done.usage or done.original, tree, job)
             code = tree.code
         if gates.gone_named and reports_gone_imports(code, stage):
             if stage.spec.module_moves:

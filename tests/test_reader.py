@@ -13,6 +13,7 @@ from refactor.reading import reader as reader_module
 from refactor.reading.cache import FactCache, cache_folder
 from refactor.reading.chunks import Focus
 from refactor.reading.files import discover
+from refactor.reading.parse import extract_file
 from refactor.reading.reader import _SURVEY_THRESHOLD, Reader
 from tests.helpers import git, git_init, write_tree
 
@@ -270,3 +271,22 @@ def test_files_are_parsed_in_batches_of_about_equal_size_the_largest_first():
     assert batches[0] == ["f0"]
     assert reader_module._balanced(items[:2], sizes[:2], 8) == [["f0"], ["f1"]]   # (no empty batch)
     assert reader_module._balanced([], [], 4) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_whether_files_parse_whole_is_found_once_and_kept_by_content(tmp_path, jobs, monkeypatch):
+    files = {f"pkg/m{i:03d}.py": f"def f{i}():\n    return {i}\n" for i in range(reader_module._PARALLEL_FILES + 8)}
+    files["pkg/m007.py"] = "def broken(:\n    pass\n"
+    files["pkg/m011.py"] = "x = 1\n\n\ndef later():\n    return (\n"
+    files["pkg/m013.py"] = "rows = [{'a': 1}]\nshown = [f'{r['a']}' for r in rows]\n"   # 3.12 syntax: it parses
+    write_tree(tmp_path, files)
+    paths = sorted(files)
+    expected = {p: extract_file(p, "", False, (tmp_path / p).read_bytes()).error for p in ("pkg/m007.py", "pkg/m011.py")}
+    assert all(expected.values())
+    reader = _reader(tmp_path, jobs=jobs)
+    assert reader.whole_errors(paths) == expected    # (the words `extract_file` has for them)
+    del reader
+    monkeypatch.setattr(reader_module, "whole_error", lambda *args: pytest.fail("parsed again"))
+    again = _reader(tmp_path, jobs=1)
+    assert again.whole_errors(paths) == expected     # kept: nothing parsed
+    assert again.unparsable(paths) == expected       # (the outcomes every run shares)

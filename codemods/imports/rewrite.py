@@ -20,6 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from codemods.framework.blocks import BlockPruner
 from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import DunderAllEditor
+from codemods.framework.import_usage import import_usage
 from codemods.framework.parents import parent_map
 from codemods.framework.sequences import append_items, remove_items
 from codemods.imports.decide import decide_import_edits
@@ -33,23 +34,26 @@ class RewriteOutcome:
     module: cst.Module
     blocked: bool = False
     local_renames: dict[str, str] = field(default_factory=dict)  # module-level old -> new
+    usage: tuple | None = None   # how the module's imports are used (see `unused_imports.import_usage`)
 
 
-def rewrite_imports(module: cst.Module, job: FileJob) -> RewriteOutcome:
+def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False) -> RewriteOutcome:
+    """`usage`: also say how `module`'s imports are used (its scopes are worked out here anyway)."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     parents = parent_map(wrapper.module)
     collector = SiteCollector(job, parents)
     wrapper.visit(collector)
+    used = import_usage(wrapper, job) if usage else None
     positions = wrapper.resolve(PositionProvider)
     edits = decide_import_edits(job, wrapper.module, collector.sites, parents, positions)
     if edits.blocked:
         return RewriteOutcome(module, blocked=True)
     if edits.empty:
-        return RewriteOutcome(module)
+        return RewriteOutcome(module, usage=used)
     rewritten = wrapper.module.visit(ImportRewriter(edits))
     if edits.all_renames:
         rewritten = rewritten.visit(DunderAllEditor(rename=edits.all_renames))
-    return RewriteOutcome(rewritten, local_renames=dict(edits.all_renames))
+    return RewriteOutcome(rewritten, local_renames=dict(edits.all_renames), usage=used)
 
 
 class ImportRewriter(BlockPruner):

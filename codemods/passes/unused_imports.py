@@ -15,27 +15,26 @@ import, so removal repeats (a few rounds) until nothing more goes.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 
 import libcst as cst
-from libcst.metadata import ImportAssignment, MetadataWrapper, Scope, ScopeProvider
+from libcst.metadata import MetadataWrapper
 
 from codemods.framework.blocks import BlockPruner
 from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import exported_names
-from codemods.framework.names import bound_name, import_from_module
+from codemods.framework.import_usage import Key, Usage, import_usage, import_uses
 from codemods.framework.sequences import remove_items
 
-Key = tuple[str, str, str]  # (scope path, source, local name)
 _ROUNDS = 4
 
 
-def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -> cst.Module:
-    previous: tuple[Counter, Counter] | None = None
+def remove_unused_imports(before: cst.Module | Usage, after: cst.Module, job: FileJob) -> cst.Module:
+    """`before`: the original module, or how its imports are used (`import_usage`), known already."""
+    previous: Usage | None = None if isinstance(before, cst.Module) else before
     for _ in range(_ROUNDS):  # a removal can empty a block whose condition used an import
         wrapper = MetadataWrapper(after, unsafe_skip_copy=True)
-        aliases, _, _ = _usage(wrapper, job)
+        aliases, _, _ = import_uses(wrapper, job)
         candidates = {
             alias: key
             for alias, (key, used, top) in aliases.items()
@@ -44,8 +43,7 @@ def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -
         if not candidates:
             break
         if previous is None:
-            _, *counts = _usage(MetadataWrapper(before, unsafe_skip_copy=True), job)
-            previous = (counts[0], counts[1])
+            previous = import_usage(MetadataWrapper(before, unsafe_skip_copy=True), job)
         used_before, all_before = previous
         doomed = {
             alias
@@ -56,33 +54,6 @@ def remove_unused_imports(before: cst.Module, after: cst.Module, job: FileJob) -
             break
         after = wrapper.module.visit(_AliasRemover(doomed))
     return after
-
-
-def _usage(wrapper: MetadataWrapper, job: FileJob) -> tuple[dict, Counter, Counter]:
-    """Per import alias: (key, used?, at module level?); and per key, how many used / exist."""
-    scopes = {s for s in wrapper.resolve(ScopeProvider).values() if s is not None}
-    refs: dict[cst.ImportAlias, int] = {}
-    owner: dict[cst.ImportAlias, tuple[Scope, cst.Import | cst.ImportFrom]] = {}
-    for scope in scopes:
-        for assignment in scope.assignments:
-            if not isinstance(assignment, ImportAssignment):
-                continue
-            node = assignment.node
-            for alias in getattr(node, "names", ()):
-                if isinstance(alias, cst.ImportAlias) and assignment.as_name in (
-                    alias.name,
-                    _as(alias),
-                ):
-                    refs[alias] = refs.get(alias, 0) + len(assignment.references)
-                    owner[alias] = (scope, node)
-    result, used_counts, all_counts = {}, Counter(), Counter()
-    for alias, count in refs.items():
-        scope, node = owner[alias]
-        key = (_scope_path(scope), *_identity(node, alias, job))
-        result[alias] = (key, count > 0, scope is scope.globals)
-        used_counts[key] += count > 0
-        all_counts[key] += 1
-    return result, used_counts, all_counts
 
 
 def _from_gone(source: str, job: FileJob) -> bool:
@@ -102,38 +73,6 @@ def _protected(key: Key, top: bool, module: cst.Module, job: FileJob) -> bool:
     if top and (job.file.is_package or local in kept):
         return True
     return top and local in exported_names(module)
-
-
-def _identity(
-    node: cst.Import | cst.ImportFrom, alias: cst.ImportAlias, job: FileJob
-) -> tuple[str, str]:
-    """(source, local name), with a renamed import read as the import it is rewritten to,
-    so that a rewritten import inherits the used/unused state of the one it replaces."""
-    name = cst.Module([]).code_for_node(alias.name)
-    local = bound_name(alias)
-    if not isinstance(node, cst.ImportFrom):
-        return name, local
-    stage = job.stage
-    module = import_from_module(node, job.file) or ""
-    for rename in stage.renames.values():
-        renamed = (rename.old_module, rename.old_name) == (module, name)
-        if renamed or (name == rename.new_name and module in stage.family_sources(rename)):
-            if renamed and not stage.spec.keep_local_names:
-                local = rename.new_name
-            return f"{rename.new_module}:{rename.new_name}", local
-    return f"{module}:{name}", local
-
-
-def _scope_path(scope: Scope) -> str:
-    parts = []
-    while scope is not scope.globals:
-        parts.append(getattr(scope, "name", None) or "?")
-        scope = scope.parent
-    return ".".join(reversed(parts))
-
-
-def _as(alias: cst.ImportAlias) -> cst.CSTNode | None:
-    return alias.asname.name if alias.asname is not None else None
 
 
 class _AliasRemover(BlockPruner):

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import tokenize
+import warnings
 
 from refactor.reading.chunks import Focus, blank, top_level_chunks
 from refactor.reading.extract import facts_from_source, imported_modules, with_skipped
@@ -66,6 +68,19 @@ def _extract(path: str, module: str, is_package: bool, data: bytes, focus: Focus
         return facts_from_source(lowered, path, module, is_package, parser="libcst")
     except (libcst.ParserSyntaxError, SyntaxError, ValueError, RecursionError):
         return FileFacts(path=path, module=module, is_package=is_package, full=True, error=first_error)
+
+
+def whole_error(path: str, is_package: bool, data: bytes) -> str:
+    """"" when the file parses whole, else its problem as `extract_file` words it (`path:line: ...`).
+    Python's parser decides alone when it can read the file (no facts are built: half the time)."""
+    try:
+        text = decode(data, path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        return ""
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # (newer syntax, or the words of the error)
+        return extract_file(path, "", is_package, data).error or ""
 
 
 def refresh_file(path: str, module: str, is_package: bool, data: bytes, focus: Focus,

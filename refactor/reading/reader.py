@@ -19,13 +19,14 @@ from refactor.reading.extract import imported_modules
 from refactor.reading.facts import FileFacts
 from refactor.reading.files import SourceFile, grep_files
 from refactor.reading.needles import Query
-from refactor.reading.parse import extract_file, refresh_file
+from refactor.reading.parse import extract_file, refresh_file, whole_error
 from refactor.reading.workers import in_workers
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
 _PARALLEL_BYTES = 256_000    # rather than in worker processes
 _SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
 _SEARCH_THRESHOLD = 256      # ... read and searched here
+_PARALLEL_FILES = 32         # ... parsed whole (only to know whether they parse) here
 _SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
 _SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
 _RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
@@ -280,6 +281,24 @@ class Reader:
         keys = {self._content_key(p): p for p in paths}
         return {keys[key]: outcome for key, outcome in self._cache.get_outcomes(list(keys)).items()}
 
+    def whole_errors(self, paths: Iterable[str]) -> dict[str, str]:
+        """{path: `path:line: problem`} for the files of `paths` that do not parse whole, found now where
+        no run knows (in worker processes when there are many), and kept by content like every outcome."""
+        paths = list(paths)
+        known = self.whole_outcomes(paths)
+        unknown = [p for p in paths if p not in known]
+        if len(unknown) >= _PARALLEL_FILES and self.jobs > 1:
+            items = [(p, self.files[p].is_package) for p in unknown]
+            found = [row for rows in in_workers(self.jobs, _whole_errors_batch, [
+                (str(self.root), batch) for batch in _balanced(items, self._sizes(unknown), self.jobs * 4)])
+                for row in rows]
+        else:
+            found = [(p, self._digest[p], whole_error(p, self.files[p].is_package, self.data(p))) for p in unknown]
+        self._cache.put_outcomes({f"{digest}:{path}": error for path, digest, error in found
+                                  if digest == self._digest[path]})   # (a file changed since it was hashed: not kept)
+        known.update((path, error) for path, _, error in found)
+        return {path: known[path] for path in paths if known[path]}
+
     def _content_key(self, path: str) -> str:
         return f"{self._digest[path]}:{path}"
 
@@ -477,6 +496,16 @@ def _balanced(items: list, sizes: list[int], count: int) -> list[list]:
         batch.append(item)
         heapq.heappush(batches, (total + size, index, batch))
     return [batch for _, _, batch in sorted(batches, key=lambda b: (-b[0], b[1])) if batch]
+
+
+def _whole_errors_batch(job: tuple[str, list[tuple[str, bool]]]) -> list[tuple[str, str, str]]:
+    """(path, content hash, "" or its problem) for each file, parsed whole."""
+    root, items = job
+    out = []
+    for path, is_package in items:
+        data = _bytes_of(Path(root) / path) or b""
+        out.append((path, content_digest(data), whole_error(path, is_package, data)))
+    return out
 
 
 def _batches(items: list, jobs: int, *, minimum: int) -> list[list]:

@@ -143,7 +143,7 @@ def test_fixture_round_trips_byte_for_byte_with_an_empty_stage() -> None:
 
 
 def test_a_codemod_crash_is_that_file_failing(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*args: object) -> None:
+    def boom(*args: object, **options: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
     monkeypatch.setattr("codemods.engine.rewrite_imports", boom)

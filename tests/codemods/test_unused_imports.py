@@ -181,3 +181,21 @@ CASES = [
 @pytest.mark.parametrize("case", CASES)
 def test_unused_imports(case: Case) -> None:
     check(case)
+
+
+def test_the_first_pass_says_how_the_original_used_its_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run apart (as in worker processes), the second pass neither parses the original again nor works
+    out its scopes: the first pass, which worked them out to find the sites, says how its imports were
+    used. A file the first pass changed before finding sites (a definition deleted) is read again."""
+    from codemod_cases import run, src
+
+    import codemods.passes.unused_imports as unused
+
+    case = CASES[1].values[0]
+    expected = run(src(case.before), case.spec)
+    assert expected.status == "changed" and "json" in expected.new_text
+    monkeypatch.setattr(unused, "import_usage", lambda *args: pytest.fail("the original's scopes worked out again"))
+    assert run(src(case.before), case.spec, passes_apart=True) == expected
+    deleting = CASES[0].values[0]
+    with pytest.raises(pytest.fail.Exception):
+        run(src(deleting.before), deleting.spec, deleting.module, passes_apart=True)
