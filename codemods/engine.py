@@ -206,7 +206,9 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
         for wanted, make in ((gates.string_targets, StringTargetRewriter), (gates.dynamic_imports,
                              DynamicImportRewriter), (gates.star_imports, GoneStarReplacer)):
             if wanted():
-                edited = _visit(tree, make(job))
+                rewriter = make(job)
+                rewriter.code = code   # (the tree's code: printed already)
+                edited = _visit(tree, rewriter)
                 tree, code = edited, edited.code
         if code != original and repeated_operands(code, stage):
             tree = tree.visit(RedundantOperandCollapser(job))

@@ -13,14 +13,20 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from codemods.framework.import_table import ImportTable
+from codemods.framework.names import imported_names, qualified_names
+from codemods.framework.spec import FileContext
+
 _MISSING = object()
 
 
 class LazyMetadata:
-    """Mix in before `cst.CSTVisitor` / `cst.CSTTransformer`; the pass must not declare dependencies."""
+    """Mix in before `cst.CSTVisitor` / `cst.CSTTransformer`; the pass must not declare dependencies.
+    `code`: the visited module's code, when the caller has it (else it is printed when first needed)."""
 
     _module: cst.Module | None = None
     _tables: dict[Any, Any]
+    code: str | None = None
 
     def visit_Module(self, node: cst.Module) -> bool:
         self._module, self._tables = node, {}
@@ -34,3 +40,12 @@ class LazyMetadata:
         if default is _MISSING:
             return table[node]
         return table.get(node, default)
+
+    def imported(self, node: cst.CSTNode, file: FileContext) -> set[str]:
+        """`imported_names(qualified_names(self, node), file)`: from the file's import statements where
+        they tell (`ImportTable`), else from the scopes."""
+        table = self._tables.get(ImportTable)
+        if table is None:
+            table = self._tables[ImportTable] = ImportTable(self.code if self.code is not None else self._module.code)
+        found = table.imported(node, file)
+        return found if found is not None else imported_names(qualified_names(self, node), file)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from codemods.framework.context import FileJob
@@ -12,8 +14,9 @@ def restring(node: cst.SimpleString, text: str) -> cst.SimpleString:
     return node.with_changes(value=f"{node.prefix}{node.quote}{text}{node.quote}")
 
 
-def dotted_target(value: str, job: FileJob, line: int) -> str | None:
-    """The new spelling of a dotted `module.Name[.attr]` string, or None when it stays."""
+def dotted_target(value: str, job: FileJob, line: Callable[[], int]) -> str | None:
+    """The new spelling of a dotted `module.Name[.attr]` string, or None when it stays. `line()` gives
+    the string's line, asked only to report (working out positions costs a pass over the whole file)."""
     stage, parts = job.stage, value.split(".")
     for index in range(len(parts) - 1, 0, -1):
         module, name, rest = ".".join(parts[:index]), parts[index], parts[index + 1 :]
@@ -29,5 +32,5 @@ def dotted_target(value: str, job: FileJob, line: int) -> str | None:
         new = ".".join([head, *rest])
         return new if new != value else None
     if any(".".join(parts[:i]) in stage.gone for i in range(1, len(parts) + 1)):
-        job.report(line, f"cannot decide where {value} lives")
+        job.report(line(), f"cannot decide where {value} lives")
     return None

@@ -18,7 +18,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from codemods.framework.context import FileJob
 from codemods.framework.lazy_metadata import LazyMetadata
-from codemods.framework.names import aliases_of, imported_names, qualified_names
+from codemods.framework.names import aliases_of
 from codemods.framework.parents import parent_map
 from codemods.framework.strings import restring
 
@@ -47,9 +47,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
     def visit_Call(self, node: cst.Call) -> None:
         if (get_full_name_for_node(node.func) or "").rpartition(".")[2] not in self._calls:
             return
-        names = imported_names(
-            qualified_names(self, node.func), self.job.file
-        )
+        names = self.imported(node.func, self.job.file)
         if _IMPORT_MODULE in names and len(node.args) == 1:
             string = node.args[0].value
             if isinstance(string, cst.SimpleString) and isinstance(string.evaluated_value, str):
@@ -57,9 +55,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
         elif (
             isinstance(node.func, cst.Name) and node.func.value == "getattr" and len(node.args) >= 2
         ):
-            modules = imported_names(
-                qualified_names(self, node.args[0].value), self.job.file
-            )
+            modules = self.imported(node.args[0].value, self.job.file)
             for module in modules & self.job.stage.gone:
                 self.job.report(self._line(node), f"getattr on removed module {module}")
 

@@ -27,7 +27,7 @@ from libcst.metadata import PositionProvider
 
 from codemods.framework.context import FileJob
 from codemods.framework.lazy_metadata import LazyMetadata
-from codemods.framework.names import aliases_of, imported_names, qualified_names
+from codemods.framework.names import aliases_of
 from codemods.framework.strings import dotted_target, restring
 
 _PATCH = {"unittest.mock.patch", "mock.patch"}
@@ -70,7 +70,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
             )
             string = args[index].value
             if isinstance(string, cst.SimpleString) and isinstance(string.evaluated_value, str):
-                new = dotted_target(string.evaluated_value, self.job, self._line(original_node))
+                new = dotted_target(string.evaluated_value, self.job, lambda: self._line(original_node))
                 if new is not None:
                     args[index] = args[index].with_changes(value=restring(string, new))
                     return updated_node.with_changes(args=args)
@@ -81,7 +81,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
     ) -> cst.SimpleString:
         value = updated_node.evaluated_value
         if isinstance(value, str) and _DOTTED.match(value):
-            new = dotted_target(value, self.job, self._line(original_node))
+            new = dotted_target(value, self.job, lambda: self._line(original_node))
             return restring(updated_node, new) if new is not None else updated_node
         if isinstance(value, str) and "/" in value.replace("\\", "/"):
             text = value.replace("\\", "/")
@@ -96,9 +96,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
         dotted = get_full_name_for_node(call.func) or ""
         if dotted.rpartition(".")[2] not in self._patching:
             return None
-        names = imported_names(
-            qualified_names(self, call.func), self.job.file
-        )
+        names = self.imported(call.func, self.job.file)
         for name in {dotted, *names}:
             base, _, last = name.rpartition(".")
             if name in _PATCH or name.endswith(_SUFFIXES):
@@ -115,9 +113,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
                       attribute_at: int) -> cst.Call:
         stage = self.job.stage
         attribute = args[attribute_at].value
-        modules = imported_names(
-            qualified_names(self, original.args[target_at].value), self.job.file
-        )
+        modules = self.imported(original.args[target_at].value, self.job.file)
         if not isinstance(attribute, cst.SimpleString) or len(modules) != 1:
             return call
         (module,) = modules
@@ -149,7 +145,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
         args = list(call.args)
         if len(args) < 2 or args[0].keyword or args[1].keyword or not isinstance(args[1].value, cst.SimpleString):
             return call
-        modules = imported_names(qualified_names(self, original.args[0].value), self.job.file)
+        modules = self.imported(original.args[0].value, self.job.file)
         name = args[1].value.evaluated_value
         if len(modules) != 1 or not isinstance(name, str):
             return call
