@@ -223,6 +223,9 @@ def test_git_searches_only_the_folders_of_the_files_asked_about(tmp_path, monkey
     assert scopes == [{"pkg"}, None]
     assert reader.search(["Engine"], in_pkg) == ["pkg/m0003.py", "pkg/m0020.py"]   # (covered by the last)
     assert len(scopes) == 2
+    # every folder that holds files: the whole tree is searched, as it is named most simply
+    folders = [p for p in paths if "/" in p]
+    assert reader.search(["Motor"], folders) == ["pkg/m0040.py"] and scopes[-1] is None
 
 
 def test_a_folder_git_is_limited_to_is_taken_literally(tmp_path):

@@ -144,6 +144,7 @@ class Focus:
         self._words = sorted({w.encode() for w in self.words}, key=lambda w: (-len(w), w))
         # what a module-level line must hold for the names it binds to be local names worth looking for
         self.triggers = frozenset(self._words) | {w.encode() for pair in self.modules for w in pair}
+        self._added: dict[tuple, frozenset[bytes]] = {}
 
     @functools.cached_property
     def _module_names(self) -> list[tuple[bytes, tuple[bytes, ...]]]:
@@ -184,7 +185,10 @@ class Focus:
     def added_triggers(self, key: tuple) -> frozenset[bytes]:
         """What this focus looks for that the focus `key` (`Focus.key()`) does not: where none of these
         occurs at all, anything parsed for `key` serves this focus too."""
-        return self.triggers - Focus(*key).triggers
+        added = self._added.get(key)
+        if added is None:   # (asked for every file held for `key`)
+            added = self._added[key] = self.triggers - Focus(*key).triggers
+        return added
 
     def serves_as_well(self, key: tuple, data: bytes) -> bool:
         """Whether anything parsed for the focus `key` serves this one too, for this `data`, found without

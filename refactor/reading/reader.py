@@ -55,6 +55,7 @@ class Reader:
                              set(self.files))
         # needles git was asked for, its answer, and the top-level folders it searched (None: all)
         self._grepped: list[tuple[tuple[bytes, ...], set[str], frozenset[str] | None]] = []
+        self._top_folders: set[str] | None = None
         self._waiting_tasks: list[Callable[[], object]] = []
         self._later: dict[str, FileFacts] = {}   # cache entries to write when the reader goes away
         weakref.finalize(self, self._cache.put_served, self._later)
@@ -180,7 +181,7 @@ class Reader:
         only the top-level folders of `paths`, unless a later search is expected (`ahead`)."""
         wanted = query.shortest()
         folders = {p.partition("/")[0] for p in paths if "/" in p}
-        if ahead.shortest() or any("/" not in p for p in paths):
+        if ahead.shortest() or any("/" not in p for p in paths) or folders >= self._folders():
             folders = None   # (the whole tree)
         for asked, found, under in self._grepped:
             if all(any(needle in want for needle in asked) for want in wanted) \
@@ -192,14 +193,24 @@ class Reader:
             self._grepped.append((asked, found, None if folders is None else frozenset(folders)))
         return found
 
-    def _lacks(self, path: str, needles: Iterable[bytes]) -> bool:
-        """Whether git, asked this run, found that `path` holds none of `needles` (anywhere, comments too),
-        without reading it: an answer for needles that each of these holds (where `Name` is not, neither
-        is `UnifiedName`), from a search of the folder `path` is in. False where no answer covers them."""
-        needles, folder = list(needles), path.partition("/")[0] if "/" in path else None
-        return any(path not in found and (under is None or folder in under)
-                   and all(any(a in n for a in asked) for n in needles)
-                   for asked, found, under in self._grepped)
+    def _folders(self) -> set[str]:
+        """The top-level folders that hold files of this reader."""
+        if self._top_folders is None:
+            self._top_folders = {p.partition("/")[0] for p in self.files if "/" in p}
+        return self._top_folders
+
+    def _answering(self, needles: frozenset[bytes]) -> list[tuple[set[str], frozenset[str] | None]]:
+        """git's answers of this run that tell where none of `needles` is: those for needles that each of
+        these holds (where `Name` is not, neither is `UnifiedName`), with the folders each searched."""
+        return [(found, under) for asked, found, under in self._grepped
+                if all(any(a in n for a in asked) for n in needles)]
+
+    @staticmethod
+    def _lacks(path: str, answers: list[tuple[set[str], frozenset[str] | None]]) -> bool:
+        """Whether one of git's `answers` (see `_answering`) found none of its needles in `path`, a file
+        of a folder it searched."""
+        folder = path.partition("/")[0] if "/" in path else None
+        return any(path not in found and (under is None or folder in under) for found, under in answers)
 
     def when_waiting(self, task: Callable[[], object]) -> None:
         """Run `task` (once) the next time this reader waits for git to search the files: work that
@@ -353,9 +364,12 @@ class Reader:
         (marked as parsed for `focus`) if they serve it: those paths are also returned on their own."""
         held = held or {}
         out: dict[str, FileFacts] = {}
+        answers: dict[tuple, list] = {}   # held facts' focus -> git's answers for what this focus adds
         for path in [p for p in paths if p in held]:   # no new word anywhere in the file: nothing to check
-            if self._lacks(path, focus.added_triggers(held[path].focus)) \
-                    or focus.serves_as_well(held[path].focus, self.data(path)):
+            key = held[path].focus
+            if key not in answers:
+                answers[key] = self._answering(focus.added_triggers(key))
+            if self._lacks(path, answers[key]) or focus.serves_as_well(key, self.data(path)):
                 out[path] = _serving(held[path], focus)
         paths = [p for p in paths if p not in out]
         if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
