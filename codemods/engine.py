@@ -32,6 +32,7 @@ from codemods.framework.gates import (
     repeated_operands,
     reports_gone_imports,
 )
+from codemods.framework.import_usage import Usage
 from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.imports.rewrite import rewrite_imports
 from codemods.imports.star_imports import GoneStarReplacer
@@ -60,8 +61,7 @@ class _FirstPass:
     substance: bool = True            # whether the edited module still has substance (worker form)
     view: View | None = None          # what the trees were parsed from, when not the whole file
     source: str | None = None         # `original` printed back (the view's text, or the file's)
-    # how the original's imports were used (`unused_imports.import_usage`), when the first pass saw them
-    usage: tuple | None = None
+    usage: Usage | None = None        # how the original's imports were used, when the first pass saw them
 
 
 # `map_in_workers(function, items)`: `[function(item) for item in items]`, run in other processes

@@ -20,7 +20,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from codemods.framework.blocks import BlockPruner
 from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import DunderAllEditor
-from codemods.framework.import_usage import import_usage
+from codemods.framework.import_usage import Usage, import_usage
 from codemods.framework.parents import parent_map
 from codemods.framework.sequences import append_items, remove_items
 from codemods.imports.decide import decide_import_edits
@@ -34,7 +34,7 @@ class RewriteOutcome:
     module: cst.Module
     blocked: bool = False
     local_renames: dict[str, str] = field(default_factory=dict)  # module-level old -> new
-    usage: tuple | None = None   # how the module's imports are used (see `unused_imports.import_usage`)
+    usage: Usage | None = None   # how the module's imports are used (see `import_usage`)
 
 
 def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False) -> RewriteOutcome:

@@ -346,14 +346,11 @@ class Reader:
                                   imported_modules=self._imports[path])
         return out
 
-    def _size(self, paths: list[str]) -> int:
-        return sum(self._sizes(paths))
-
     def _sizes(self, paths: list[str]) -> list[int]:
         sizes = []
         for path in paths:
             try:
-                sizes.append(os.stat(self.root / path).st_size)
+                sizes.append(os.stat(os.path.join(self._root_text, path)).st_size)
             except OSError:
                 sizes.append(0)
         return sizes
@@ -372,7 +369,9 @@ class Reader:
             if self._lacks(path, answers[key]) or focus.serves_as_well(key, self.data(path)):
                 out[path] = _serving(held[path], focus)
         paths = [p for p in paths if p not in out]
-        if self.jobs <= 1 or len(paths) < 2 or (len(paths) < _PARALLEL_THRESHOLD and self._size(paths) < _PARALLEL_BYTES):
+        serial = self.jobs <= 1 or len(paths) < 2
+        sizes = [] if serial else self._sizes(paths)
+        if serial or (len(paths) < _PARALLEL_THRESHOLD and sum(sizes) < _PARALLEL_BYTES):
             for path in paths:
                 source, data = self.files[path], self.data(path)
                 facts = refresh_file(path, source.module, source.is_package, data, focus, held[path].skipped) \
@@ -382,7 +381,6 @@ class Reader:
         else:
             items = [(p, self.files[p].module, self.files[p].is_package, held[p].skipped if p in held else None)
                      for p in paths]
-            sizes = self._sizes(paths)
             for result in in_workers(self.jobs, _extract_batch, [(str(self.root), batch, focus) for batch in
                                                                    _balanced(items, sizes, self.jobs * 4)]):
                 for path, digest, data in result:

@@ -23,7 +23,7 @@ from refactor.analysis.inventory import Definition
 from refactor.analysis.project import Project
 from refactor.planning.schedule import Stage
 from refactor.planning.workspace import Workspace
-from refactor.reading.parse import extract_file
+from refactor.reading.parse import whole_error
 from refactor.staging.lost_names import lost_uses
 
 
@@ -147,7 +147,7 @@ def verify_stage(stage: Stage, after: Workspace, changed: list[str], before: Pro
     for path in changed:   # (a changed file the project does not list: not a module of it)
         full = after.project.root / path
         if path not in after.project.by_path and full.exists():
-            error = extract_file(path, "", path.endswith("__init__.py"), full.read_bytes()).error
+            error = whole_error(path, path.endswith("__init__.py"), full.read_bytes())
             unparsable += [error] if error else []
     checks.append(Check("every changed file parses", not unparsable, tuple(unparsable)))
     lost = lost_uses(before, after.project, stage.removed_names, among=among)
