@@ -3,7 +3,7 @@
 LibCST resolves a visitor's declared dependencies over the whole module before the visit starts. A
 pass that asks for a scope only at a `patch(...)` call, or for a line only when it reports, mixes in
 `LazyMetadata` and declares none: a provider is resolved over the module being visited the first time
-the pass asks for it, and never when it does not.
+the pass asks for it, and never when it does not. A line is asked for with `line(node)`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from codemods.framework.import_table import ImportTable
+from codemods.framework.lines import NodeLines
 from codemods.framework.names import imported_names, qualified_names
 from codemods.framework.spec import FileContext
 
@@ -40,6 +41,13 @@ class LazyMetadata:
         if default is _MISSING:
             return table[node]
         return table.get(node, default)
+
+    def line(self, node: cst.CSTNode) -> int:
+        """The line `node` starts on (`NodeLines`: LibCST's `PositionProvider` would give the same line)."""
+        lines = self._tables.get(NodeLines)
+        if lines is None:
+            lines = self._tables[NodeLines] = NodeLines(self._module)
+        return lines[node]
 
     def imported(self, node: cst.CSTNode, file: FileContext) -> set[str]:
         """`imported_names(qualified_names(self, node), file)`: from the file's import statements where

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import libcst as cst
-from libcst.metadata import CodeRange
 
 from codemods.framework.context import FileJob
+from codemods.framework.lines import NodeLines
 from codemods.imports.attr_sites import decide_attr_site
 from codemods.imports.from_sites import decide_from_site
 from codemods.imports.lost_names import decide_lost_names
@@ -24,8 +24,8 @@ from codemods.imports.try_collapse import collapsible_try
 
 def decide_import_edits(job: FileJob, module: cst.Module, sites: FileSites,
                         parents: Mapping[cst.CSTNode, cst.CSTNode],
-                        positions: Mapping[cst.CSTNode, CodeRange]) -> ImportEdits:
-    state = RewriteState(job, module, sites, parents, positions)
+                        lines: NodeLines) -> ImportEdits:
+    state = RewriteState(job, module, sites, parents, lines)
     for site in state.sites.from_sites:
         try_node = collapsible_try(site.line, state.parents, state.sites, state.job)
         if try_node is not None:

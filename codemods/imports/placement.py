@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import BaseAssignment, ClassScope, CodeRange, Scope
+from libcst.metadata import BaseAssignment, ClassScope, Scope
 
 from codemods.framework.context import FileJob
 from codemods.framework.names import bound_name, dotted_expr, import_from_module
@@ -58,9 +58,8 @@ class Placer:
         job: FileJob,
         module: cst.Module,
         parents: Mapping[cst.CSTNode, cst.CSTNode],
-        positions: Mapping[cst.CSTNode, CodeRange],
     ) -> None:
-        self.job, self.module, self.parents, self.positions = job, module, parents, positions
+        self.job, self.module, self.parents = job, module, parents
         self.result = Placement()
         self._bound: list[tuple[Scope, str, cst.CSTNode, int]] = []  # scope, local, block, line
         self._added: dict[tuple[int, str], _Pending] = {}

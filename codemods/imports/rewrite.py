@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from codemods.framework.blocks import BlockPruner
 from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import DunderAllEditor
 from codemods.framework.import_usage import Usage, import_usage
+from codemods.framework.lines import NodeLines
 from codemods.framework.parents import parent_map
 from codemods.framework.sequences import append_items, remove_items
 from codemods.imports.decide import decide_import_edits
@@ -41,11 +42,11 @@ def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False) ->
     """`usage`: also say how `module`'s imports are used (its scopes are worked out here anyway)."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     parents = parent_map(wrapper.module)
-    collector = SiteCollector(job, parents)
+    lines = NodeLines(wrapper.module)
+    collector = SiteCollector(job, parents, lines)
     wrapper.visit(collector)
     used = import_usage(wrapper, job) if usage else None
-    positions = wrapper.resolve(PositionProvider)
-    edits = decide_import_edits(job, wrapper.module, collector.sites, parents, positions)
+    edits = decide_import_edits(job, wrapper.module, collector.sites, parents, lines)
     if edits.blocked:
         return RewriteOutcome(module, blocked=True)
     if edits.empty:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import (
     ImportAssignment,
-    PositionProvider,
     Scope,
     ScopeProvider,
 )
 
 from codemods.framework.context import FileJob
+from codemods.framework.lines import NodeLines
 from codemods.framework.names import import_from_module, imported_names, qualified_names, split
 from codemods.framework.parents import is_target
 from codemods.framework.spec import Rename
@@ -74,12 +74,13 @@ class FileSites:
 
 
 class SiteCollector(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (ScopeProvider, PositionProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
-    def __init__(self, job: FileJob, parents: Mapping[cst.CSTNode, cst.CSTNode]) -> None:
+    def __init__(self, job: FileJob, parents: Mapping[cst.CSTNode, cst.CSTNode], lines: NodeLines) -> None:
         super().__init__()
         self.job = job
         self.parents = parents
+        self.lines = lines
         self.sites = FileSites()
 
     def visit_Module(self, node: cst.Module) -> None:
@@ -88,7 +89,7 @@ class SiteCollector(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         module = import_from_module(node, self.job.file)
-        lineno = self.get_metadata(PositionProvider, node).start.line
+        lineno = self.lines[node]
         if isinstance(node.names, cst.ImportStar):
             self.sites.stars.append((module, lineno))
             return False
@@ -118,7 +119,7 @@ class SiteCollector(cst.CSTVisitor):
             imports = _module_bindings(scope, node.value)
             if imports:
                 stored = is_target(node, self.parents)
-                lineno = self.get_metadata(PositionProvider, node).start.line
+                lineno = self.lines[node]
                 self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, stored))
                 return False
         return True
@@ -138,7 +139,7 @@ class SiteCollector(cst.CSTVisitor):
             for dotted in imported_names(qualified, self.job.file):
                 rename = self.job.stage.rename(*split(dotted))
                 if rename is not None:
-                    lineno = self.get_metadata(PositionProvider, node).start.line
+                    lineno = self.lines[node]
                     span = None if match.span() == (0, len(value)) else match.span()
                     self.sites.attr_sites.append(AttrSite(rename, node, scope, imports, lineno, False, span))
                     break

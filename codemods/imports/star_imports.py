@@ -11,7 +11,7 @@ star is then kept and reported, and the stage's verification will refuse it).
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import DunderAllEditor
@@ -20,7 +20,7 @@ from codemods.imports.sites import unresolved_uses
 
 
 class GoneStarReplacer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider, ScopeProvider)
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()

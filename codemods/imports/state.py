@@ -9,9 +9,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import BaseAssignment, CodeRange, Scope
+from libcst.metadata import BaseAssignment, Scope
 
 from codemods.framework.context import FileJob
+from codemods.framework.lines import NodeLines
 from codemods.imports.placement import Need, Placement, Placer
 from codemods.imports.shadowing import ShadowCheck
 from codemods.imports.sites import FileSites
@@ -42,12 +43,12 @@ class RewriteState:
         module: cst.Module,
         sites: FileSites,
         parents: Mapping[cst.CSTNode, cst.CSTNode],
-        positions: Mapping[cst.CSTNode, CodeRange],
+        lines: NodeLines,
     ) -> None:
-        self.job, self.sites, self.parents, self.positions = job, sites, parents, positions
+        self.job, self.sites, self.parents, self.lines = job, sites, parents, lines
         self.edits = ImportEdits()
         self.shadow = ShadowCheck(job, sites.scopes)
-        self.placer = Placer(job, module, parents, positions)
+        self.placer = Placer(job, module, parents)
         self.needs: list[Need] = []
         self.dropped: set[BaseAssignment] = set()
         # string annotation -> {span in its value: the code that replaces it} (a string can hold several uses)
@@ -73,5 +74,4 @@ class RewriteState:
         self.edits.blocked = True
 
     def line(self, node: cst.CSTNode) -> int:
-        position = self.positions.get(node)
-        return position.start.line if position is not None else 1
+        return self.lines.get(node, 1)

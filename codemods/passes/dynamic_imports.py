@@ -14,7 +14,7 @@ from __future__ import annotations
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider, ScopeProvider
+from libcst.metadata import ScopeProvider
 
 from codemods.framework.context import FileJob
 from codemods.framework.lazy_metadata import LazyMetadata
@@ -57,7 +57,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
         ):
             modules = self.imported(node.args[0].value, self.job.file)
             for module in modules & self.job.stage.gone:
-                self.job.report(self._line(node), f"getattr on removed module {module}")
+                self.job.report(self.line(node), f"getattr on removed module {module}")
 
     def _import_module(self, call: cst.Call, string: cst.SimpleString, module: str) -> None:
         stage = self.job.stage
@@ -66,7 +66,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
         reads = self._reads(call)
         if reads is None:
             if module in stage.gone:
-                self.job.report(self._line(call), f"imports removed module {module} by name")
+                self.job.report(self.line(call), f"imports removed module {module} by name")
             return
         renames = {name: stage.rename(module, name) for _, name in reads}
         targets = {r.new_module for r in renames.values() if r is not None}
@@ -84,7 +84,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
                     f"reads {', '.join(missing)}" if missing else "names move to several modules"
                 )
                 self.job.report(
-                    self._line(call), f"cannot switch import_module({module!r}): {detail}"
+                    self.line(call), f"cannot switch import_module({module!r}): {detail}"
                 )
                 return
             self.replace[string] = restring(string, targets.pop())
@@ -95,7 +95,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
             # a read by name happens at runtime: like a patch target, it follows runtime bindings
             if module not in stage.gone and module != rename.new_module \
                     and not stage.binds_after(module, rename.new_name):
-                self.job.report(self._line(node), f"{module}.{name} moves to {rename.new_module}")
+                self.job.report(self.line(node), f"{module}.{name} moves to {rename.new_module}")
                 continue
             if isinstance(node, cst.Attribute):
                 self.replace[node] = cst.Name(rename.new_name)  # the new attribute name
@@ -146,6 +146,3 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
     ) -> cst.BaseExpression:
         return self.replace.get(original_node, updated_node)  # type: ignore[return-value]
-
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line

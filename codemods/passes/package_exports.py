@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider
 
 from codemods.framework.context import FileJob
+from codemods.framework.lazy_metadata import LazyMetadata
 from codemods.framework.names import import_from_module
 
 
-class GoneImportReporter(cst.CSTVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+class GoneImportReporter(LazyMetadata, cst.CSTVisitor):
+    """Lines are worked out when the first report is made (most files have none)."""
 
     def __init__(self, job: FileJob) -> None:
         super().__init__()
@@ -55,4 +55,4 @@ class GoneImportReporter(cst.CSTVisitor):
                 self._report(alias, f"uses removed module {dotted}")
 
     def _report(self, node: cst.CSTNode, reason: str) -> None:
-        self.job.report(self.get_metadata(PositionProvider, node).start.line, reason)
+        self.job.report(self.line(node), reason)

@@ -23,7 +23,6 @@ import re
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
-from libcst.metadata import PositionProvider
 
 from codemods.framework.context import FileJob
 from codemods.framework.lazy_metadata import LazyMetadata
@@ -70,7 +69,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
             )
             string = args[index].value
             if isinstance(string, cst.SimpleString) and isinstance(string.evaluated_value, str):
-                new = dotted_target(string.evaluated_value, self.job, lambda: self._line(original_node))
+                new = dotted_target(string.evaluated_value, self.job, lambda: self.line(original_node))
                 if new is not None:
                     args[index] = args[index].with_changes(value=restring(string, new))
                     return updated_node.with_changes(args=args)
@@ -81,14 +80,14 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
     ) -> cst.SimpleString:
         value = updated_node.evaluated_value
         if isinstance(value, str) and _DOTTED.match(value):
-            new = dotted_target(value, self.job, lambda: self._line(original_node))
+            new = dotted_target(value, self.job, lambda: self.line(original_node))
             return restring(updated_node, new) if new is not None else updated_node
         if isinstance(value, str) and "/" in value.replace("\\", "/"):
             text = value.replace("\\", "/")
             for module, path in self.job.stage.gone_paths.items():
                 if text.endswith(path):
                     self.job.report(
-                        self._line(original_node), f"reads removed file by path: {module}"
+                        self.line(original_node), f"reads removed file by path: {module}"
                     )
         return updated_node
 
@@ -122,7 +121,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
         local = stage.local_renames.get((module, name)) if isinstance(name, str) else None
         if rename is None and local is None:
             if module in stage.gone:
-                self.job.report(self._line(original), f"cannot decide where {module}.{name} lives")
+                self.job.report(self.line(original), f"cannot decide where {module}.{name} lives")
             return call
         if local is not None or stage.binds_after(module, rename.new_name):  # type: ignore[union-attr]
             new_name = local or rename.new_name  # type: ignore[union-attr]
@@ -157,7 +156,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
                              else None)
         if new_name is None:
             if rename is not None:
-                self.job.report(self._line(original), f"{original.func.value} of {module}.{name}: {module} will "  # type: ignore[union-attr]
+                self.job.report(self.line(original), f"{original.func.value} of {module}.{name}: {module} will "  # type: ignore[union-attr]
                                 f"not have it; {rename.new_module}.{rename.new_name} does")
             return call
         args[1] = args[1].with_changes(value=restring(args[1].value, new_name))
@@ -174,13 +173,13 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
             if rename is None:
                 if arg.keyword is not None and module in self.job.stage.gone:
                     self.job.report(
-                        self._line(original),
+                        self.line(original),
                         f"cannot decide where {module}.{arg.keyword.value} lives",
                     )
                 continue
             if not self.job.stage.binds_after(module, rename.new_name):  # type: ignore[arg-type]
                 self.job.report(
-                    self._line(original),
+                    self.line(original),
                     f"patch.multiple of {module}.{rename.old_name}: "
                     f"patch {rename.new_module}.{rename.new_name} instead",
                 )
@@ -188,9 +187,6 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
             args[index] = arg.with_changes(keyword=cst.Name(rename.new_name))
             changed = True
         return call.with_changes(args=args) if changed else call
-
-    def _line(self, node: cst.CSTNode) -> int:
-        return self.get_metadata(PositionProvider, node).start.line
 
 
 def _argument(args: list[cst.Arg], position: int, keywords: tuple[str, ...]) -> int | None:
