@@ -65,14 +65,16 @@ class Workspace:
     @classmethod
     def for_plan(cls, plan: Plan, *, cache: bool = True, root: Path | None = None,
                  extra_needles: frozenset[str] = frozenset(), remember_stats: bool = False,
-                 search: tuple | None = None) -> Workspace:
+                 search: tuple | None = None, jobs: int | None = None) -> Workspace:
         """Scan `root` (default: the plan's root); the facts cache is the plan root's (shared with worktrees).
         The stats of the plan's own tree are remembered for the next run; another tree's only with
         `remember_stats` (a tree that lives on: see `drop_snapshot`). `search`: another workspace's
-        (`Project.focus_key()`), searched for too (a stage's verification asks at least what its plan asked)."""
+        (`Project.focus_key()`), searched for too (a stage's verification asks at least what its plan asked).
+        `jobs`: how many processes read files (default: one per core)."""
         own_tree = root is None or Path(root).resolve() == Path(plan.root).resolve()
         project = Project.load(root or plan.root, source_roots=plan.source_roots, cache=cache,
-                               cache_dir=cache_folder(plan.root), remember_stats=own_tree or remember_stats)
+                               cache_dir=cache_folder(plan.root), remember_stats=own_tree or remember_stats,
+                               jobs=jobs)
         if search is not None:
             project.widen_focus(*search)
         return cls(plan, project, extra_needles=extra_needles)

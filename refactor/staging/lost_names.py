@@ -53,16 +53,23 @@ def lost_uses(before: Project, after: Project, names: Iterable[str], *, among: I
     now. Files that do not parse are not read here (they are reported as such). `among`: more names the
     uses are read for (those of every stage of a plan), so that what one stage reads serves the next."""
     words = frozenset(n for n in names if n)
-    if not words:
-        return []
-    paths = after.reader.search(sorted(words), [f.path for f in after.files])
     out = []
-    for path, uses in _uses(after, paths, words | {n for n in among if n}).items():
+    for path, uses in read_uses(after, words, among=among).items():
         for use in uses:
             if use.name in words and resolves(after, use) is False and resolves(before, use) is True:
                 out.append(f"{path}:{use.line}: {use.text} reached {use.name} before this stage and reaches "
                            f"nothing now ({_how(use)})")
     return sorted(set(out))
+
+
+def read_uses(project: Project, names: Iterable[str], *, among: Iterable[str] = ()) -> dict[str, list[Use]]:
+    """The uses of `names` (and of `among`) in each file of `project` whose text names one of `names`. They
+    are kept by content: a later stage or run finds a file it did not change read already."""
+    words = frozenset(n for n in names if n)
+    if not words:
+        return {}
+    paths = project.reader.search(sorted(words), [f.path for f in project.files])
+    return _uses(project, paths, words | {n for n in among if n})
 
 
 _PARALLEL_FILES = 32   # fewer files than this are read here rather than in worker processes

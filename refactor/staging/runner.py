@@ -10,11 +10,13 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from refactor.errors import RepositoryError
+from refactor.errors import RefactorError, RepositoryError
 from refactor.output import counted
 from refactor.planfile import Plan
 from refactor.planning.schedule import Schedule, Stage
@@ -23,6 +25,7 @@ from refactor.staging.branches import StageBranches
 from refactor.staging.contract import Verification, removal_needles, unparsable_naming, verify_stage
 from refactor.staging.edits import compute_edits, write_edits
 from refactor.staging.evidence import Evidence
+from refactor.staging.lost_names import read_uses
 from refactor.staging.review import describe
 from refactor.staging.testrun import (
     BaselineStore,
@@ -37,6 +40,7 @@ from refactor.staging.testrun import (
 )
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 class PhaseClock:
@@ -144,6 +148,18 @@ class StageRunner:
         """The plan's workspace on a stage tree; a session's shared tree remembers its files' stats."""
         return Workspace.for_plan(self.plan, root=root, remember_stats=self._in_session, **options)
 
+    def _read_ahead(self, root: Path, number: int, planned: Schedule) -> None:
+        """While the base's tests run in `root`: read there what building stage `number` reads first, the
+        files with sites whole (`unreadable`) and every use of the names the stage removes (the lost-name
+        gate). Both are kept by content, so the stage, on a tree whose files are mostly the base's, finds
+        them read. One process reads: the tests have the other cores."""
+        workspace = self._workspace(root, search=self._searched, jobs=1)
+        workspace.unreadable()
+        stage = planned.stage(number)
+        after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key(),
+                                jobs=1)
+        read_uses(after.project, stage.removed_names, among=planned.removed_names)
+
     def _search_also(self, workspace: Workspace) -> None:
         if self._in_session:
             self._searched = workspace.project.focus_key()
@@ -176,7 +192,8 @@ class StageRunner:
             if done is not None:
                 return done
             expect = self._replaceable(branch, existing, parent, number)
-        self.baseline(base)   # (before the stage's tree is made: in a session they share one worktree)
+        # (before the stage's tree is made: in a session they share one worktree)
+        self.baseline(base, meanwhile=lambda root: self._read_ahead(root, number, planned))
         outcome = self.build(number, planned, base, parent, parent_branch, branch)
         outcome = dataclasses.replace(outcome, timings=self.clock.totals())
         self.clock = PhaseClock()
@@ -349,8 +366,9 @@ class StageRunner:
         return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
                                repo_root=self.plan.root, source_roots=self.plan.source_roots)
 
-    def baseline(self, base: str) -> TestReport:
-        """The base commit's test outcomes, run once and reused across stages and runs."""
+    def baseline(self, base: str, meanwhile: Callable[[Path], object] | None = None) -> TestReport:
+        """The base commit's test outcomes, run once and reused across stages and runs. `meanwhile(root)` runs
+        while they run, with the base's tree at `root` (it must only read it)."""
         command = self.plan.test_command
         stored = self.baselines.get(base, command)
         if stored is not None:
@@ -358,8 +376,10 @@ class StageRunner:
         self.progress(f"recording the base's test outcomes at {base[:10]} (once per base commit)")
         self.clock.enter("base tests")
         with self._tree(base, f"{self.plan.name}-baseline") as tree:
-            report = run_tests(command, tree / self.rel, timeout=self.options.test_timeout, repo_root=self.plan.root,
-                               source_roots=self.plan.source_roots)
+            root = tree / self.rel
+            report = _while(lambda: run_tests(command, root, timeout=self.options.test_timeout,
+                                              repo_root=self.plan.root, source_roots=self.plan.source_roots),
+                            lambda: meanwhile(root) if meanwhile is not None else None)
         self.clock.enter("tests")
         if report.passed == 0:   # nothing passes before any change: no stage could be judged by it
             last = next((line for line in reversed(report.output_tail.splitlines()) if line.strip()), "no output")
@@ -395,3 +415,16 @@ class StageRunner:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
         return path
+
+
+def _while(task: Callable[[], T], meanwhile: Callable[[], object]) -> T:
+    """`task()`, run in another thread while this one runs `meanwhile()`, which only reads ahead: a problem
+    it meets is left for the work that follows to meet and report. Whatever happens here, `task` is waited
+    for (it must not outlive the tree it runs in)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refactor-task") as pool:
+        running = pool.submit(task)
+        try:
+            meanwhile()
+        except RefactorError:
+            pass
+        return running.result()
