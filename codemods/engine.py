@@ -34,6 +34,7 @@ from codemods.framework.gates import (
 )
 from codemods.framework.import_usage import Usage
 from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
+from codemods.framework.traversal import quick_visits
 from codemods.imports.rewrite import rewrite_imports
 from codemods.imports.star_imports import GoneStarReplacer
 from codemods.passes.class_bases import BaseCleaner
@@ -152,6 +153,13 @@ def _first_pass(
     ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None, *, whole: bool = False
 ) -> _FirstPass:
     """Parse and edit the file's view (`elision`), or the whole file with `whole` or where no view suits."""
+    with quick_visits():   # (the visitors that only look do not rebuild the trees they walk)
+        return _edited_view(ctx, text, stage, words, whole=whole)
+
+
+def _edited_view(
+    ctx: FileContext, text: str, stage: StageIndex, words: set[str] | None, *, whole: bool
+) -> _FirstPass:
     if words is not None and not mentions(ctx, text, stage, words):
         return _FirstPass()
     source = text.removeprefix(_BOM)
@@ -195,6 +203,11 @@ def _defines(ctx: FileContext, stage: StageIndex) -> bool:
 
 
 def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
+    with quick_visits():
+        return _finished(ctx, text, done, stage)
+
+
+def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
     if done.source is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
     original = done.source
