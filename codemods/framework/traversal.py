@@ -22,10 +22,16 @@ import textwrap
 from collections.abc import Iterator
 
 import libcst as cst
+from libcst import MaybeSentinel
+from libcst._batched_visitor import _BatchedCSTVisitor
 
 _ORIGINAL = cst.CSTNode.visit
-_FIELDS: dict[type, tuple[tuple[str, str], ...] | None] = {}   # type -> ((field name, attribute), ...)
-_HOOKS: dict[type, bool] = {}   # visitor type -> whether it may act on a child field
+Fields = tuple[tuple[str, str, bool], ...]   # (field name, attribute, holds a sequence)
+_UNREAD = object()
+_FIELDS: dict[type, Fields | None] = {}   # node type -> its child fields in order (None: LibCST walks it)
+_TRANSFORMS, _ASK = "transforms", "ask"
+_HOOKS: dict[type, bool | str] = {}   # visitor type -> may it act around a child field? (or see `_hooks_of`)
+_MARK = "_refactor_field_hooks"       # (where a batching visitor keeps its answer)
 
 
 @contextlib.contextmanager
@@ -42,48 +48,58 @@ def quick_visits() -> Iterator[None]:
 
 
 def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
-    if not isinstance(visitor, cst.CSTVisitor):
+    hooks = _HOOKS.get(visitor.__class__)
+    if hooks is None:
+        hooks = _HOOKS[visitor.__class__] = _hooks_of(visitor.__class__)
+    if hooks is _TRANSFORMS:
         return _ORIGINAL(self, visitor)
-    kind = type(self)
-    fields = _FIELDS[kind] if kind in _FIELDS else _fields_of(kind)
+    if hooks is _ASK:
+        hooks = visitor.__dict__.get(_MARK)
+        if hooks is None:
+            hooks = visitor.__dict__[_MARK] = any(_field_hook(name) for name in visitor.visitor_methods)
+    fields = _FIELDS.get(self.__class__, _UNREAD)
+    if fields is _UNREAD:
+        fields = _FIELDS[self.__class__] = _read_fields(self.__class__)
     if fields is None:
         return _ORIGINAL(self, visitor)
     if visitor.on_visit(self):
-        hooks = _HOOKS.get(type(visitor))
-        if hooks is None:
-            hooks = _HOOKS[type(visitor)] = _has_field_hooks(type(visitor))
-        for name, attribute in fields:
+        for name, attribute, many in fields:
             if hooks:
                 visitor.on_visit_attribute(self, name)
             value = getattr(self, attribute)
-            if isinstance(value, cst.CSTNode):
-                value.visit(visitor)
-            elif isinstance(value, (tuple, list)):
+            if many:
                 for child in value:
                     child.visit(visitor)
+            elif value is not None and value.__class__ is not MaybeSentinel:
+                value.visit(visitor)
             if hooks:
                 visitor.on_leave_attribute(self, name)
     visitor.on_leave(self)
     return self
 
 
-def _has_field_hooks(kind: type) -> bool:
+def _hooks_of(kind: type) -> bool | str:
     """Whether visitors of this type may do anything around a child field (`visit_If_body`, or their own
-    `on_visit_attribute`): LibCST's batching visitor and any defining such a method."""
-    if kind.on_visit_attribute is not cst.CSTVisitor.on_visit_attribute \
-            or kind.on_leave_attribute is not cst.CSTVisitor.on_leave_attribute:
+    `on_visit_attribute`); `_ASK` for LibCST's batching visitor (an instance answers, by the visitors it
+    batches); `_TRANSFORMS` for anything but a `CSTVisitor`."""
+    if not issubclass(kind, cst.CSTVisitor):
+        return _TRANSFORMS
+    visit, leave = kind.on_visit_attribute, kind.on_leave_attribute
+    if (visit, leave) == (_BatchedCSTVisitor.on_visit_attribute, _BatchedCSTVisitor.on_leave_attribute):
+        return _ASK
+    if (visit, leave) != (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute):
         return True
-    return any(name.startswith(("visit_", "leave_")) and "_" in name.partition("_")[2] for name in dir(kind))
+    return any(_field_hook(name) for name in dir(kind))
 
 
-def _fields_of(kind: type) -> tuple[tuple[str, str], ...] | None:
-    """The (field name, attribute) pairs a node type visits, in order, from its `_visit_and_replace_children`;
-    None when that is not one call passing each field through a helper or copying it."""
-    _FIELDS[kind] = found = _read_fields(kind)
-    return found
+def _field_hook(name: str) -> bool:
+    """`visit_<Node>_<field>` or `leave_<Node>_<field>` (node type names have no underscore)."""
+    return name.startswith(("visit_", "leave_")) and "_" in name.partition("_")[2]
 
 
-def _read_fields(kind: type) -> tuple[tuple[str, str], ...] | None:
+def _read_fields(kind: type) -> Fields | None:
+    """The child fields a node type visits, in order, from its `_visit_and_replace_children`; None when that
+    is not one call passing each field through a helper or copying it."""
     method = getattr(kind, "_visit_and_replace_children", None)
     try:
         source = textwrap.dedent(inspect.getsource(method))
@@ -110,12 +126,12 @@ def _read_fields(kind: type) -> tuple[tuple[str, str], ...] | None:
         if not (isinstance(parent, ast.Name) and parent.id == "self" and isinstance(name, ast.Constant)
                 and isinstance(name.value, str) and _copied(attribute) and isinstance(visitor, ast.Name)):
             return None
-        fields.append((name.value, attribute.attr))
+        fields.append((name.value, attribute.attr, value.func.id not in _SINGLE))
     return tuple(fields)
 
 
-_HELPERS = frozenset({"visit_required", "visit_optional", "visit_sentinel", "visit_sequence", "visit_iterable",
-                      "visit_body_sequence", "visit_body_iterable"})
+_SINGLE = frozenset({"visit_required", "visit_optional", "visit_sentinel"})   # a node, None or MaybeSentinel
+_HELPERS = _SINGLE | {"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"}
 
 
 def _constructor(function: ast.expr) -> bool:

@@ -147,3 +147,35 @@ def test_a_transformer_still_rebuilds_and_the_walk_is_restored_after() -> None:
             assert cst.CSTNode.visit is not traversal._ORIGINAL
         assert module.visit(_Renamer()).code == "renamed = y\n"
     assert cst.CSTNode.visit is traversal._ORIGINAL
+
+
+class _BatchedFieldHook(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(node.value)
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self.seen.append("(")
+
+
+class _BatchedPlain(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(node.value)
+
+
+def test_a_batched_visitor_s_field_hooks_are_called_and_plain_ones_walk_alike() -> None:
+    module = cst.parse_module("f(a, g(b))\nh = [c]\n")
+    for make, expected in ((_BatchedFieldHook, ["f", "(", "a", "g", "(", "b", "h", "c"]),
+                           (_BatchedPlain, ["f", "a", "g", "b", "h", "c"])):
+        walked, quick = make(), make()
+        MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([walked])
+        with quick_visits():
+            MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([quick])
+        assert quick.seen == walked.seen == expected
