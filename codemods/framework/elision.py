@@ -210,7 +210,7 @@ class _Anchors:
                 for block in blocks:
                     self._body(block, owner, found)
             else:
-                bound.update(_stored(ast.walk(node)))
+                bound.update(_stored(_walk([node])))
 
     def _import_bound(self, node: ast.Import | ast.ImportFrom) -> set[str]:
         """The local names of the stage's modules, and of its names (`import Old as Alias`: every read of
@@ -228,9 +228,34 @@ def _stored(nodes: Iterable[ast.AST]) -> set[str]:
 
 def _walk_all(value: object) -> Iterator[ast.AST]:
     """Every node in a field's value (a node, a list of nodes, or neither)."""
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, ast.AST):
-            yield from ast.walk(item)
+    return _walk([item for item in (value if isinstance(value, list) else [value]) if isinstance(item, ast.AST)])
+
+
+def _walk(nodes: list[ast.AST]) -> Iterator[ast.AST]:
+    """Every node within `nodes` (themselves included), in no particular order; an expression's context
+    (`Load`, `Store`) is not a node here."""
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        yield node
+        pending.extend(_children(node))
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    fields = _FIELDS.get(node.__class__)
+    if fields is None:
+        fields = _FIELDS[node.__class__] = tuple(name for name in node._fields if name != "ctx")
+    out = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}   # node type -> its fields that can hold nodes (all but `ctx`)
 
 
 def _imported(node: ast.Import | ast.ImportFrom) -> set[str]:
@@ -298,18 +323,23 @@ def _placeholder(group: list[ast.stmt], imported: set[str], declared: set[str]) 
     """The statement standing for a masked run of statements: it reads and binds the imported names they
     read and bind, so which import is used, and which binding a read finds, is as in the whole file. (A
     name `declared` `global` or `nonlocal` somewhere is not bound: binding it here could make it local.)"""
-    reads = {node.id for stmt in group for node in ast.walk(stmt)
-             if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store) and node.id in imported}
+    reads: set[str] = set()
     binds: set[str] = set()
-    pending: list[ast.AST] = list(group)
+    pending: list[tuple[ast.AST, bool]] = [(node, False) for node in group]   # (node, in a nested scope)
     while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in imported:
-            binds.add(node.id)
-        elif isinstance(node, _SCOPES):
+        node, nested = pending.pop()
+        if node.__class__ is ast.Name:
+            if node.id in imported:
+                stored = node.ctx.__class__ is ast.Store
+                if not stored:
+                    reads.add(node.id)
+                elif not nested:
+                    binds.add(node.id)
+            continue
+        if not nested and isinstance(node, _SCOPES):
             binds.update({getattr(node, "name", None)} & imported)  # a definition binds its name, here
-        else:
-            pending.extend(ast.iter_child_nodes(node))
+            nested = True
+        pending.extend((child, nested) for child in _children(node))
     targets = "".join(f"{name} = " for name in sorted(binds - declared))
     return f"{targets}__elided__({', '.join(sorted(reads))})  "
 
@@ -392,7 +422,7 @@ class _Scan:
         pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words.modules))))) \
             if words.modules else None
         reads: list[tuple[ast.Attribute, str]] = []
-        for node in ast.walk(tree):
+        for node in _walk([tree]):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 self.imported.update(_imported(node))
                 self.import_lines.append(node.lineno)
