@@ -26,17 +26,18 @@ from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
 _ORIGINAL = cst.CSTNode.visit
-Fields = tuple[tuple[str, str, bool], ...]   # (field name, attribute, holds a sequence)
+Fields = tuple[tuple[str, str], ...]   # (field name, the `visit_*` helper LibCST passes it through)
 _UNREAD = object()
 _FIELDS: dict[type, Fields | None] = {}   # node type -> its child fields in order (None: LibCST walks it)
-_TRANSFORMS, _ASK = "transforms", "ask"
+_OTHER, _ASK = "other", "ask"
 _HOOKS: dict[type, bool | str] = {}   # visitor type -> may it act around a child field? (or see `_hooks_of`)
 _MARK = "_refactor_field_hooks"       # (where a batching visitor keeps its answer)
+_MANY = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"})
 
 
 @contextlib.contextmanager
 def quick_visits() -> Iterator[None]:
-    """Within the block, visits by `CSTVisitor`s do not rebuild the tree (nested blocks are fine)."""
+    """Within the block, visits do not rebuild what they leave as it was (nested blocks are fine)."""
     if cst.CSTNode.visit is _quick_visit:
         yield
         return
@@ -51,7 +52,7 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
     hooks = _HOOKS.get(visitor.__class__)
     if hooks is None:
         hooks = _HOOKS[visitor.__class__] = _hooks_of(visitor.__class__)
-    if hooks is _TRANSFORMS:
+    if hooks is _OTHER:
         return _ORIGINAL(self, visitor)
     if hooks is _ASK:
         hooks = visitor.__dict__.get(_MARK)
@@ -62,12 +63,14 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
         fields = _FIELDS[self.__class__] = _read_fields(self.__class__)
     if fields is None:
         return _ORIGINAL(self, visitor)
+    if isinstance(visitor, cst.CSTTransformer):
+        return _transformed(self, visitor, fields, hooks)
     if visitor.on_visit(self):
-        for name, attribute, many in fields:
+        for name, helper in fields:
             if hooks:
                 visitor.on_visit_attribute(self, name)
-            value = getattr(self, attribute)
-            if many:
+            value = getattr(self, name)
+            if helper in _MANY:
                 for child in value:
                     child.visit(visitor)
             elif value is not None and value.__class__ is not MaybeSentinel:
@@ -78,16 +81,107 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
     return self
 
 
+def _transformed(self: cst.CSTNode, visitor: cst.CSTTransformer, fields: Fields, hooks: bool):  # type: ignore[no-untyped-def]
+    """As LibCST transforms a node, except that a node whose children all come back as they were is not
+    copied: `on_leave` gets it as its updated node (as when `on_visit` declines its children)."""
+    updated = self
+    if visitor.on_visit(self):
+        changes = {}
+        for name, helper in fields:
+            if hooks:
+                visitor.on_visit_attribute(self, name)
+            value = getattr(self, name)
+            new = _HELPERS[helper](self, name, value, visitor)
+            if new is not value:
+                changes[name] = new
+            if hooks:
+                visitor.on_leave_attribute(self, name)
+        if changes:
+            updated = self.with_changes(**changes)
+    result = visitor.on_leave(self, updated)
+    if not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise cst.CSTValidationError("Expected a node of type CSTNode or a RemovalSentinel, "
+                                     f"but got a return value of {type(result).__name__}")
+    return result
+
+
+def _one(parent: cst.CSTNode, name: str, node: cst.CSTNode, visitor: cst.CSTTransformer) -> object:
+    result = node.visit(visitor)
+    if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
+        raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be removed or "
+                        "replaced by several nodes")
+    return result
+
+
+def _optional(parent: cst.CSTNode, name: str, node: cst.CSTNode | None, visitor: cst.CSTTransformer) -> object:
+    if node is None:
+        return None
+    result = node.visit(visitor)
+    if isinstance(result, cst.FlattenSentinel):
+        raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
+    return None if isinstance(result, cst.RemovalSentinel) else result
+
+
+def _sentinel(parent: cst.CSTNode, name: str, node: object, visitor: cst.CSTTransformer) -> object:
+    if node.__class__ is MaybeSentinel:
+        return node
+    result = node.visit(visitor)  # type: ignore[attr-defined]
+    if isinstance(result, cst.FlattenSentinel):
+        raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
+    return MaybeSentinel.DEFAULT if isinstance(result, cst.RemovalSentinel) else result
+
+
+def _many(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTransformer) -> object:
+    out, same = [], True
+    for child in children:
+        result = child.visit(visitor)
+        if isinstance(result, cst.FlattenSentinel):
+            out.extend(result)
+            same = False
+        elif isinstance(result, cst.RemovalSentinel):
+            same = False
+        else:
+            out.append(result)
+            same = same and result is child
+    return children if same else tuple(out)
+
+
+def _body(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTransformer) -> object:
+    """A block's statements: a statement a removal emptied goes with it (LibCST's `visit_body_iterable`)."""
+    out, same = [], True
+    for child in children:
+        result = child.visit(visitor)
+        if isinstance(result, cst.RemovalSentinel):
+            same = False
+            continue
+        for new in (result if isinstance(result, cst.FlattenSentinel) else (result,)):
+            if not child._is_removable() and new._is_removable():
+                same = False
+                continue
+            out.append(new)
+            same = same and new is child and not isinstance(result, cst.FlattenSentinel)
+    return children if same else tuple(out)
+
+
+_HELPERS = {"visit_required": _one, "visit_optional": _optional, "visit_sentinel": _sentinel,
+            "visit_sequence": _many, "visit_iterable": _many, "visit_body_sequence": _body,
+            "visit_body_iterable": _body}
+
+
 def _hooks_of(kind: type) -> bool | str:
     """Whether visitors of this type may do anything around a child field (`visit_If_body`, or their own
     `on_visit_attribute`); `_ASK` for LibCST's batching visitor (an instance answers, by the visitors it
-    batches); `_TRANSFORMS` for anything but a `CSTVisitor`."""
-    if not issubclass(kind, cst.CSTVisitor):
-        return _TRANSFORMS
+    batches); `_OTHER` for anything but a `CSTVisitor` or a `CSTTransformer`."""
+    if issubclass(kind, cst.CSTVisitor):
+        base = cst.CSTVisitor
+    elif issubclass(kind, cst.CSTTransformer):
+        base = cst.CSTTransformer
+    else:
+        return _OTHER
     visit, leave = kind.on_visit_attribute, kind.on_leave_attribute
     if (visit, leave) == (_BatchedCSTVisitor.on_visit_attribute, _BatchedCSTVisitor.on_leave_attribute):
         return _ASK
-    if (visit, leave) != (cst.CSTVisitor.on_visit_attribute, cst.CSTVisitor.on_leave_attribute):
+    if (visit, leave) != (base.on_visit_attribute, base.on_leave_attribute):
         return True
     return any(_field_hook(name) for name in dir(kind))
 
@@ -126,12 +220,12 @@ def _read_fields(kind: type) -> Fields | None:
         if not (isinstance(parent, ast.Name) and parent.id == "self" and isinstance(name, ast.Constant)
                 and isinstance(name.value, str) and _copied(attribute) and isinstance(visitor, ast.Name)):
             return None
-        fields.append((name.value, attribute.attr, value.func.id not in _SINGLE))
+        if keyword.arg != name.value or attribute.attr != name.value:
+            return None
+        fields.append((name.value, value.func.id))
     return tuple(fields)
 
 
-_SINGLE = frozenset({"visit_required", "visit_optional", "visit_sentinel"})   # a node, None or MaybeSentinel
-_HELPERS = _SINGLE | {"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"}
 
 
 def _constructor(function: ast.expr) -> bool:

@@ -1,5 +1,5 @@
 """quick_visits: a looking visitor meets the same hooks in the same order as in LibCST's own walk, and the
-scope analysis gives the same answers; transformers are untouched."""
+scope analysis gives the same answers; a transformer makes the same tree."""
 
 from __future__ import annotations
 
@@ -140,7 +140,63 @@ class _Renamer(cst.CSTTransformer):
         return updated_node.with_changes(value="renamed") if original_node.value == "x" else updated_node
 
 
-def test_a_transformer_still_rebuilds_and_the_walk_is_restored_after() -> None:
+class _Mangler(cst.CSTTransformer):
+    """Removes, repeats and replaces nodes of every kind of field, and records what it leaves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left: list[tuple[int, str]] = []
+
+    def on_leave(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        body = getattr(updated_node, "body", None)
+        self.left.append((id(original_node), type(updated_node).__name__,
+                          len(body) if isinstance(body, (tuple, list)) else None))
+        return super().on_leave(original_node, updated_node)
+
+    def leave_Pass(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent()   # (a statement's only small statement: the line goes)
+
+    def leave_Expr(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.FlattenSentinel([updated_node, updated_node])
+
+    def leave_Arg(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent() if isinstance(updated_node.value, cst.Integer) else updated_node
+
+    def leave_Else(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent()   # (an optional field: it becomes None)
+
+    def leave_Decorator(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent()
+
+    def leave_Name(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return updated_node.with_changes(value=updated_node.value.upper()) if len(updated_node.value) == 1 \
+            else updated_node
+
+
+def test_a_transformer_gives_the_same_tree_and_leaves_the_same_nodes() -> None:
+    for source in [*SOURCES, *_project_sources()]:
+        module = cst.parse_module(source)
+        walked, quick = _Mangler(), _Mangler()
+        expected = module.visit(walked).code
+        with quick_visits():
+            assert module.visit(quick).code == expected
+        assert quick.left == walked.left
+
+
+class _RemovesARequiredChild(cst.CSTTransformer):
+    def leave_Name(self, original_node, updated_node):  # type: ignore[no-untyped-def]
+        return cst.RemoveFromParent()
+
+
+def test_a_removal_no_field_allows_fails_as_in_libcst() -> None:
+    module = cst.parse_module("x.y = 1\n")
+    with pytest.raises(TypeError):
+        module.visit(_RemovesARequiredChild())
+    with quick_visits(), pytest.raises(TypeError):
+        module.visit(_RemovesARequiredChild())
+
+
+def test_a_transformer_still_rewrites_and_the_walk_is_restored_after() -> None:
     module = cst.parse_module("x = y\n")
     with quick_visits():
         with quick_visits():   # (nested: still quick inside)
