@@ -29,7 +29,7 @@ _ORIGINAL = cst.CSTNode.visit
 Fields = tuple[tuple[str, str], ...]   # (field name, the `visit_*` helper LibCST passes it through)
 _UNREAD = object()
 _FIELDS: dict[type, Fields | None] = {}   # node type -> its child fields in order (None: LibCST walks it)
-_OTHER, _ASK = "other", "ask"
+_OTHER, _ASK, _MODULE_ONLY = "other", "ask", "module only"
 _HOOKS: dict[type, bool | str] = {}   # visitor type -> may it act around a child field? (or see `_hooks_of`)
 _MARK = "_refactor_field_hooks"       # (where a batching visitor keeps its answer)
 _MANY = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"})
@@ -57,7 +57,11 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
     if hooks is _ASK:
         hooks = visitor.__dict__.get(_MARK)
         if hooks is None:
-            hooks = visitor.__dict__[_MARK] = any(_field_hook(name) for name in visitor.visitor_methods)
+            hooks = visitor.__dict__[_MARK] = _batched_hooks(visitor)
+        if hooks is _MODULE_ONLY:
+            if self.__class__ is not cst.Module:
+                return self   # (nothing in a module's body has a method)
+            hooks = False
     fields = _FIELDS.get(self.__class__, _UNREAD)
     if fields is _UNREAD:
         fields = _FIELDS[self.__class__] = _read_fields(self.__class__)
@@ -184,6 +188,17 @@ def _hooks_of(kind: type) -> bool | str:
     if (visit, leave) != (base.on_visit_attribute, base.on_leave_attribute):
         return True
     return any(_field_hook(name) for name in dir(kind))
+
+
+def _batched_hooks(visitor: _BatchedCSTVisitor) -> bool | str:
+    """A batching visitor's field hooks are those of the visitors it batches; `_MODULE_ONLY` when they have
+    methods for the module alone (LibCST's scope and expression-context analyses: each walks the module
+    with a visitor of its own from `visit_Module`, and the batched walk that follows calls nothing)."""
+    names = visitor.visitor_methods
+    if visitor.before_visit is None and visitor.after_leave is None \
+            and set(names) <= {"visit_Module", "leave_Module"}:
+        return _MODULE_ONLY
+    return any(_field_hook(name) for name in names)
 
 
 def _field_hook(name: str) -> bool:

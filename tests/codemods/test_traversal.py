@@ -3,6 +3,7 @@ scope analysis gives the same answers; a transformer makes the same tree."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import libcst as cst
@@ -235,3 +236,29 @@ def test_a_batched_visitor_s_field_hooks_are_called_and_plain_ones_walk_alike() 
         with quick_visits():
             MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([quick])
         assert quick.seen == walked.seen == expected
+
+
+class _ModuleOnly(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.seen.append("visit")
+
+    def leave_Module(self, original_node: cst.Module) -> None:
+        self.seen.append("leave")
+
+
+def test_a_batch_with_methods_for_the_module_alone_is_called_alike() -> None:
+    module = cst.parse_module(TRICKY)
+    for hooks in ({}, {"before_visit": None}, {"after_leave": None}):
+        walked, quick = _ModuleOnly(), _ModuleOnly()
+        met: dict[str, list[int]] = {"walked": [], "quick": []}
+        for key, visitor in (("walked", walked), ("quick", quick)):
+            options = {name: (lambda node, seen=met[key]: seen.append(id(node))) for name in hooks}
+            with quick_visits() if key == "quick" else contextlib.nullcontext():
+                MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([visitor], **options)
+        assert quick.seen == walked.seen == ["visit", "leave"]
+        assert met["quick"] == met["walked"]
+        assert (len(met["walked"]) > 100) == bool(hooks)   # (a hook on every node: the whole tree is walked)
