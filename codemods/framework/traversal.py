@@ -1,16 +1,21 @@
-"""`quick_visits()`: LibCST visitors that only look (not transformers) walk the tree without rebuilding it.
+"""`quick_visits()`: LibCST walks a tree without rebuilding what comes back as it was.
 
 LibCST walks every visitor through `_visit_and_replace_children`, which builds (and validates) a new copy
-of each node it passes, then drops it when the visitor only looks: its own code says "TODO: provide
+of each node it passes, and drops it when the visitor only looks: its own code says "TODO: provide
 traversal where children are not replaced". The scope analysis walks a module twice that way (expression
-contexts, then scopes), and so does each pass that collects. Inside `quick_visits()`, a visit by a
-`CSTVisitor` calls the same hooks in the same order (`on_visit`, `on_visit_attribute` and
-`on_leave_attribute` around each child field, the children, `on_leave`) and builds nothing. Transformers
-are untouched.
-
-The order of a node type's child fields is read from that type's own `_visit_and_replace_children`
-(its source: one call that passes each field through a `visit_*` helper, or copies it; or `return self`,
-for a leaf). A type whose method is anything else (a field visited or not depending on its value) is walked by LibCST itself.
+contexts, then scopes), and so does each pass that collects. Inside `quick_visits()`:
+  - a `CSTVisitor` gets the same hooks in the same order (`on_visit`, `on_visit_attribute` and
+    `on_leave_attribute` around each child field, the children, `on_leave`), and nothing is built;
+  - a `CSTTransformer` gets them too, and a node is copied only when a child came back changed (LibCST's
+    rules for removed, repeated and emptied children kept); an unchanged node is its own updated node, as
+    when `on_visit` declines the children;
+  - LibCST's batching visitor whose visitors have methods for the module alone (the scope and expression-
+    context analyses, which walk the module with visitors of their own) does not walk the body to call
+    nothing.
+The order and kind of a node type's child fields are read from that type's own
+`_visit_and_replace_children` (its source: one call that passes each field through a `visit_*` helper, or
+copies it; or `return self`, for a leaf). A type whose method is anything else (a field visited or not
+depending on its value) is walked by LibCST itself.
 """
 
 from __future__ import annotations
