@@ -49,12 +49,16 @@ class _Recording(cst.CSTVisitor):
         self.events.append(("leave field", id(original_node), attribute))
 
 
-class _FieldHook(cst.CSTVisitor):
-    """A visitor defining one `visit_<Node>_<field>` method: it is called, as in LibCST's walk."""
+class _Seeing:
+    """Mixed in before a visitor class: what the visitor saw, in order."""
 
     def __init__(self) -> None:
         super().__init__()
         self.seen: list[str] = []
+
+
+class _FieldHook(_Seeing, cst.CSTVisitor):
+    """A visitor defining one `visit_<Node>_<field>` method: it is called, as in LibCST's walk."""
 
     def visit_Name(self, node: cst.Name) -> None:
         self.seen.append(node.value)
@@ -207,11 +211,7 @@ def test_a_transformer_still_rewrites_and_the_walk_is_restored_after() -> None:
     assert cst.CSTNode.visit is traversal._ORIGINAL
 
 
-class _BatchedFieldHook(cst.BatchableCSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
+class _BatchedFieldHook(_Seeing, cst.BatchableCSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.seen.append(node.value)
 
@@ -219,11 +219,7 @@ class _BatchedFieldHook(cst.BatchableCSTVisitor):
         self.seen.append("(")
 
 
-class _BatchedPlain(cst.BatchableCSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
+class _BatchedPlain(_Seeing, cst.BatchableCSTVisitor):
     def visit_Name(self, node: cst.Name) -> None:
         self.seen.append(node.value)
 
@@ -239,11 +235,7 @@ def test_a_batched_visitor_s_field_hooks_are_called_and_plain_ones_walk_alike() 
         assert quick.seen == walked.seen == expected
 
 
-class _ModuleOnly(cst.BatchableCSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seen: list[str] = []
-
+class _ModuleOnly(_Seeing, cst.BatchableCSTVisitor):
     def visit_Module(self, node: cst.Module) -> None:
         self.seen.append("visit")
 
