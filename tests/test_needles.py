@@ -70,3 +70,38 @@ def test_module_pairs_name_the_package_and_the_module():
 ])
 def test_a_relative_import_names_a_module_without_its_package(source, found):
     assert names_relatively(source, [b"widgets"]) is found
+
+
+_SOURCES = [b"from app.core.widgets import Knob\n", b"widgets.spin()\n", b"import widgets\n", b"x = Engine()\n",
+            b"y = AEngine\n", b"from core import widgets as w\n", b"from app.core import gears\n",
+            b"# Engine and core.widgets\n", b"path = 'core/widgets.py'\n", b"Motor = 1\n", b""]
+_QUERIES = {
+    "Engine": ([b"Engine"], []),
+    "AEngine": ([b"AEngine"], []),
+    "Engine+Motor": ([b"Engine", b"Motor"], []),
+    "core.widgets": ([], [(b"core", b"widgets")]),
+    "core.widgets+gears": ([b"Engine"], [(b"core", b"widgets"), (b"core", b"gears")]),
+    "top widgets": ([], [(b"widgets", b"widgets")]),
+    "top and core widgets": ([], [(b"widgets", b"widgets"), (b"core", b"widgets")]),
+}
+
+
+@pytest.mark.parametrize(("wide", "narrow", "covered"), [
+    ("Engine", "AEngine", True),                   # where `Engine` is not, `AEngine` is not either
+    ("AEngine", "Engine", False),
+    ("Engine+Motor", "Engine", True),
+    ("Engine", "Engine+Motor", False),
+    ("core.widgets+gears", "core.widgets", True),
+    ("core.widgets", "core.widgets+gears", False),
+    ("core.widgets+gears", "AEngine", True),
+    ("top and core widgets", "core.widgets", True),
+    # `widgets` alone names the top-level module, not `core.widgets`: the wider query would miss `widgets.spin()`
+    ("top and core widgets", "top widgets", False),
+])
+def test_a_query_covers_another_where_it_matches_every_source_the_other_does(wide, narrow, covered):
+    wider, narrower = Query(*_QUERIES[wide]), Query(*_QUERIES[narrow])
+    assert wider.covers(narrower) is covered
+    if covered:   # (what `covers` promises, on sources of every kind)
+        assert all(wider.matches(source) for source in _SOURCES if narrower.matches(source))
+    else:
+        assert any(narrower.matches(source) and not wider.matches(source) for source in _SOURCES)

@@ -204,6 +204,50 @@ def test_a_search_adding_only_words_that_hold_a_searched_word_is_answered_as_tha
     assert len(asked) == 1
 
 
+def test_a_search_a_kept_wider_one_covers_reads_only_what_that_one_matched(tmp_path, monkeypatch):
+    """A later search for less (`Engine` after `Engine`, `Motor` and the module `core.widgets`) needs no
+    answer of its own for the files where the wider one found nothing: only the files it matched are read,
+    and git is not asked."""
+    root = _many_files(tmp_path / "repo")
+    git_init(root)
+    paths = [f.path for f in discover(root)]
+    assert _reader(root).search(["Engine", "Motor"], paths, [("core", "widgets")]) == \
+        ["pkg/m0003.py", "pkg/m0020.py", "pkg/m0040.py", "pkg/m0050.py"]
+    asked = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files",
+                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    again = _reader(root)
+    again.facts(paths, full=False)   # (hashed first: what the search reads is counted apart)
+    read = again.read
+    assert again.search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    assert again.read - read == 4 and asked == []
+    # what this search found is kept as its own answer: the next run reads nothing
+    assert _reader(root).search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
+    # a search the wider one does not cover is answered afresh
+    assert again.search(["Knob"], paths) == [] and asked
+
+
+def test_git_is_asked_only_when_much_of_the_tree_is_left_to_search(tmp_path, monkeypatch):
+    """git reads every file of the folders it searches: for a search left with a small share of the tree (the
+    rest answered by earlier runs), reading that share is cheaper."""
+    files = {f"pkg/m{i:04d}.py": f"X{i} = {i}\n" for i in range(5 * _SURVEY_THRESHOLD)}
+    files.update({"pkg/__init__.py": "", "pkg/m0003.py": "from app import Engine\n"})
+    root = write_tree(tmp_path / "repo", files)
+    git_init(root)
+    paths = sorted(f.path for f in discover(root))
+    asked = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files",
+                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    known = len(paths) - _SURVEY_THRESHOLD - 1   # the search is left with more files than the threshold ...
+    for share, asked_then in ((paths[:known], 1), (paths, 1)):
+        reader = _reader(root)
+        reader.facts(paths, full=False)   # (every file hashed first: the search is left to search them)
+        assert reader.search(["Engine"], share) == ["pkg/m0003.py"]
+        assert len(asked) == asked_then   # ... but with under a quarter of the tree
+
+
 def test_git_searches_only_the_folders_of_the_files_asked_about(tmp_path, monkeypatch):
     root = _many_files(tmp_path / "repo")
     write_tree(root, {"other/m.py": "from app import Engine\n", "top.py": "Engine = 1\n"})

@@ -59,7 +59,7 @@ class FactCache:
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
             self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5)
             self._db.execute("PRAGMA synchronous = OFF")   # a cache: losing the last write costs a re-parse
-            for table in ("facts", "served", "searches", "answers", "outcomes"):
+            for table in ("facts", "served", "searches", "queries", "answers", "outcomes"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")
         except (OSError, sqlite3.Error):
             self._db = None
@@ -150,8 +150,21 @@ class FactCache:
         except (TypeError, ValueError):
             return set(), set()
 
-    def put_search(self, key: str, matched: set[str], searched: set[str]) -> None:
+    def put_search(self, key: str, matched: set[str], searched: set[str], form: tuple = ()) -> None:
+        """`form`: what the search looked for (kept apart: see `searches_kept`)."""
         self._put("searches", [(key, (sorted(matched), sorted(searched)))])
+        if form:
+            self._put("queries", [(key, (form, len(matched)))])
+
+    def searches_kept(self) -> list[tuple[str, tuple, int]]:
+        """(key, what it looked for, how many content hashes matched) for every search kept with its form."""
+        if self._db is None:
+            return []
+        try:
+            rows = self._db.execute("SELECT key, value FROM queries").fetchall()
+            return [(key, *marshal.loads(value)) for key, value in rows]
+        except (sqlite3.Error, ValueError, TypeError, EOFError):
+            return []
 
     # -- snapshots of a scanned root ---------------------------------------------------------------
     def _snapshot_path(self, root: str) -> Path | None:

@@ -58,6 +58,7 @@ class ModuleNames:
     app.package.other import x` and a variable `module`), the file does not name the module."""
 
     def __init__(self, pairs: Iterable[tuple[bytes, bytes]]) -> None:
+        self.pairs = frozenset(pairs)
         prefixes: dict[bytes, set[bytes]] = {}
         packages: dict[bytes, set[bytes]] = {}
         for package, module in pairs:
@@ -71,6 +72,10 @@ class ModuleNames:
 
     def __bool__(self) -> bool:
         return bool(self.modules)
+
+    def packaged(self, name: bytes) -> bool:
+        """Whether the module `name` is one in a package (its name alone, then, does not name it)."""
+        return name in self._packages
 
     def shortest(self) -> list[bytes]:
         """Needles such that a source holding none of them names none of the modules: each package
@@ -108,6 +113,16 @@ class Query:
 
     def matches(self, data: bytes) -> bool:
         return self.words.in_code(data) or self.modules.in_code(data)
+
+    def covers(self, other: Query) -> bool:
+        """Whether every source `other` matches, this query matches too (where this one found nothing, `other`
+        finds nothing): each of `other`'s words holds one of these, and each of its modules is one of these,
+        named the same way (a top-level module's own name alone names it; a packaged one's does not)."""
+        words = self.words.shortest
+        return all(any(word in needle for word in words) for needle in other.words.shortest) \
+            and other.modules.pairs <= self.modules.pairs \
+            and not any(self.modules.packaged(name) for name, _ in other.modules.modules
+                        if not other.modules.packaged(name))
 
 
 def names_module(data: bytes, size: int, prefixes: tuple[bytes, ...], position: int) -> bool:

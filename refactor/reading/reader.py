@@ -26,6 +26,7 @@ _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the n
 _PARALLEL_BYTES = 256_000    # rather than in worker processes
 _SURVEY_THRESHOLD = 512      # ... read, hashed and searched here
 _SEARCH_THRESHOLD = 256      # ... read and searched here
+_GIT_SHARE = 4               # git searches for a search left with at least 1/this of the files (it reads them all)
 _PARALLEL_FILES = 32         # ... parsed whole (only to know whether they parse) here
 _SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
 _SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
@@ -144,14 +145,19 @@ class Reader:
             return []
         query = Query(words, pairs)
         # (keyed by the words that hold no other: a query that adds `UnifiedName` to `Name` finds the same)
-        key = hashlib.blake2b(repr((Query.RULES, query.words.shortest, pairs)).encode(), digest_size=16).hexdigest()
+        form = (Query.RULES, query.words.shortest, pairs)
+        key = hashlib.blake2b(repr(form).encode(), digest_size=16).hexdigest()
         matched, searched = self._cache.get_search(key)   # answers of earlier runs, by content hash
         paths = list(paths)
         answers = self._hash(paths, query)                 # files read now are searched as they are read
         todo = [p for p in paths if p not in answers and self._digest[p] not in searched]
+        if len(todo) >= _SEARCH_THRESHOLD:   # (a wider search's answers rule files out: no need to read them)
+            ruled_out = self._ruled_out(query, key)
+            answers.update((p, (self._digest[p], False)) for p in todo if self._digest[p] in ruled_out)
+            todo = [p for p in todo if self._digest[p] not in ruled_out]
         candidates = self._grep(query, Query([w.encode() for w in ahead[0] if w],
                                              [(a.encode(), b.encode()) for a, b in ahead[1] if a and b]), todo) \
-            if len(todo) >= _SURVEY_THRESHOLD else None
+            if len(todo) >= _SURVEY_THRESHOLD and len(todo) * _GIT_SHARE >= len(self.files) else None
         if candidates is not None:   # git ruled out every other file; the candidates are searched below
             answers.update((p, (self._digest[p], False)) for p in todo if p not in candidates)
             todo = [p for p in todo if p in candidates]
@@ -171,8 +177,18 @@ class Reader:
                 if hit:
                     matched.add(digest)
         if answers:
-            self._cache.put_search(key, matched, searched)
+            self._cache.put_search(key, matched, searched, form)
         return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+
+    def _ruled_out(self, query: Query, key: str) -> set[str]:
+        """Content hashes in which a kept search that `covers` `query` found nothing (so neither would
+        `query`): of the covering searches, the one that matched the fewest."""
+        wider = [(count, other) for other, form, count in self._cache.searches_kept()
+                 if other != key and form[0] == Query.RULES and Query(form[1], form[2]).covers(query)]
+        if not wider:
+            return set()
+        matched, searched = self._cache.get_search(min(wider)[1])
+        return searched - matched
 
     def _grep(self, query: Query, ahead: Query, paths: list[str]) -> set[str] | None:
         """Files of `paths` git finds any of `query`'s needles in (or None: see `grep_files`), from an
