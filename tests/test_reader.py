@@ -70,6 +70,15 @@ def test_a_throwaway_tree_leaves_no_snapshot(tmp_path):
     assert set(FactCache(cache_folder(tmp_path)).get_snapshot(str(tmp_path.resolve()))) == {"a.py"}
 
 
+def _git_asked(monkeypatch) -> list:
+    """The needles each `git grep` of the test is asked for, in order (git still answers)."""
+    asked = []
+    real = reader_module.grep_files
+    monkeypatch.setattr(reader_module, "grep_files",
+                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    return asked
+
+
 def _many_files(root):
     """Enough files for the parallel and `git grep` paths, with the needle in code, comments and strings."""
     files = {f"pkg/m{i:04d}.py": f"import os\nX{i} = {i}\n" for i in range(_SURVEY_THRESHOLD + 40)}
@@ -144,10 +153,7 @@ def _hashed_repository(tmp_path):
 
 def test_a_search_asked_ahead_is_answered_from_the_same_git_run(tmp_path, monkeypatch):
     paths, reader = _hashed_repository(tmp_path)
-    asked = []
-    real = reader_module.grep_files
-    monkeypatch.setattr(reader_module, "grep_files",
-                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    asked = _git_asked(monkeypatch)
     assert reader.search(["Engine"], paths, ahead=(["Motor"], [("core", "widgets")])) == \
         ["pkg/m0003.py", "pkg/m0020.py"]
     # covered by what git was asked: no second run, and the same answer as a reader that asks afresh
@@ -191,10 +197,7 @@ def test_a_search_adding_only_words_that_hold_a_searched_word_is_answered_as_tha
     git_init(root)
     paths = [f.path for f in discover(root)]
     assert _reader(root).search(["Engine"], paths) == ["pkg/m0003.py", "pkg/m0020.py"]
-    asked = []
-    real = reader_module.grep_files
-    monkeypatch.setattr(reader_module, "grep_files",
-                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    asked = _git_asked(monkeypatch)
     again = _reader(root)
     again.facts(paths, full=False)   # (hashed first: what the search reads is counted apart)
     read = again.read
@@ -213,10 +216,7 @@ def test_a_search_a_kept_wider_one_covers_reads_only_what_that_one_matched(tmp_p
     paths = [f.path for f in discover(root)]
     assert _reader(root).search(["Engine", "Motor"], paths, [("core", "widgets")]) == \
         ["pkg/m0003.py", "pkg/m0020.py", "pkg/m0040.py", "pkg/m0050.py"]
-    asked = []
-    real = reader_module.grep_files
-    monkeypatch.setattr(reader_module, "grep_files",
-                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    asked = _git_asked(monkeypatch)
     again = _reader(root)
     again.facts(paths, full=False)   # (hashed first: what the search reads is counted apart)
     read = again.read
@@ -236,10 +236,7 @@ def test_git_is_asked_only_when_much_of_the_tree_is_left_to_search(tmp_path, mon
     root = write_tree(tmp_path / "repo", files)
     git_init(root)
     paths = sorted(f.path for f in discover(root))
-    asked = []
-    real = reader_module.grep_files
-    monkeypatch.setattr(reader_module, "grep_files",
-                        lambda root, needles, **options: asked.append(needles) or real(root, needles, **options))
+    asked = _git_asked(monkeypatch)
     known = len(paths) - _SURVEY_THRESHOLD - 1   # the search is left with more files than the threshold ...
     for share, asked_then in ((paths[:known], 1), (paths, 1)):
         reader = _reader(root)
