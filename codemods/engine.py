@@ -28,7 +28,7 @@ from codemods.framework.elision import View, elide, view_words
 from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
-    python_parse,
+    python_check,
     repeated_operands,
     reports_gone_imports,
 )
@@ -259,7 +259,7 @@ def _unparsable_line(code: str) -> int | None:
     """The line where edited code stops parsing, or None. Python's own parser answers first (several times
     faster); LibCST's decides where Python's cannot read the code here (syntax newer than this interpreter)."""
     try:
-        python_parse(code)
+        python_check(code)
         return None
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         pass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+import symtable
 import warnings
 from collections import Counter
 
@@ -165,3 +166,12 @@ def python_parse(code: str) -> ast.Module:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(code)
+
+
+def python_check(code: str) -> None:
+    """Raise what Python's parser, or its symbol table, finds wrong with `code` (`SyntaxError` and the like),
+    as `python_parse` would and more (a name both global and a parameter), in half its time: no syntax
+    tree is built in Python objects. Without the user's code's warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        symtable.symtable(code, "<edited>", "exec")

@@ -170,7 +170,7 @@ def test_an_edit_that_does_not_parse_is_a_failed_result(monkeypatch: pytest.Monk
         raise SyntaxError("as if the edit did not parse")
 
     monkeypatch.setattr("codemods.engine.cst.parse_module", parse)
-    monkeypatch.setattr("codemods.engine.python_parse", python_cannot_read)   # (so LibCST's parser decides)
+    monkeypatch.setattr("codemods.engine.python_check", python_cannot_read)   # (so LibCST's parser decides)
     result = run("from app.legacy import AppSettings\n")
     assert result.status == "failed" and result.new_text is None
     assert (result.error or "").endswith("edit does not parse")

@@ -15,6 +15,8 @@ from codemods.framework.context import StageIndex
 from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
+    python_check,
+    python_parse,
     repeated_operands,
     reports_gone_imports,
 )
@@ -108,3 +110,20 @@ def test_imports_may_go_unused(original, edited, expected):
 ])
 def test_repeated_operands(code, expected):
     assert repeated_operands(code, STAGE) is expected
+
+
+@pytest.mark.parametrize("code, wrong", [
+    ("x = 1\n", None),
+    ("pattern = '\\d+'\ndef f(a, /, *, b=1):\n    return [y async for y in a] if a else None\n", None),
+    ("def broken(:\n", SyntaxError),
+    ("if x:\ny = 1\n", IndentationError),
+    ("x = 1\0\n", (SyntaxError, ValueError)),
+    ("def f(a):\n    global a\n", SyntaxError),   # (the symbol table's: `ast.parse` reads it)
+])
+def test_python_check_finds_what_the_parser_and_the_symbol_table_find(code, wrong, recwarn):
+    if wrong is None:
+        python_check(code)
+        assert python_parse(code) and not recwarn.list
+        return
+    with pytest.raises(wrong):
+        python_check(code)
