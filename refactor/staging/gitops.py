@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +106,11 @@ class Git:
         commit = self.repo.commit(sha)
         return commit.parents[0].hexsha if commit.parents else None
 
+    def holds(self, commit: str) -> bool:
+        """Whether the user's checkout is at `commit` with nothing changed, staged or untracked (ignored
+        files aside): its files are that commit's."""
+        return self.head() == commit and not self.run("status", "--porcelain", "--untracked-files=normal")
+
     def dirty(self) -> list[str]:
         """Tracked files with uncommitted changes (staged or not)."""
         out = self.run("status", "--porcelain", "--untracked-files=no")
@@ -197,6 +203,26 @@ class Git:
 
     def add_worktree(self, path: Path, commit: str) -> None:
         self.run("worktree", "add", "--detach", "--quiet", str(path), commit)
+
+    @contextmanager
+    def adding_worktree(self, path: Path, commit: str):
+        """`add_worktree` while the block runs (git writes the files meanwhile): the worktree is ready when
+        the block ends. Whatever fails, git or the block, leaves no worktree behind."""
+        process = subprocess.Popen(["git", "worktree", "add", "--detach", "--quiet", str(path), commit],
+                                   cwd=self.toplevel, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE)
+        try:
+            yield
+        except BaseException:
+            process.communicate()
+            self.remove_worktree(path)
+            raise
+        _, error = process.communicate()
+        if process.returncode != 0:
+            self.remove_worktree(path)
+            detail = error.decode("utf-8", "replace").strip().splitlines()
+            raise RepositoryError(f"{self.toplevel}: git worktree add failed: "
+                                  f"{detail[-1] if detail else f'exit {process.returncode}'}")
 
     def remove_worktree(self, path: Path) -> None:
         try:

@@ -133,16 +133,35 @@ class StageRunner:
                 yield tree
             return
         if self._shared is None:
-            self.git.prune_stale_worktrees()
-            path = self.git.worktree_root() / f"{self.plan.name}-stages-{os.getpid()}"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists():
-                self.git.remove_worktree(path)
+            path = self._shared_path()
             self.git.add_worktree(path, commit)
             self._shared = path
         else:
             self.git.reset_worktree(self._shared, commit)
         yield self._shared
+
+    def _shared_path(self) -> Path:
+        """Where a session's stages share a worktree (nothing there: a killed run's is removed first)."""
+        self.git.prune_stale_worktrees()
+        path = self.git.worktree_root() / f"{self.plan.name}-stages-{os.getpid()}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            self.git.remove_worktree(path)
+        return path
+
+    @contextmanager
+    def _base_tree(self, base: str):
+        """The base's files to plan on: the user's checkout itself when it holds them (its stats and cache
+        are warm, and it is only read), while git makes the worktree a session's stages share; else a
+        worktree of the base."""
+        if self._in_session and self._shared is None and self.git.holds(base):
+            path = self._shared_path()
+            with self.git.adding_worktree(path, base):
+                yield self.git.toplevel
+            self._shared = path
+            return
+        with self._tree(base, f"{self.plan.name}-base") as tree:
+            yield tree
 
     def _workspace(self, root: Path, **options) -> Workspace:
         """The plan's workspace on a stage tree; a session's shared tree remembers its files' stats."""
@@ -170,7 +189,7 @@ class StageRunner:
         if base not in self._base_schedules:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
-            with self._tree(base, f"{self.plan.name}-base") as tree:
+            with self._base_tree(base) as tree:
                 workspace = self._workspace(tree / self.rel)
                 self._base_schedules[base] = workspace.schedule
                 self._search_also(workspace)
