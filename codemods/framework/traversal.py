@@ -11,7 +11,8 @@ contexts, then scopes), and so does each pass that collects. Inside `quick_visit
     when `on_visit` declines the children;
   - LibCST's batching visitor whose visitors have methods for the module alone (the scope and expression-
     context analyses, which walk the module with visitors of their own) does not walk the body to call
-    nothing.
+    nothing;
+  - the batched visitors' methods are found once per class (`visitor_methods`).
 The order and kind of a node type's child fields are read from that type's own
 `_visit_and_replace_children` (its source: one call that passes each field through a `visit_*` helper, or
 copies it; or `return self`, for a leaf). A type whose method is anything else (a field visited or not
@@ -29,6 +30,8 @@ from collections.abc import Iterator
 import libcst as cst
 from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
+
+from codemods.framework.visitor_methods import known_visitor_methods
 
 _ORIGINAL = cst.CSTNode.visit
 Fields = tuple[tuple[str, str], ...]   # (field name, the `visit_*` helper LibCST passes it through)
@@ -48,7 +51,8 @@ def quick_visits() -> Iterator[None]:
         return
     cst.CSTNode.visit = _quick_visit   # type: ignore[method-assign]
     try:
-        yield
+        with known_visitor_methods():
+            yield
     finally:
         cst.CSTNode.visit = _ORIGINAL   # type: ignore[method-assign]
 
