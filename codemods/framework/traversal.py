@@ -25,7 +25,7 @@ import ast
 import contextlib
 import inspect
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import libcst as cst
 from libcst import MaybeSentinel
@@ -38,7 +38,9 @@ Fields = tuple[tuple[str, str], ...]   # (field name, the `visit_*` helper LibCS
 _UNREAD = object()
 _FIELDS: dict[type, Fields | None] = {}   # node type -> its child fields in order (None: LibCST walks it)
 _OTHER, _ASK, _MODULE_ONLY = "other", "ask", "module only"
-_HOOKS: dict[type, bool | str] = {}   # visitor type -> may it act around a child field? (or see `_hooks_of`)
+# where a visitor may act around a child field (`visit_If_body`): False, True (anywhere), or by node type name
+Hooks = bool | dict[str, frozenset[str]]
+_HOOKS: dict[type, Hooks | str] = {}   # visitor type -> its hooks (or see `_hooks_of`)
 _MARK = "_refactor_field_hooks"       # (where a batching visitor keeps its answer)
 _MANY = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"})
 
@@ -76,11 +78,14 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
         fields = _FIELDS[self.__class__] = _read_fields(self.__class__)
     if fields is None:
         return _ORIGINAL(self, visitor)
+    # the fields around which the visitor acts (all: True)
+    hooked = hooks if hooks is True or not hooks else hooks.get(self.__class__.__name__, ())
     if isinstance(visitor, cst.CSTTransformer):
-        return _transformed(self, visitor, fields, hooks)
+        return _transformed(self, visitor, fields, hooked)
     if visitor.on_visit(self):
         for name, helper in fields:
-            if hooks:
+            hook = hooked is True or (hooked and name in hooked)
+            if hook:
                 visitor.on_visit_attribute(self, name)
             value = getattr(self, name)
             if helper in _MANY:
@@ -88,26 +93,28 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
                     child.visit(visitor)
             elif value is not None and value.__class__ is not MaybeSentinel:
                 value.visit(visitor)
-            if hooks:
+            if hook:
                 visitor.on_leave_attribute(self, name)
     visitor.on_leave(self)
     return self
 
 
-def _transformed(self: cst.CSTNode, visitor: cst.CSTTransformer, fields: Fields, hooks: bool):  # type: ignore[no-untyped-def]
+def _transformed(self: cst.CSTNode, visitor: cst.CSTTransformer, fields: Fields,  # type: ignore[no-untyped-def]
+                 hooked: bool | frozenset[str]):
     """As LibCST transforms a node, except that a node whose children all come back as they were is not
     copied: `on_leave` gets it as its updated node (as when `on_visit` declines its children)."""
     updated = self
     if visitor.on_visit(self):
         changes = {}
         for name, helper in fields:
-            if hooks:
+            hook = hooked is True or (hooked and name in hooked)
+            if hook:
                 visitor.on_visit_attribute(self, name)
             value = getattr(self, name)
             new = _HELPERS[helper](self, name, value, visitor)
             if new is not value:
                 changes[name] = new
-            if hooks:
+            if hook:
                 visitor.on_leave_attribute(self, name)
         if changes:
             updated = self.with_changes(**changes)
@@ -181,10 +188,11 @@ _HELPERS = {"visit_required": _one, "visit_optional": _optional, "visit_sentinel
             "visit_body_iterable": _body}
 
 
-def _hooks_of(kind: type) -> bool | str:
-    """Whether visitors of this type may do anything around a child field (`visit_If_body`, or their own
-    `on_visit_attribute`); `_ASK` for LibCST's batching visitor (an instance answers, by the visitors it
-    batches); `_OTHER` for anything but a `CSTVisitor` or a `CSTTransformer`."""
+def _hooks_of(kind: type) -> Hooks | str:
+    """Where visitors of this type may do anything around a child field (see `Hooks`): everywhere when they have
+    their own `on_visit_attribute`; `_ASK` for LibCST's batching visitor (an instance answers, by the visitors
+    it batches); `_OTHER` for anything but a `CSTVisitor` or a `CSTTransformer`. (Every visitor inherits a
+    `visit_If_body` that does nothing, marked so: those are left out.)"""
     if issubclass(kind, cst.CSTVisitor):
         base = cst.CSTVisitor
     elif issubclass(kind, cst.CSTTransformer):
@@ -196,18 +204,28 @@ def _hooks_of(kind: type) -> bool | str:
         return _ASK
     if (visit, leave) != (base.on_visit_attribute, base.on_leave_attribute):
         return True
-    return any(_field_hook(name) for name in dir(kind))
+    return _hook_fields(name for name in dir(kind)
+                        if _field_hook(name) and not getattr(getattr(kind, name), "_is_no_op", False))
 
 
-def _batched_hooks(visitor: _BatchedCSTVisitor) -> bool | str:
+def _batched_hooks(visitor: _BatchedCSTVisitor) -> Hooks | str:
     """A batching visitor's field hooks are those of the visitors it batches; `_MODULE_ONLY` when they have
     methods for the module alone (LibCST's scope and expression-context analyses: each walks the module
     with a visitor of its own from `visit_Module`, and the batched walk that follows calls nothing)."""
-    names = visitor.visitor_methods
+    names = visitor.visitor_methods   # (LibCST leaves out the methods that do nothing)
     if visitor.before_visit is None and visitor.after_leave is None \
             and set(names) <= {"visit_Module", "leave_Module"}:
         return _MODULE_ONLY
-    return any(_field_hook(name) for name in names)
+    return _hook_fields(name for name in names if _field_hook(name))
+
+
+def _hook_fields(names: Iterable[str]) -> Hooks:
+    """{node type name: its fields} of the hooks `names` (`visit_If_body`, `leave_If_body`: {"If": {"body"}})."""
+    fields: dict[str, set[str]] = {}
+    for name in names:
+        kind, _, field = name.partition("_")[2].partition("_")
+        fields.setdefault(kind, set()).add(field)
+    return {kind: frozenset(found) for kind, found in fields.items()} or False
 
 
 def _field_hook(name: str) -> bool:

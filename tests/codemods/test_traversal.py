@@ -101,6 +101,27 @@ def test_a_field_hook_is_called() -> None:
     assert quick.seen == ["f", "(", "a", "g", "(", "b", ")", ")"]
 
 
+def test_field_hooks_are_asked_for_only_where_a_visitor_has_one(monkeypatch) -> None:
+    """Every visitor inherits a `visit_<Node>_<field>` for each field, each marked as doing nothing: those
+    are not asked for (the ones the visitor defines still are, above)."""
+    asked = []
+    real = cst.CSTVisitor.on_visit_attribute
+    monkeypatch.setattr(cst.CSTVisitor, "on_visit_attribute",
+                        lambda self, node, name: asked.append((type(node).__name__, name)) or real(self, node, name))
+    module = cst.parse_module("f(a, g(b))\nclass C(D):\n    x = [c]\n")
+    with quick_visits():
+        module.visit(_FieldHook())
+        module.visit(_SeeingNames())
+    assert asked == [("Call", "args"), ("Call", "args")]
+    assert traversal._hooks_of(_SeeingNames) is False
+    assert traversal._hooks_of(_FieldHook) == {"Call": frozenset({"args"})}
+
+
+class _SeeingNames(_Seeing, cst.CSTVisitor):
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(node.value)
+
+
 def test_nearly_every_node_type_met_is_walked_quickly() -> None:
     for source in [*SOURCES, *_project_sources()]:
         with quick_visits():
