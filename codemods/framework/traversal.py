@@ -41,6 +41,7 @@ _OTHER, _ASK, _MODULE_ONLY = "other", "ask", "module only"
 # where a visitor may act around a child field (`visit_If_body`): False, True (anywhere), or by node type name
 Hooks = bool | dict[str, frozenset[str]]
 _HOOKS: dict[type, Hooks | str] = {}   # visitor type -> its hooks (or see `_hooks_of`)
+_TRANSFORMS: dict[type, bool] = {}     # visitor type -> whether it is a transformer (an ABC: asked once)
 _MARK = "_refactor_field_hooks"       # (where a batching visitor keeps its answer)
 _MANY = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "visit_body_iterable"})
 
@@ -63,6 +64,7 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
     hooks = _HOOKS.get(visitor.__class__)
     if hooks is None:
         hooks = _HOOKS[visitor.__class__] = _hooks_of(visitor.__class__)
+        _TRANSFORMS[visitor.__class__] = issubclass(visitor.__class__, cst.CSTTransformer)
     if hooks is _OTHER:
         return _ORIGINAL(self, visitor)
     if hooks is _ASK:
@@ -80,7 +82,7 @@ def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]
         return _ORIGINAL(self, visitor)
     # the fields around which the visitor acts (all: True)
     hooked = hooks if hooks is True or not hooks else hooks.get(self.__class__.__name__, ())
-    if isinstance(visitor, cst.CSTTransformer):
+    if _TRANSFORMS[visitor.__class__]:
         return _transformed(self, visitor, fields, hooked)
     if visitor.on_visit(self):
         for name, helper in fields:
@@ -119,7 +121,7 @@ def _transformed(self: cst.CSTNode, visitor: cst.CSTTransformer, fields: Fields,
         if changes:
             updated = self.with_changes(**changes)
     result = visitor.on_leave(self, updated)
-    if not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
+    if result is not updated and not isinstance(result, (cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel)):
         raise cst.CSTValidationError("Expected a node of type CSTNode or a RemovalSentinel, "
                                      f"but got a return value of {type(result).__name__}")
     return result
@@ -127,7 +129,7 @@ def _transformed(self: cst.CSTNode, visitor: cst.CSTTransformer, fields: Fields,
 
 def _one(parent: cst.CSTNode, name: str, node: cst.CSTNode, visitor: cst.CSTTransformer) -> object:
     result = node.visit(visitor)
-    if isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
+    if result is not node and isinstance(result, (cst.RemovalSentinel, cst.FlattenSentinel)):
         raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be removed or "
                         "replaced by several nodes")
     return result
@@ -137,6 +139,8 @@ def _optional(parent: cst.CSTNode, name: str, node: cst.CSTNode | None, visitor:
     if node is None:
         return None
     result = node.visit(visitor)
+    if result is node:
+        return result
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
     return None if isinstance(result, cst.RemovalSentinel) else result
@@ -146,6 +150,8 @@ def _sentinel(parent: cst.CSTNode, name: str, node: object, visitor: cst.CSTTran
     if node.__class__ is MaybeSentinel:
         return node
     result = node.visit(visitor)  # type: ignore[attr-defined]
+    if result is node:
+        return result
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
     return MaybeSentinel.DEFAULT if isinstance(result, cst.RemovalSentinel) else result
@@ -155,7 +161,9 @@ def _many(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTrans
     out, same = [], True
     for child in children:
         result = child.visit(visitor)
-        if isinstance(result, cst.FlattenSentinel):
+        if result is child:
+            out.append(result)
+        elif isinstance(result, cst.FlattenSentinel):
             out.extend(result)
             same = False
         elif isinstance(result, cst.RemovalSentinel):
@@ -171,6 +179,9 @@ def _body(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTrans
     out, same = [], True
     for child in children:
         result = child.visit(visitor)
+        if result is child:
+            out.append(child)
+            continue
         if isinstance(result, cst.RemovalSentinel):
             same = False
             continue
