@@ -11,6 +11,8 @@ computed name, a removed module imported for its side effects) is reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.helpers import get_full_name_for_node
@@ -36,7 +38,7 @@ class DynamicImportRewriter(LazyMetadata, cst.CSTTransformer):
         super().__init__()
         self.job = job
         self.replace: dict[cst.CSTNode, cst.CSTNode] = {}
-        self.parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self.parents: Mapping[cst.CSTNode, cst.CSTNode] = {}
         self._calls = _CALLS
 
     def visit_Module(self, node: cst.Module) -> bool:

@@ -3,9 +3,11 @@ own providers (which visit the whole file)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import libcst as cst
 import pytest
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper
+from libcst.metadata import ExpressionContext, ExpressionContextProvider, MetadataWrapper, ParentNodeProvider
 
 from codemods.framework.parents import is_target, parent_map
 
@@ -31,3 +33,14 @@ def test_targets_are_what_the_expression_context_provider_says(source):
     for node in attributes:
         expected = contexts.get(node) in (ExpressionContext.STORE, ExpressionContext.DEL)
         assert is_target(node, parents) is expected, cst.Module([]).code_for_node(node)
+
+
+def test_every_node_s_parent_is_the_one_the_parent_node_provider_gives():
+    sources = SOURCES + [p.read_text() for p in sorted(Path(__file__).parents[2].glob("codemods/imports/*.py"))]
+    for source in sources:
+        wrapper = MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+        expected = {node: parent for node, parent in wrapper.resolve(ParentNodeProvider).items()}
+        parents = parent_map(wrapper.module)
+        assert len(parents) == len(expected) and set(map(id, parents)) == set(map(id, expected))
+        assert all(parents[node] is parent and node in parents for node, parent in expected.items())
+        assert wrapper.module not in parents and parents.get(wrapper.module) is None
