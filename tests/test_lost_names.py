@@ -175,3 +175,20 @@ def test_uses_read_for_every_stages_names_serve_each_stage(tmp_path, monkeypatch
     assert sorted(read) == ["examples/other.py", "pkg/core.py"]
     assert opt == ["examples/other.py:1: from pkg.core import Opt reached Opt before this stage and reaches "
                    "nothing now (pkg.core does not bind it)"]
+
+
+@pytest.mark.parametrize(("source", "uses"), [
+    ("from app.legacy import Name\nx = Name\n", [("from", "Name")]),
+    ("import app.legacy\nx = app.legacy.Name\n", [("attribute", "Name")]),
+    ("patch('app.legacy.Name')\n", [("string", "Name")]),
+    # written only inside longer names (what a stage's renames leave): not parsed, no use
+    ("from app.core import UnifiedName, NameFactory\nx = UnifiedName\n", []),
+    ("import app.legacy\nx = app.legacy.Names_\n", []),
+])
+def test_a_file_that_writes_no_name_as_a_word_is_not_parsed(source, uses, monkeypatch):
+    parsed = []
+    real = lost_names.ast.parse
+    monkeypatch.setattr(lost_names.ast, "parse", lambda text, **options: parsed.append(text) or real(text, **options))
+    found = lost_names.file_uses("m.py", "m", False, source.encode(), frozenset({"Name", "Other"}))
+    assert [(use.how, use.name) for use in found] == uses
+    assert len(parsed) == (1 if uses else 0)

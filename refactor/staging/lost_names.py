@@ -138,15 +138,26 @@ def _uses_batch(job: tuple[str, list[tuple[str, str, bool]], frozenset[str]]) ->
 
 
 def file_uses(path: str, module: str, is_package: bool, data: bytes, names: frozenset[str]) -> list[Use]:
-    """The uses of `names` in one file's source (none when it does not parse)."""
+    """The uses of `names` in one file's source (none when it does not parse). A file that writes none of
+    them as a word (only inside longer names, as a stage's renames leave them: `UnifiedName` for `Name`) is
+    not parsed: every use writes the name whole."""
     try:
         text = decode(data, path)
+        if not _as_word(names).search(text):
+            return []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     return uses_in(tree, functools.partial(_symbols, text, path), module, is_package, set(names))
+
+
+@functools.lru_cache(maxsize=8)
+def _as_word(names: frozenset[str]) -> re.Pattern[str]:
+    """Any of `names` with no word character either side."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 
 
 def _symbols(text: str, path: str) -> symtable.SymbolTable | None:
