@@ -50,6 +50,17 @@ def test_a_checkout_holding_the_base_is_planned_where_it_is(tmp_path, monkeypatc
     assert elsewhere != [repo.resolve()] and same == stages
 
 
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_checkout_git_does_not_compare_in_full_does_not_hold_the_base(tmp_path, flag):
+    repo, _ = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
+    ops = Git(repo)
+    assert ops.holds(ops.head())
+    git(repo, "update-index", flag, "app/config.py")
+    (repo / "app" / "config.py").write_text("CHANGED = True\n")   # (`git status` does not show it)
+    assert git(repo, "status", "--porcelain") == ""
+    assert not ops.holds(ops.head())
+
+
 def test_git_failing_to_make_the_worktree_leaves_none(tmp_path):
     repo, _ = fixture_repo(tmp_path, "websocket_app", "websocket_manager.toml")
     ops = Git(repo)

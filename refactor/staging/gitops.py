@@ -108,8 +108,11 @@ class Git:
 
     def holds(self, commit: str) -> bool:
         """Whether the user's checkout is at `commit` with nothing changed, staged or untracked (ignored
-        files aside): its files are that commit's."""
-        return self.head() == commit and not self.run("status", "--porcelain", "--untracked-files=normal")
+        files aside): its files are that commit's. Files git is told not to compare (assume-unchanged) or
+        not to check out (skip-worktree) are files `git status` cannot vouch for: then it does not hold."""
+        if self.head() != commit or self.run("status", "--porcelain", "--untracked-files=normal"):
+            return False
+        return not any(line[:1].islower() or line[:1] == "S" for line in self.run("ls-files", "-v").splitlines())
 
     def dirty(self) -> list[str]:
         """Tracked files with uncommitted changes (staged or not)."""
