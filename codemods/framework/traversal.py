@@ -136,25 +136,24 @@ def _one(parent: cst.CSTNode, name: str, node: cst.CSTNode, visitor: cst.CSTTran
 
 
 def _optional(parent: cst.CSTNode, name: str, node: cst.CSTNode | None, visitor: cst.CSTTransformer) -> object:
-    if node is None:
-        return None
-    result = node.visit(visitor)
-    if result is node:
-        return result
-    if isinstance(result, cst.FlattenSentinel):
-        raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
-    return None if isinstance(result, cst.RemovalSentinel) else result
+    return None if node is None else _replaced(parent, name, node, visitor, None)
 
 
 def _sentinel(parent: cst.CSTNode, name: str, node: object, visitor: cst.CSTTransformer) -> object:
     if node.__class__ is MaybeSentinel:
         return node
-    result = node.visit(visitor)  # type: ignore[attr-defined]
+    return _replaced(parent, name, node, visitor, MaybeSentinel.DEFAULT)  # type: ignore[arg-type]
+
+
+def _replaced(parent: cst.CSTNode, name: str, node: cst.CSTNode, visitor: cst.CSTTransformer,
+              removed: object) -> object:
+    """A field that may be left empty: what `node` becomes, `removed` when it is removed."""
+    result = node.visit(visitor)
     if result is node:
         return result
     if isinstance(result, cst.FlattenSentinel):
         raise TypeError(f"{type(node).__name__} in {type(parent).__name__}.{name} cannot be replaced by several nodes")
-    return MaybeSentinel.DEFAULT if isinstance(result, cst.RemovalSentinel) else result
+    return removed if isinstance(result, cst.RemovalSentinel) else result
 
 
 def _many(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTransformer) -> object:
@@ -170,7 +169,7 @@ def _many(parent: cst.CSTNode, name: str, children: tuple, visitor: cst.CSTTrans
             same = False
         else:
             out.append(result)
-            same = same and result is child
+            same = False
     return children if same else tuple(out)
 
 
