@@ -59,13 +59,14 @@ class Git:
         if not self.git_dir.is_absolute():
             self.git_dir = (self.toplevel / self.git_dir).resolve()
         self.state_dir = self.git_dir / "refactor"
+        self._checkout_options: list[str] | None = None
 
     def run(self, *args: str) -> str:
         try:
             return self.repo.git.execute(["git", *args], with_extended_output=False, strip_newline_in_stdout=True)
         except GitCommandError as exc:
             detail = (exc.stderr or exc.stdout or "").strip().splitlines()
-            raise RepositoryError(f"{self.toplevel}: git {' '.join(args[:2])} failed: "
+            raise RepositoryError(f"{self.toplevel}: git {_command(args)} failed: "
                                   f"{detail[-1] if detail else exc}") from None
 
     # -- reading ---------------------------------------------------------------------------------
@@ -164,14 +165,26 @@ class Git:
     def reset_worktree(self, path: Path, commit: str) -> None:
         """Our worktree `path`, checked out at `commit` with nothing else in it: only the files that differ
         are written (far cheaper than a new worktree of a large repository)."""
-        self.run_in(path, "checkout", "--force", "--quiet", "--detach", commit)
+        self.run_in(path, *self.parallel_checkout(), "checkout", "--force", "--quiet", "--detach", commit)
         self.run_in(path, "clean", "-fdq")
+
+    def parallel_checkout(self) -> list[str]:
+        """Git options that write a checkout's files with one worker per core (git 2.32 and later; an older
+        git ignores them): a worktree of a large repository is mostly file creation, which one process
+        leaves waiting on the disk. None when the user's configuration chooses `checkout.workers` itself."""
+        if self._checkout_options is None:
+            try:
+                self.repo.git.execute(["git", "config", "--get", "checkout.workers"])
+                self._checkout_options = []
+            except GitCommandError:   # (exit 1: not set)
+                self._checkout_options = ["-c", "checkout.workers=0"]   # (0: one per logical core)
+        return self._checkout_options
 
     def run_in(self, path: Path, *args: str) -> str:
         try:
             return self.repo.git.execute(["git", "-C", str(path), *args])
         except GitCommandError as exc:
-            raise RepositoryError(f"{path}: git {' '.join(args[:2])} failed: {git_error_line(exc)}") from None
+            raise RepositoryError(f"{path}: git {_command(args)} failed: {git_error_line(exc)}") from None
 
     # -- replaying commits in a worktree (restack) ------------------------------------------------------
     def cherry_pick(self, path: Path, sha: str) -> list[str] | None:
@@ -205,13 +218,13 @@ class Git:
         return self.run_in(path, "rev-parse", "HEAD")
 
     def add_worktree(self, path: Path, commit: str) -> None:
-        self.run("worktree", "add", "--detach", "--quiet", str(path), commit)
+        self.run(*self.parallel_checkout(), "worktree", "add", "--detach", "--quiet", str(path), commit)
 
     @contextmanager
     def adding_worktree(self, path: Path, commit: str):
         """`add_worktree` while the block runs (git writes the files meanwhile): the worktree is ready when
         the block ends. Whatever fails, git or the block, leaves no worktree behind."""
-        process = subprocess.Popen(["git", "worktree", "add", "--detach", "--quiet", str(path), commit],
+        process = subprocess.Popen(["git", *self.parallel_checkout(), "worktree", "add", "--detach", "--quiet", str(path), commit],
                                    cwd=self.toplevel, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)
         try:
@@ -289,6 +302,14 @@ class Git:
             return self.repo.active_branch.name
         except TypeError:
             return None
+
+
+def _command(args: tuple[str, ...]) -> str:
+    """The git command `args` run, in two words, for a message (its `-c name=value` options left out)."""
+    words = list(args)
+    while words[:1] == ["-c"]:
+        del words[:2]
+    return " ".join(words[:2])
 
 
 def git_error_line(exc: GitCommandError) -> str:
