@@ -33,6 +33,7 @@ from codemods.framework.gates import (
     reports_gone_imports,
 )
 from codemods.framework.import_usage import Usage
+from codemods.framework.lines import NodeLines
 from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.framework.traversal import quick_visits
 from codemods.imports.rewrite import rewrite_imports
@@ -145,7 +146,7 @@ def _second_worker(item) -> FileResult:
         original = cst.parse_module(done.view.text if done.view else text.removeprefix(_BOM)) \
             if done.usage is None else None
         done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result,
-                          view=done.view, source=done.source, usage=done.usage)
+                          code=done.code, view=done.view, source=done.source, usage=done.usage)
     return done.result or _second_pass(ctx, text, done, stage)
 
 
@@ -173,12 +174,13 @@ def _edited_view(
         message = error.message.splitlines()[0]
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
     try:
+        lines = NodeLines(original)   # (the import rewrite places sites by them)
+        printed = lines.code   # (what is compared: LibCST may print back a few odd sources otherwise)
         tree = remove_definitions(original, job)
-        printed = original.code   # (what is compared: LibCST may print back a few odd sources otherwise)
         job.original_line = _in_file(line_map(printed if tree is original else tree.code, printed), view)
         if Gates(view.text if view else text, stage).bases():
             tree = _visit(tree, BaseCleaner(job))
-        outcome = rewrite_imports(tree, job, usage=tree is original)
+        outcome = rewrite_imports(tree, job, usage=tree is original, lines=lines)
         if "parametrize" in text and not outcome.blocked:
             outcome = dataclasses.replace(
                 outcome, module=outcome.module.visit(ParametrizeDeduper(job))
@@ -211,7 +213,7 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
     if done.source is None or done.tree is None:
         return FileResult(ctx.path, "unchanged", text)
     original = done.source
-    code = done.tree.code
+    code = done.code if done.code is not None else done.tree.code   # (the tree parsed from `done.code`)
     job = FileJob(ctx, stage, list(done.findings), _in_file(line_map(code, original), done.view))
     gates = Gates(done.view.text if done.view else text, stage)  # the view holds all a gate looks for
     tree = done.tree
@@ -248,6 +250,8 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
             whole = _first_pass(ctx, text, stage, None, whole=True)
             return whole.result or _second_pass(ctx, text, whole, stage)
         code = restored
+    if text.endswith("\r") and not code.endswith(("\r", "\n")):
+        code += "\r"   # (LibCST prints a last line ended by a lone carriage return without it)
     code = (_BOM if text.startswith(_BOM) else "") + code
     line = _unparsable_line(code.removeprefix(_BOM))
     if line is not None:

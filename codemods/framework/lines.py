@@ -1,4 +1,5 @@
-"""`NodeLines`: the line each node of a module starts on, worked out by printing the module once.
+"""`NodeLines`: the line each node of a module starts on, worked out by printing the module once (the
+printed code is kept: `NodeLines.code`, the module's `code`, without printing it again).
 
 The passes place and report sites by line only. LibCST's `PositionProvider` gives a full `CodeRange`
 per node: two `CodePosition`s and a range object for each of the module's nodes, every token split on
@@ -27,6 +28,7 @@ class NodeLines:
         state = _LineCounting(module)
         module._codegen(state)
         self._lines = state.lines
+        self.code = "".join(state.tokens)   # (what `module.code` prints: the same tokens, joined)
 
     def get(self, node: cst.CSTNode, default: int) -> int:
         return self._lines.get(id(node), default)

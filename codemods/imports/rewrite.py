@@ -38,11 +38,14 @@ class RewriteOutcome:
     usage: Usage | None = None   # how the module's imports are used (see `import_usage`)
 
 
-def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False) -> RewriteOutcome:
-    """`usage`: also say how `module`'s imports are used (its scopes are worked out here anyway)."""
+def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False,
+                    lines: NodeLines | None = None) -> RewriteOutcome:
+    """`usage`: also say how `module`'s imports are used (its scopes are worked out here anyway). `lines`:
+    the module's `NodeLines`, when the caller has them already."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     parents = parent_map(wrapper.module)
-    lines = NodeLines(wrapper.module)
+    if lines is None or lines.module is not wrapper.module:
+        lines = NodeLines(wrapper.module)
     collector = SiteCollector(job, parents, lines)
     wrapper.visit(collector)
     used = import_usage(wrapper, job) if usage else None

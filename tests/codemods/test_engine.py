@@ -74,6 +74,15 @@ def test_bom_and_crlf_are_kept() -> None:
     assert run(result.new_text).status == "unchanged"
 
 
+@pytest.mark.parametrize("views", [True, False])
+def test_lone_carriage_returns_are_kept_to_the_last_line(views: bool) -> None:
+    text = "import os\rfrom app.legacy import AppSettings\rx = AppSettings(os.sep)\r"
+    result = run(text, views=views)
+    assert result.new_text == "import os\rfrom app.settings import Settings\rx = Settings(os.sep)\r"
+    assert run(text, passes_apart=True, views=views) == result
+    assert run(result.new_text).status == "unchanged"
+
+
 def test_bom_file_without_edits_is_byte_identical() -> None:
     text = "\ufeffimport os\r\nAppSettings = os\r\n"
     assert run(text).new_text == text

@@ -1,4 +1,5 @@
-"""NodeLines: every node's line is the start line LibCST's PositionProvider gives it."""
+"""NodeLines: every node's line is the start line LibCST's PositionProvider gives it, and the code it printed
+is the module's `code`."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def _compare(source: str) -> int:
     wrong = [(type(node).__name__, where.start.line, lines[node])
              for node, where in expected.items() if lines[node] != where.start.line]
     assert wrong == []
+    assert lines.code == module.code   # (LibCST does not always print back its source: a lone \r at the end)
     return len(expected)
 
 
@@ -90,6 +92,20 @@ def test_the_project_s_own_sources_agree_with_the_position_provider() -> None:
     root = Path(__file__).resolve().parents[2]
     sources = sorted((root / "codemods").rglob("*.py"))[:12] + sorted((root / "refactor").rglob("*.py"))[:12]
     assert sum(_compare(path.read_text()) for path in sources) > 10_000
+
+
+def test_the_code_printed_is_the_code_of_a_module_a_transform_built() -> None:
+    # (the printer's defaults, not the source, decide here: a tab indent and \r\n line ends)
+    body = cst.parse_module("if a:\n    b = 1\n").body
+    module = cst.Module(body=[*body, cst.SimpleStatementLine([cst.Expr(cst.Name("c"))])],
+                        default_indent="\t", default_newline="\r\n")
+    module = module.visit(_Renaming())
+    assert NodeLines(module).code == module.code == "if a:\r\n\td = 1\r\nc\r\n"
+
+
+class _Renaming(cst.CSTTransformer):
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+        return updated_node.with_changes(value="d") if updated_node.value == "b" else updated_node
 
 
 def test_a_node_outside_the_module_has_no_line() -> None:
