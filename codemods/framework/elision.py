@@ -104,7 +104,7 @@ def elide(text: str, words: Words) -> View | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     lines = _lines(text)
-    scan = _Scan(tree, words)
+    scan = _Scan(tree, words, text, lines)
     found = _Found(text, lines, words.names, marked=scan.module_lines)
     anchors = _Anchors(tree, found, scan, words)
     found = found.narrowed(anchors.file_words() - words.names, 1, len(lines))
@@ -305,7 +305,7 @@ class _Masker:
                 continue
             first = _first_line(statements[0])
             indent = _INDENT.match(lines[first - 1]).group()
-            placeholder = _placeholder(statements, self.anchors.imported, self.anchors.declared_global)
+            placeholder = _placeholder(statements, self.anchors.imported, self.anchors.declared_global, lines)
             self.runs.append((first, statements[-1].end_lineno, indent, placeholder))
 
     def kept(self, node: ast.stmt, found: _Found) -> None:
@@ -319,13 +319,15 @@ class _Masker:
                 self.block(block, found)
 
 
-def _placeholder(group: list[ast.stmt], imported: set[str], declared: set[str]) -> str:
+def _placeholder(group: list[ast.stmt], imported: set[str], declared: set[str], lines: list[str]) -> str:
     """The statement standing for a masked run of statements: it reads and binds the imported names they
     read and bind, so which import is used, and which binding a read finds, is as in the whole file. (A
-    name `declared` `global` or `nonlocal` somewhere is not bound: binding it here could make it local.)"""
+    name `declared` `global` or `nonlocal` somewhere is not bound: binding it here could make it local.)
+    Only statements whose lines write one of the imported names are walked."""
     reads: set[str] = set()
     binds: set[str] = set()
-    pending: list[tuple[ast.AST, bool]] = [(node, False) for node in group]   # (node, in a nested scope)
+    pending: list[tuple[ast.AST, bool]] = [(node, False) for node in group   # (node, in a nested scope)
+                                           if _may_name(node, lines, imported)]
     while pending:
         node, nested = pending.pop()
         if node.__class__ is ast.Name:
@@ -342,6 +344,16 @@ def _placeholder(group: list[ast.stmt], imported: set[str], declared: set[str]) 
         pending.extend((child, nested) for child in _children(node))
     targets = "".join(f"{name} = " for name in sorted(binds - declared))
     return f"{targets}__elided__({', '.join(sorted(reads))})  "
+
+
+def _may_name(node: ast.stmt, lines: list[str], names: set[str]) -> bool:
+    """Whether the statement's lines write one of `names` as a word (an identifier is written as `ast` reads
+    it, unless it holds characters Python normalizes: then the answer is yes)."""
+    text = "".join(lines[_first_line(node) - 1:node.end_lineno])
+    return not text.isascii() or not names.isdisjoint(_WORD.findall(text))
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 class _Marks:
@@ -410,10 +422,12 @@ def _last_names(modules: Iterable[str]) -> set[str]:
 
 
 class _Scan:
-    """One walk over a file: its imports, its `global`/`nonlocal` names, and the lines where a module word
-    counts (a string holding it, an import naming it, an attribute read of it through an imported name)."""
+    """One walk over a file's statements: its imports, its `global`/`nonlocal` names, and the lines where a
+    module word counts (a string holding it, an import naming it, an attribute read of it through an
+    imported name). Expressions are walked only in statements whose lines may hold such a string or
+    attribute (`_written`)."""
 
-    def __init__(self, tree: ast.Module, words: Words) -> None:
+    def __init__(self, tree: ast.Module, words: Words, text: str, lines: list[str]) -> None:
         self.imported: set[str] = set()
         self.declared_global: set[str] = set()
         self.import_lines: list[int] = []
@@ -421,28 +435,86 @@ class _Scan:
         in_imports = words.modules | words.through
         pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words.modules))))) \
             if words.modules else None
+        written = _written(text, lines, words.modules) if words.modules else None
         reads: list[tuple[ast.Attribute, str]] = []
-        for node in _walk([tree]):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self.imported.update(_imported(node))
-                self.import_lines.append(node.lineno)
-                dotted = [alias.name for alias in node.names] + ([node.module] if getattr(node, "module", None) else [])
+        for statement in _statements([tree]):
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                self.imported.update(_imported(statement))
+                self.import_lines.append(statement.lineno)
+                dotted = [alias.name for alias in statement.names] + (
+                    [statement.module] if getattr(statement, "module", None) else [])
                 if any(part in in_imports for name in dotted for part in name.split(".")):
-                    self._mark(node)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                self.declared_global.update(node.names)
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern is not None:
-                if pattern.search(node.value):
-                    self._mark(node)
-            elif isinstance(node, ast.Attribute) and node.attr in words.modules:
-                base = node.value
-                while isinstance(base, ast.Attribute):
-                    base = base.value
-                if isinstance(base, ast.Name):
-                    reads.append((node, base.id))
+                    self._mark(statement)
+                continue
+            if isinstance(statement, (ast.Global, ast.Nonlocal)):
+                self.declared_global.update(statement.names)
+                continue
+            if written is None or statement is tree or not written.any(_first_line(statement), statement.end_lineno):
+                continue
+            for node in _walk(_expressions(statement)):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if pattern.search(node.value):
+                        self._mark(node)
+                elif isinstance(node, ast.Attribute) and node.attr in words.modules:
+                    base = node.value
+                    while isinstance(base, ast.Attribute):
+                        base = base.value
+                    if isinstance(base, ast.Name):
+                        reads.append((node, base.id))
         for node, base in reads:
             if base in self.imported:
                 self._mark(node)
 
     def _mark(self, node: ast.AST) -> None:
         self.module_lines.extend(range(node.lineno, node.end_lineno + 1))
+
+
+def _statements(body: list[ast.AST]) -> Iterator[ast.AST]:
+    """Every statement within `body` (the module itself first), nested blocks included."""
+    pending = list(body)
+    while pending:
+        node = pending.pop()
+        yield node
+        for block in _child_blocks(node):
+            pending.extend(block)
+
+
+def _expressions(statement: ast.AST) -> list[ast.AST]:
+    """The nodes a statement holds itself (its header's, a simple statement's all): not its blocks'
+    statements, but an `except` clause's type and a `case`'s pattern and guard."""
+    if not isinstance(statement, ast.stmt):
+        return []
+    out = []
+    for name, value in ast.iter_fields(statement):
+        if name in _BLOCKS:
+            continue
+        if name in ("handlers", "cases"):
+            out.extend(child for holder in value for field, child in ast.iter_fields(holder)
+                       if field != "body" and isinstance(child, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(item for item in value if isinstance(item, ast.AST))
+    return out
+
+
+# where a string's value may hold what its source does not write out: an escape, a line continuation, or
+# literals put side by side (`"pkg." "legacy"`, across lines and comments, with any prefix)
+_SPLIT_STRING = re.compile(r"""\\|["'](?:[ \t\f\r\n]|#[^\r\n]*)*[rRbBuUfF]{0,2}["']""")
+
+
+def _written(text: str, lines: list[str], modules: Collection[str]) -> _Marks:
+    """The lines where a string may hold one of `modules` (or an attribute read name one): lines that
+    write one out, and lines where a string's value may differ from its source (`_SPLIT_STRING`). A file
+    that is not ASCII: every line (Python normalizes the identifiers it reads)."""
+    if not text.isascii():
+        return _Marks(1, len(lines), range(1, len(lines) + 1))
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    pattern = re.compile("|".join(map(re.escape, sorted(modules, key=len, reverse=True))))
+    marked: list[int] = []
+    for found in itertools.chain(pattern.finditer(text), _SPLIT_STRING.finditer(text)):
+        first = bisect.bisect_right(starts, found.start())
+        marked.extend(range(first, bisect.bisect_right(starts, max(found.end() - 1, found.start())) + 1))
+    return _Marks(1, len(lines), marked)

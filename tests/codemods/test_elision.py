@@ -119,6 +119,42 @@ def test_a_module_word_counts_in_strings_imports_and_reads_through_an_import_onl
     assert masked_lines(text) == ["legacy = 3", "self.legacy = legacy", "return self"]
 
 
+def test_a_string_naming_a_module_counts_however_its_source_writes_it() -> None:
+    # (escapes, literals side by side across a comment, a prefix: the value holds `app.legacy`, the
+    # source does not write it out; the walk looks into a statement only where its lines may)
+    text = src("""
+        def build():
+            first = 1
+            patch("app.\\x6cegacy.helper")
+            second = 2
+            patch("app.leg"   # split
+                  "acy.helper")
+            third = 3
+            patch("app.leg" f"acy.{first}")
+            fourth = 4
+            patch("app.le\\
+        gacy.helper")
+            fifth = 5
+            patch("app.other", "legacies", 'legacy_not')
+            return first
+    """)
+    assert masked_lines(text) == ["first = 1", "second = 2", "third = 3", "fourth = 4",
+                                  'fifth = 5', 'patch("app.other", "legacies", \'legacy_not\')', "return first"]
+
+
+def test_an_attribute_read_naming_a_module_as_python_normalizes_it_counts() -> None:
+    text = src("""
+        import app
+
+
+        def build():
+            first = 1
+            app.\uff4c\uff45\uff47\uff41\uff43\uff59.prepare()
+            return first
+    """)
+    assert masked_lines(text) == ["first = 1", "return first"]
+
+
 def test_a_module_a_name_is_imported_through_counts_in_imports_only() -> None:
     words = Words(frozenset({"AppSettings", "Settings"}), frozenset({"settings"}), frozenset({"legacy"}))
     text = src("""
@@ -245,6 +281,21 @@ def test_a_masked_run_reads_and_binds_the_imported_names_it_did() -> None:
     viewed = run(text)
     assert viewed == run(text, views=False)
     assert "    import sys\n" in (viewed.new_text or "")
+
+
+def test_a_masked_run_that_writes_an_imported_name_as_python_normalizes_it_still_reads_it() -> None:
+    # (`ｓｙｓ` in full-width letters is the name `sys` to Python: NFKC)
+    text = src("""
+        import sys
+        from app import legacy
+
+
+        def build():
+            print(\uff53\uff59\uff53.argv)
+            return legacy.AppSettings()
+    """)
+    view = elide(text, WORDS)
+    assert "    __elided__(sys)  # refactor-elided:" in view.text
 
 
 def test_a_local_name_an_import_gives_a_renamed_name_stays_in_view() -> None:
