@@ -142,11 +142,7 @@ def _second_worker(item) -> FileResult:
     stage = dataclasses.replace(StageIndex.build(spec), gone=gone, gone_paths=paths, local_renames=renames)
     if late:
         done = _first_pass(ctx, text, stage, None, whole=whole)
-    elif done.code is not None:   # (the original is parsed again only if its imports' use is not known)
-        original = cst.parse_module(done.view.text if done.view else text.removeprefix(_BOM)) \
-            if done.usage is None else None
-        done = _FirstPass(original, cst.parse_module(done.code), done.findings, done.renames, done.result,
-                          code=done.code, view=done.view, source=done.source, usage=done.usage)
+    # (without its trees: the second pass parses the edited code, and the original when it needs them)
     return done.result or _second_pass(ctx, text, done, stage)
 
 
@@ -210,28 +206,31 @@ def _second_pass(ctx: FileContext, text: str, done: _FirstPass, stage: StageInde
 
 
 def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) -> FileResult:
-    if done.source is None or done.tree is None:
+    if done.source is None or (done.tree is None and done.code is None):
         return FileResult(ctx.path, "unchanged", text)
     original = done.source
-    code = done.code if done.code is not None else done.tree.code   # (the tree parsed from `done.code`)
+    code = done.code if done.tree is None else done.tree.code
     job = FileJob(ctx, stage, list(done.findings), _in_file(line_map(code, original), done.view))
     gates = Gates(done.view.text if done.view else text, stage)  # the view holds all a gate looks for
-    tree = done.tree
+    tree = done.tree   # (None in a worker process: parsed from `code` when an edit below needs it)
     try:
         for wanted, make in ((gates.string_targets, StringTargetRewriter), (gates.dynamic_imports,
                              DynamicImportRewriter), (gates.star_imports, GoneStarReplacer)):
             if wanted():
                 rewriter = make(job)
                 rewriter.code = code   # (the tree's code: printed already)
-                edited = _visit(tree, rewriter)
+                edited = _visit(tree or cst.parse_module(code), rewriter)
                 tree, code = edited, edited.code
         if code != original and repeated_operands(code, stage):
-            tree = tree.visit(RedundantOperandCollapser(job))
+            tree = (tree or cst.parse_module(code)).visit(RedundantOperandCollapser(job))
             code = tree.code
         if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
-            tree = remove_unused_imports(done.usage or done.original, tree, job)
+            before = done.usage or done.original or cst.parse_module(done.view.text if done.view else
+                                                                     text.removeprefix(_BOM))
+            tree = remove_unused_imports(before, tree or cst.parse_module(code), job)
             code = tree.code
         if gates.gone_named and reports_gone_imports(code, stage):
+            tree = tree or cst.parse_module(code)
             if stage.spec.module_moves:
                 tree = tree.visit(GoneModuleMover(job))
                 code = tree.code
