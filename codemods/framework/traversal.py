@@ -12,7 +12,8 @@ contexts, then scopes), and so does each pass that collects. Inside `quick_visit
   - LibCST's batching visitor whose visitors have methods for the module alone (the scope and expression-
     context analyses, which walk the module with visitors of their own) does not walk the body to call
     nothing;
-  - the batched visitors' methods are found once per class (`visitor_methods`).
+  - the batched visitors' methods are found once per class (`visitor_methods`);
+  - the scope analysis asks whether a node is assignment-like once per node type (`assignment_like`).
 The order and kind of a node type's child fields are read from that type's own
 `_visit_and_replace_children` (its source: one call that passes each field through a `visit_*` helper, or
 copies it; or `return self`, for a leaf). A type whose method is anything else (a field visited or not
@@ -31,6 +32,7 @@ import libcst as cst
 from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
+from codemods.framework.assignment_like import quick_assignment_checks
 from codemods.framework.visitor_methods import known_visitor_methods
 
 _ORIGINAL = cst.CSTNode.visit
@@ -54,7 +56,7 @@ def quick_visits() -> Iterator[None]:
         return
     cst.CSTNode.visit = _quick_visit   # type: ignore[method-assign]
     try:
-        with known_visitor_methods():
+        with known_visitor_methods(), quick_assignment_checks():
             yield
     finally:
         cst.CSTNode.visit = _ORIGINAL   # type: ignore[method-assign]
