@@ -15,6 +15,8 @@ from collections.abc import Iterator
 
 from libcst.metadata import scope_provider
 
+from codemods.framework.replaced import replaced
+
 _ORIGINAL = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
 _ANSWERS: dict[type, bool] = {}   # node type -> whether it is one of `_ORIGINAL`'s
 
@@ -40,11 +42,8 @@ def _usable(value: object) -> bool:
 def quick_assignment_checks() -> Iterator[None]:
     """Within the block, LibCST's scope analysis asks a node's kind by its type (nested blocks are fine)."""
     current = getattr(scope_provider, "_ASSIGNMENT_LIKE_NODES", None)
-    if current is AssignmentLike or not _usable(_ORIGINAL) or current is not _ORIGINAL:
+    if not _usable(_ORIGINAL) or current not in (_ORIGINAL, AssignmentLike):
         yield
         return
-    scope_provider._ASSIGNMENT_LIKE_NODES = AssignmentLike   # type: ignore[attr-defined]
-    try:
+    with replaced(scope_provider, "_ASSIGNMENT_LIKE_NODES", AssignmentLike):
         yield
-    finally:
-        scope_provider._ASSIGNMENT_LIKE_NODES = _ORIGINAL   # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ from libcst import MaybeSentinel
 from libcst._batched_visitor import _BatchedCSTVisitor
 
 from codemods.framework.assignment_like import quick_assignment_checks
+from codemods.framework.replaced import replaced
 from codemods.framework.visitor_methods import known_visitor_methods
 
 _ORIGINAL = cst.CSTNode.visit
@@ -51,15 +52,8 @@ _MANY = frozenset({"visit_sequence", "visit_iterable", "visit_body_sequence", "v
 @contextlib.contextmanager
 def quick_visits() -> Iterator[None]:
     """Within the block, visits do not rebuild what they leave as it was (nested blocks are fine)."""
-    if cst.CSTNode.visit is _quick_visit:
+    with replaced(cst.CSTNode, "visit", _quick_visit), known_visitor_methods(), quick_assignment_checks():
         yield
-        return
-    cst.CSTNode.visit = _quick_visit   # type: ignore[method-assign]
-    try:
-        with known_visitor_methods(), quick_assignment_checks():
-            yield
-    finally:
-        cst.CSTNode.visit = _ORIGINAL   # type: ignore[method-assign]
 
 
 def _quick_visit(self: cst.CSTNode, visitor):  # type: ignore[no-untyped-def]

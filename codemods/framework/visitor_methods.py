@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 
 from libcst._batched_visitor import BatchableCSTVisitor, VisitorMethod
 
+from codemods.framework.replaced import replaced
+
 _ORIGINAL = BatchableCSTVisitor.get_visitors
 _NAMES: dict[type, tuple[str, ...] | None] = {}   # class -> names of its visitor methods (None: ask LibCST)
 # what an instance gets for these is never a method bound in Python (LibCST keeps only those)
@@ -29,14 +31,8 @@ _NEVER_METHODS = (staticmethod, types.WrapperDescriptorType, types.MethodDescrip
 @contextlib.contextmanager
 def known_visitor_methods() -> Iterator[None]:
     """Within the block, a batchable visitor's methods are found from its class (nested blocks are fine)."""
-    if BatchableCSTVisitor.get_visitors is _known:
+    with replaced(BatchableCSTVisitor, "get_visitors", _known):
         yield
-        return
-    BatchableCSTVisitor.get_visitors = _known   # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        BatchableCSTVisitor.get_visitors = _ORIGINAL   # type: ignore[method-assign]
 
 
 def _known(self: BatchableCSTVisitor) -> Mapping[str, VisitorMethod]:
