@@ -22,7 +22,7 @@ from codemods.framework.context import FileJob
 from codemods.framework.dunder_all import DunderAllEditor
 from codemods.framework.import_usage import Usage, import_usage
 from codemods.framework.lines import NodeLines
-from codemods.framework.parents import parent_map
+from codemods.framework.parents import Parents, parent_map
 from codemods.framework.sequences import append_items, remove_items
 from codemods.imports.decide import decide_import_edits
 from codemods.imports.sites import SiteCollector
@@ -54,19 +54,27 @@ def rewrite_imports(module: cst.Module, job: FileJob, *, usage: bool = False,
         return RewriteOutcome(module, blocked=True)
     if edits.empty:
         return RewriteOutcome(module, usage=used)
-    rewritten = wrapper.module.visit(ImportRewriter(edits))
-    if edits.all_renames:
+    rewritten = wrapper.module.visit(ImportRewriter(edits, parents))
+    if edits.all_renames and "__all__" in lines.code:   # (a module that never writes `__all__` has none to edit)
         rewritten = rewritten.visit(DunderAllEditor(rename=edits.all_renames))
     return RewriteOutcome(rewritten, local_renames=dict(edits.all_renames), usage=used)
 
 
 class ImportRewriter(BlockPruner):
-    """Applies `ImportEdits`; every edit is keyed by an original node."""
+    """Applies `ImportEdits`; every edit is keyed by an original node. With the module's `parents`, only the
+    nodes an edit is keyed by and those that hold them are walked into (what an edit removes empties only
+    blocks that hold it)."""
 
-    def __init__(self, edits: ImportEdits) -> None:
+    def __init__(self, edits: ImportEdits, parents: Parents | None = None) -> None:
         super().__init__()
         self.edits = edits
         self._consumed: set[int] = set()
+        self._paths = None if parents is None else _holding(edits, parents)
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._paths is not None and id(node) not in self._paths:
+            return False
+        return super().on_visit(node)
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
@@ -143,3 +151,14 @@ class ImportRewriter(BlockPruner):
                 if id(new) not in self._consumed:
                     found.append(new)
         return found
+
+
+def _holding(edits: ImportEdits, parents: Parents) -> set[int]:
+    """The identities of the nodes `edits` is keyed by and of every node that holds one."""
+    placement = edits.placement
+    found: set[int] = set()
+    for node in (*edits.alias_edits, *edits.replace, *edits.collapse, *placement.appends, *placement.insert_after):
+        while node is not None and id(node) not in found:
+            found.add(id(node))
+            node = parents.get(node)
+    return found

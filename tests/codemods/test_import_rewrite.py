@@ -1191,3 +1191,40 @@ def test_parametrize_repeat_made_by_the_renames_goes() -> None:
         """,
         )
     )
+
+
+def test_the_all_editor_runs_only_where_the_module_writes_all(monkeypatch) -> None:
+    from codemods.imports import rewrite
+
+    made = []
+    real = rewrite.DunderAllEditor
+
+    def counting(*args, **kwargs):
+        made.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rewrite, "DunderAllEditor", counting)
+    text = "from app.legacy import AppSettings\n\nx = AppSettings\n"
+    assert run(text).new_text == "from app.settings import Settings\n\nx = Settings\n" and made == []
+    exported = text + '__all__ = ["AppSettings", "x"]\n'
+    assert run(exported).new_text.endswith('__all__ = ["Settings", "x"]\n') and len(made) == 1
+
+
+def test_the_rewrite_walks_only_into_what_holds_an_edit(monkeypatch) -> None:
+    from codemods.imports import rewrite
+
+    reached = []
+    real = rewrite.ImportRewriter._replaced
+
+    def counting(self, original, updated):
+        reached.append(getattr(original, "value", type(original).__name__))
+        return real(self, original, updated)
+
+    monkeypatch.setattr(rewrite.ImportRewriter, "_replaced", counting)
+    unrelated = "".join(f"\n\ndef helper_{i}(a, b):\n    return a.b + b.c + helper_{i}(a, b)\n" for i in range(40))
+    text = "import os\nfrom app.legacy import AppSettings\n" + unrelated + "\nx = AppSettings(os.sep)\n"
+    result = run(text)
+    assert result.new_text == text.replace("app.legacy import AppSettings", "app.settings import Settings") \
+        .replace("x = AppSettings", "x = Settings")
+    assert "helper_3" not in reached and "a" not in reached and "AppSettings" in reached
+    assert len(reached) < 20
