@@ -219,21 +219,20 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
             if wanted():
                 rewriter = make(job)
                 rewriter.code = code   # (the tree's code: printed already)
-                edited = _visit(tree or cst.parse_module(code), rewriter)
-                tree, code = edited, edited.code
+                tree = tree or cst.parse_module(code)
+                tree, code = _printed(tree, _visit(tree, rewriter), code)
         if code != original and repeated_operands(code, stage):
-            tree = (tree or cst.parse_module(code)).visit(RedundantOperandCollapser(job))
-            code = tree.code
+            tree = tree or cst.parse_module(code)
+            tree, code = _printed(tree, tree.visit(RedundantOperandCollapser(job)), code)
         if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
             before = done.usage or done.original or cst.parse_module(done.view.text if done.view else
                                                                      text.removeprefix(_BOM))
-            tree = remove_unused_imports(before, tree or cst.parse_module(code), job)
-            code = tree.code
+            tree = tree or cst.parse_module(code)
+            tree, code = _printed(tree, remove_unused_imports(before, tree, job), code)
         if gates.gone_named and reports_gone_imports(code, stage):
             tree = tree or cst.parse_module(code)
             if stage.spec.module_moves:
-                tree = tree.visit(GoneModuleMover(job))
-                code = tree.code
+                tree, code = _printed(tree, tree.visit(GoneModuleMover(job)), code)
             job.original_line = _in_file(line_map(code, original), done.view)
             _visit(tree, GoneImportReporter(job))
     except Exception as error:
@@ -256,6 +255,12 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
     if line is not None:
         return _failed(ctx, findings, f"{line}: edit does not parse")
     return FileResult(ctx.path, "changed", code, findings)
+
+
+def _printed(tree: cst.Module, edited: cst.Module, code: str) -> tuple[cst.Module, str]:
+    """`edited` (what an edit made of `tree`, whose code is `code`) and its code: printed only when the edit
+    changed something (an edit that changes nothing gives the tree back)."""
+    return edited, code if edited is tree else edited.code
 
 
 def _unparsable_line(code: str) -> int | None:

@@ -229,3 +229,13 @@ def test_a_second_pass_with_nothing_to_edit_parses_nothing_again(monkeypatch) ->
     assert run(module, passes_apart=True) == expected
     assert expected.new_text == "from app import settings\n\nx = settings.Settings\n"
     assert len(parsed) == 2 and parsed[0] == module and "settings.Settings" in parsed[1]
+
+
+def test_an_edit_that_changes_nothing_is_not_printed_again() -> None:
+    from codemods.engine import _printed
+    import libcst
+
+    tree = libcst.parse_module("x = 1\n")
+    assert _printed(tree, tree, "x = 1\n# (as printed before)\n") == (tree, "x = 1\n# (as printed before)\n")
+    edited = tree.with_changes(body=[*tree.body, *libcst.parse_module("y = 2\n").body])
+    assert _printed(tree, edited, "x = 1\n") == (edited, "x = 1\ny = 2\n")
