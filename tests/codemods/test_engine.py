@@ -232,8 +232,9 @@ def test_a_second_pass_with_nothing_to_edit_parses_nothing_again(monkeypatch) ->
 
 
 def test_an_edit_that_changes_nothing_is_not_printed_again() -> None:
-    from codemods.engine import _printed
     import libcst
+
+    from codemods.engine import _printed
 
     tree = libcst.parse_module("x = 1\n")
     assert _printed(tree, tree, "x = 1\n# (as printed before)\n") == (tree, "x = 1\n# (as printed before)\n")
