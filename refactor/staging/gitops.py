@@ -171,7 +171,7 @@ class Git:
     def parallel_checkout(self) -> list[str]:
         """Git options that write a checkout's files with one worker per core (git 2.32 and later; an older
         git ignores them): a worktree of a large repository is mostly file creation, which one process
-        leaves waiting on the disk. None when the user's configuration chooses `checkout.workers` itself."""
+        leaves waiting on the disk. No options when the user's configuration sets `checkout.workers` itself."""
         if self._checkout_options is None:
             try:
                 self.repo.git.execute(["git", "config", "--get", "checkout.workers"])
