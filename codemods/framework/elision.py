@@ -104,8 +104,9 @@ def elide(text: str, words: Words) -> View | None:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     lines = _lines(text)
-    scan = _Scan(tree, words, text, lines)
-    found = _Found(text, lines, words.names, marked=scan.module_lines)
+    starts = _line_starts(lines)
+    scan = _Scan(tree, words, text, starts)
+    found = _Found(text, lines, words.names, starts, marked=scan.module_lines)
     anchors = _Anchors(tree, found, scan, words)
     found = found.narrowed(anchors.file_words() - words.names, 1, len(lines))
     masker = _Masker(anchors, lines)
@@ -130,18 +131,17 @@ def _lines(text: str) -> list[str]:
     return _LINES.findall(text)
 
 
+def _line_starts(lines: list[str]) -> list[int]:
+    """Where each line starts in the text, and where the text ends (the last entry)."""
+    return list(itertools.accumulate((len(line) for line in lines), initial=0))
+
+
 class _Found:
     """Which lines name a word: the words searched in lines `first` to `last`, over those of `parent`."""
 
-    def __init__(self, text: str, lines: list[str], words: Collection[str], first: int = 1,
+    def __init__(self, text: str, lines: list[str], words: Collection[str], starts: list[int], first: int = 1,
                  last: int | None = None, parent: _Found | None = None, marked: Iterable[int] = ()) -> None:
-        self.text, self.lines, self.parent = text, lines, parent
-        if parent is None:
-            self.starts = [0]
-            for line in lines:
-                self.starts.append(self.starts[-1] + len(line))
-        else:
-            self.starts = parent.starts
+        self.text, self.lines, self.parent, self.starts = text, lines, parent, starts   # (see `_line_starts`)
         self.first, self.last = first, len(lines) if last is None else last
         pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words, key=len, reverse=True)))))
         matches = pattern.finditer(text, self.starts[first - 1], self.starts[self.last])
@@ -150,7 +150,7 @@ class _Found:
 
     def narrowed(self, words: Collection[str], first: int, last: int) -> _Found:
         """These lines, and in lines `first` to `last` also `words`."""
-        return _Found(self.text, self.lines, words, first, last, self) if words else self
+        return _Found(self.text, self.lines, words, self.starts, first, last, self) if words else self
 
     def any(self, first: int, last: int) -> bool:
         """Whether lines `first` to `last` (1-based, inclusive) name a word."""
@@ -427,7 +427,7 @@ class _Scan:
     imported name). Expressions are walked only in statements whose lines may hold such a string or
     attribute (`_written`)."""
 
-    def __init__(self, tree: ast.Module, words: Words, text: str, lines: list[str]) -> None:
+    def __init__(self, tree: ast.Module, words: Words, text: str, starts: list[int]) -> None:
         self.imported: set[str] = set()
         self.declared_global: set[str] = set()
         self.import_lines: list[int] = []
@@ -435,9 +435,9 @@ class _Scan:
         in_imports = words.modules | words.through
         pattern = re.compile(_IDENTIFIER.format("|".join(map(re.escape, sorted(words.modules))))) \
             if words.modules else None
-        written = _written(text, lines, words.modules) if words.modules else None
+        written = _written(text, starts, words.modules) if words.modules else None
         reads: list[tuple[ast.Attribute, str]] = []
-        for statement in _statements([tree]):
+        for statement in _statements(tree.body):
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 self.imported.update(_imported(statement))
                 self.import_lines.append(statement.lineno)
@@ -449,7 +449,7 @@ class _Scan:
             if isinstance(statement, (ast.Global, ast.Nonlocal)):
                 self.declared_global.update(statement.names)
                 continue
-            if written is None or statement is tree or not written.any(_first_line(statement), statement.end_lineno):
+            if written is None or not written.any(_first_line(statement), statement.end_lineno):
                 continue
             for node in _walk(_expressions(statement)):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -469,8 +469,8 @@ class _Scan:
         self.module_lines.extend(range(node.lineno, node.end_lineno + 1))
 
 
-def _statements(body: list[ast.AST]) -> Iterator[ast.AST]:
-    """Every statement within `body` (the module itself first), nested blocks included."""
+def _statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement within `body`, nested blocks included."""
     pending = list(body)
     while pending:
         node = pending.pop()
@@ -479,11 +479,9 @@ def _statements(body: list[ast.AST]) -> Iterator[ast.AST]:
             pending.extend(block)
 
 
-def _expressions(statement: ast.AST) -> list[ast.AST]:
+def _expressions(statement: ast.stmt) -> list[ast.AST]:
     """The nodes a statement holds itself (its header's, a simple statement's all): not its blocks'
     statements, but an `except` clause's type and a `case`'s pattern and guard."""
-    if not isinstance(statement, ast.stmt):
-        return []
     out = []
     for name, value in ast.iter_fields(statement):
         if name in _BLOCKS:
@@ -503,18 +501,16 @@ def _expressions(statement: ast.AST) -> list[ast.AST]:
 _SPLIT_STRING = re.compile(r"""\\|["'](?:[ \t\f\r\n]|#[^\r\n]*)*[rRbBuUfF]{0,2}["']""")
 
 
-def _written(text: str, lines: list[str], modules: Collection[str]) -> _Marks:
+def _written(text: str, starts: list[int], modules: Collection[str]) -> _Marks:
     """The lines where a string may hold one of `modules` (or an attribute read name one): lines that
     write one out, and lines where a string's value may differ from its source (`_SPLIT_STRING`). A file
     that is not ASCII: every line (Python normalizes the identifiers it reads)."""
+    count = len(starts) - 1   # (lines)
     if not text.isascii():
-        return _Marks(1, len(lines), range(1, len(lines) + 1))
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
+        return _Marks(1, count, range(1, count + 1))
     pattern = re.compile("|".join(map(re.escape, sorted(modules, key=len, reverse=True))))
     marked: list[int] = []
     for found in itertools.chain(pattern.finditer(text), _SPLIT_STRING.finditer(text)):
         first = bisect.bisect_right(starts, found.start())
         marked.extend(range(first, bisect.bisect_right(starts, max(found.end() - 1, found.start())) + 1))
-    return _Marks(1, len(lines), marked)
+    return _Marks(1, count, marked)
