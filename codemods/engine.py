@@ -25,6 +25,7 @@ from libcst.metadata import MetadataWrapper
 
 from codemods.framework.context import FileJob, StageIndex, line_map, mentions, trigger_words
 from codemods.framework.elision import View, elide, view_words
+from codemods.framework.guess import Guessed, guessed, guessed_stage, stands
 from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
@@ -64,6 +65,7 @@ class _FirstPass:
     view: View | None = None          # what the trees were parsed from, when not the whole file
     source: str | None = None         # `original` printed back (the view's text, or the file's)
     usage: Usage | None = None        # how the original's imports were used, when the first pass saw them
+    guessed: Guessed | None = None    # the second pass's result on a guess of the stage's lessons (worker form)
 
 
 # `map_in_workers(function, items)`: `[function(item) for item in items]`, run in other processes
@@ -80,8 +82,9 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *,
     words = trigger_words(spec)
     busy = [ctx for ctx, text in files.items() if mentions(ctx, text, stage, words)]
     parallel = map_in_workers is not None and len(busy) >= _PARALLEL_FILES
+    guess = _gone(stage, files, {})
     if parallel:
-        first = _parallel_first(files, busy, spec, map_in_workers, whole)
+        first = _parallel_first(files, busy, spec, guess, map_in_workers, whole)
     else:
         first = {ctx: _first_pass(ctx, text, stage, words, whole=whole) for ctx, text in files.items()}
     stage = _learned(stage, files, first)
@@ -89,7 +92,7 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *,
     late = [ctx for ctx in files if first[ctx].original is None and first[ctx].result is None
             and first[ctx].code is None and mentions(ctx, files[ctx], stage, words)]
     if parallel:
-        return _parallel_second(files, first, late, stage, map_in_workers, whole)
+        return _parallel_second(files, first, late, stage, guess, map_in_workers, whole)
     results = {}
     for ctx, text in files.items():
         done = first[ctx]
@@ -100,20 +103,31 @@ def apply_edits(files: Mapping[FileContext, str], spec: EditSpec, *,
 
 
 # -- parallel: trees stay in the workers; code text and small values cross ---------------------------
+# A worker runs a file's second pass right after its first, on a guess of what all the first passes teach
+# (`framework.guess`); where the guess proves wrong for a file, its second pass runs again in a second round.
 _PARALLEL_FILES = 8
+_Gone = tuple[frozenset[str], dict[str, str]]   # the modules that go, and their files' paths
 
 
-def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec,
+def _parallel_first(files: Mapping[FileContext, str], busy: list[FileContext], spec: EditSpec, guess: _Gone,
                     map_in_workers: Mapper, whole: bool) -> dict[FileContext, _FirstPass]:
     first = {ctx: _FirstPass() for ctx in files}
-    for ctx, done in zip(busy, map_in_workers(_first_worker, [(c, files[c], spec, whole) for c in busy])):
+    items = [(c, files[c], spec, guess, whole) for c in busy]
+    for ctx, done in zip(busy, map_in_workers(_first_worker, items)):
         first[ctx] = done
     return first
 
 
-def _first_worker(item: tuple[FileContext, str, EditSpec, bool]) -> _FirstPass:
-    ctx, text, spec, whole = item
-    return _portable(_first_pass(ctx, text, StageIndex.build(spec), None, whole=whole))
+def _first_worker(item: tuple[FileContext, str, EditSpec, _Gone, bool]) -> _FirstPass:
+    ctx, text, spec, (gone, paths), whole = item
+    stage = StageIndex.build(spec)
+    done = _first_pass(ctx, text, stage, None, whole=whole)
+    portable = _portable(done)
+    if done.tree is None:   # (nothing edited, or a final result already)
+        return portable
+    guess = guessed_stage(stage, gone, paths)
+    result = _second_pass(ctx, text, dataclasses.replace(done, code=portable.code), guess)
+    return dataclasses.replace(portable, guessed=guessed(guess, result))
 
 
 def _portable(done: _FirstPass) -> _FirstPass:
@@ -125,13 +139,20 @@ def _portable(done: _FirstPass) -> _FirstPass:
 
 
 def _parallel_second(files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass],
-                     late: list[FileContext], stage: StageIndex, map_in_workers: Mapper, whole: bool
-                     ) -> dict[str, FileResult]:
+                     late: list[FileContext], stage: StageIndex, guess: _Gone, map_in_workers: Mapper,
+                     whole: bool) -> dict[str, FileResult]:
     learned = (stage.gone, dict(stage.gone_paths), dict(stage.local_renames))
-    work = [ctx for ctx in files if ctx in late or first[ctx].code is not None]
-    results = {ctx.path: first[ctx].result or FileResult(ctx.path, "unchanged", files[ctx])
+    gone_as_guessed = (stage.gone, dict(stage.gone_paths)) == guess
+
+    def finished(done: _FirstPass) -> bool:
+        return gone_as_guessed and done.guessed is not None and stands(done.guessed, stage)
+
+    work = [ctx for ctx in files if ctx in late or (first[ctx].code is not None and not finished(first[ctx]))]
+    results = {ctx.path: first[ctx].result or (first[ctx].guessed.result if first[ctx].code is not None else
+                                               FileResult(ctx.path, "unchanged", files[ctx]))
                for ctx in files if ctx not in work}
-    items = [(ctx, files[ctx], first[ctx], stage.spec, learned, ctx in late, whole) for ctx in work]
+    items = [(ctx, files[ctx], dataclasses.replace(first[ctx], guessed=None), stage.spec, learned, ctx in late,
+              whole) for ctx in work]
     for ctx, result in zip(work, map_in_workers(_second_worker, items)):
         results[ctx.path] = result
     return {ctx.path: results[ctx.path] for ctx in files}
@@ -209,7 +230,7 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
     if done.source is None or (done.tree is None and done.code is None):
         return FileResult(ctx.path, "unchanged", text)
     original = done.source
-    code = done.code if done.tree is None else done.tree.code
+    code = done.code if done.code is not None else done.tree.code
     job = FileJob(ctx, stage, list(done.findings), _in_file(line_map(code, original), done.view))
     gates = Gates(done.view.text if done.view else text, stage)  # the view holds all a gate looks for
     tree = done.tree   # (None in a worker process: parsed from `code` when an edit below needs it)
@@ -287,8 +308,18 @@ def _learned(
     stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]
 ) -> StageIndex:
     """The stage plus what the first pass found: modules that go, names files renamed."""
+    gone, paths = _gone(stage, files, first)
+    renames = {}
+    for ctx, done in first.items():
+        renames.update({(ctx.module, old): new for old, new in done.renames.items()})
+    return dataclasses.replace(stage, gone=gone, gone_paths=paths, local_renames=renames)
+
+
+def _gone(stage: StageIndex, files: Mapping[FileContext, str], first: Mapping[FileContext, _FirstPass]) -> _Gone:
+    """The modules the stage may remove that go, and their paths: those whose first pass left no substance,
+    and those with no first pass in `first` (all of them when it is empty: the guess)."""
     by_module = {ctx.module: ctx for ctx in files}
-    gone, paths, renames = set(), {}, {}
+    gone, paths = set(), {}
     for module in stage.spec.removable_modules:
         ctx = by_module.get(module)
         done = first.get(ctx) if ctx is not None else None
@@ -298,9 +329,7 @@ def _learned(
             gone.add(module)
             tail = "/__init__.py" if ctx is not None and ctx.is_package else ".py"
             paths[module] = module.replace(".", "/") + tail
-    for ctx, done in first.items():
-        renames.update({(ctx.module, old): new for old, new in done.renames.items()})
-    return dataclasses.replace(stage, gone=frozenset(gone), gone_paths=paths, local_renames=renames)
+    return frozenset(gone), paths
 
 
 def _crash(ctx: FileContext, error: Exception) -> FileResult:

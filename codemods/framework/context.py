@@ -33,6 +33,9 @@ class StageIndex:
     gone_paths: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     # (module, local name) -> new local name, for module-level names rewritten in any file
     local_renames: Mapping[tuple[str, str], str] = field(default_factory=lambda: _EMPTY)
+    # while a pass runs on a guess of `local_renames` (`framework.guess`): the questions it asked of them
+    # (`local_rename`, `string_names_in`) and the guess's answers
+    asked: dict[tuple[str, ...], object] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(cls, spec: EditSpec) -> StageIndex:
@@ -41,6 +44,22 @@ class StageIndex:
 
     def rename(self, module: str | None, name: str) -> Rename | None:
         return self.renames.get((module, name)) if module is not None else None
+
+    def local_rename(self, module: str, name: str) -> str | None:
+        """The name some file gave its module-level `name` (`module.name`) in place of it, or None."""
+        return self._answer(("local_rename", module, name), lambda renames: renames.get((module, name)))
+
+    def string_names_in(self, words: frozenset[str]) -> frozenset[str]:
+        """Those of `words` (written in a file's strings) that name what the stage changes: names it renames,
+        and module-level names files renamed in place of them."""
+        return self._answer(("string_names_in", words), lambda renames: words & (
+            self.old_names | {name for _, name in renames}))
+
+    def _answer(self, question: tuple[str, ...], answer: Callable[[Mapping[tuple[str, str], str]], object]):
+        if self.asked is None:
+            return answer(self.local_renames)
+        self.asked[question] = guessed = answer(_EMPTY)   # (the guess: no file renamed anything in place)
+        return guessed
 
     @functools.cached_property
     def old_names(self) -> frozenset[str]:

@@ -89,16 +89,18 @@ class Gates:
         tree = self._ast()
         if tree is None:
             return True
-        names = {r.old_name for r in self.stage.spec.renames}
-        names |= {name for _, name in self.stage.local_renames}
-        names |= {module.rpartition(".")[2] for module in self.stage.gone}
+        modules = {module.rpartition(".")[2] for module in self.stage.gone}
+        words: set[str] = set()   # (a string names a name only as a whole word: `"pkg.mod.Name"`)
         for node in self._nodes():
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if any(name in node.value for name in names):
+                if any(module in node.value for module in modules):
                     return True
-            elif patching and isinstance(node, ast.keyword) and node.arg in names:
-                return True
-        return False
+                words.update(_WORD.findall(node.value))
+            elif patching and isinstance(node, ast.keyword) and node.arg is not None:
+                if node.arg in modules:
+                    return True
+                words.add(node.arg)
+        return bool(self.stage.string_names_in(frozenset(words)))
 
 
 def imports_may_go_unused(original: str, edited: str) -> bool:

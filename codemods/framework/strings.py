@@ -21,7 +21,7 @@ def dotted_target(value: str, job: FileJob, line: Callable[[], int]) -> str | No
     for index in range(len(parts) - 1, 0, -1):
         module, name, rest = ".".join(parts[:index]), parts[index], parts[index + 1 :]
         rename = stage.rename(module, name)
-        local = stage.local_renames.get((module, name))
+        local = stage.local_rename(module, name)
         if rename is not None:
             keep = stage.binds_after(module, rename.new_name)
             head = f"{module if keep else rename.new_module}.{rename.new_name}"

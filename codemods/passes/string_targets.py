@@ -118,7 +118,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
         (module,) = modules
         name = attribute.evaluated_value
         rename = stage.rename(module, name) if isinstance(name, str) else None
-        local = stage.local_renames.get((module, name)) if isinstance(name, str) else None
+        local = stage.local_rename(module, name) if isinstance(name, str) else None
         if rename is None and local is None:
             if module in stage.gone:
                 self.job.report(self.line(original), f"cannot decide where {module}.{name} lives")
@@ -151,7 +151,7 @@ class StringTargetRewriter(LazyMetadata, cst.CSTTransformer):
         (module,) = modules
         stage = self.job.stage
         rename = stage.rename(module, name)
-        local = stage.local_renames.get((module, name))
+        local = stage.local_rename(module, name)
         new_name = local or (rename.new_name if rename is not None and stage.binds_after(module, rename.new_name)
                              else None)
         if new_name is None:

@@ -202,35 +202,6 @@ def test_findings_point_at_lines_of_the_file_as_read() -> None:
     ]
 
 
-def _parses(monkeypatch) -> list[str]:
-    import libcst
-
-    parsed, real = [], libcst.parse_module
-
-    def counting(source, *args, **kwargs):
-        parsed.append(source)
-        return real(source, *args, **kwargs)
-
-    monkeypatch.setattr(libcst, "parse_module", counting)
-    return parsed
-
-
-def test_a_second_pass_with_nothing_to_edit_parses_nothing_again(monkeypatch) -> None:
-    # (in worker processes the trees stay behind: the second pass parses the edited code, and the original,
-    # only for an edit of its own)
-    text = "from app.legacy import AppSettings\n\nx = AppSettings\n"
-    expected = run(text)
-    parsed = _parses(monkeypatch)
-    assert run(text, passes_apart=True) == expected and expected.status == "changed"
-    assert parsed == [text]
-    module = "from app import legacy\n\nx = legacy.AppSettings\n"   # (`legacy` may go unused: an edit of its own)
-    expected = run(module)
-    parsed.clear()
-    assert run(module, passes_apart=True) == expected
-    assert expected.new_text == "from app import settings\n\nx = settings.Settings\n"
-    assert len(parsed) == 2 and parsed[0] == module and "settings.Settings" in parsed[1]
-
-
 def test_an_edit_that_changes_nothing_is_not_printed_again() -> None:
     import libcst
 
