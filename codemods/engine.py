@@ -30,11 +30,13 @@ from codemods.framework.gates import (
     Gates,
     imports_may_go_unused,
     python_check,
+    python_parse,
     repeated_operands,
     reports_gone_imports,
 )
 from codemods.framework.import_usage import Usage
 from codemods.framework.lines import NodeLines
+from codemods.framework.parsing import parse_module
 from codemods.framework.spec import EditSpec, FileContext, FileResult, Finding
 from codemods.framework.traversal import quick_visits
 from codemods.imports.rewrite import rewrite_imports
@@ -183,13 +185,15 @@ def _edited_view(
     source = text.removeprefix(_BOM)
     view = None if whole or _defines(ctx, stage) else elide(source, view_words(stage))
     job = FileJob(ctx, stage, original_line=_in_file(lambda line: line, view))
-    try:
-        original = cst.parse_module(view.text if view else source)
+    try:   # (a view is of code Python reads: it was made from its tree)
+        original = parse_module(view.text if view else source, python_reads_it=view is not None or _reads(source))
     except cst.ParserSyntaxError as error:
         if view is not None:
             return _first_pass(ctx, text, stage, None, whole=True)
         message = error.message.splitlines()[0]
         return _FirstPass(result=_failed(ctx, (), f"{error.raw_line}: {message}"))
+    except cst.CSTValidationError as error:   # (LibCST's parser takes it, its node checks do not)
+        return _FirstPass(result=_failed(ctx, (), f"1: {error}"))
     try:
         lines = NodeLines(original)   # (the import rewrite places sites by them)
         printed = lines.code   # (what is compared: LibCST may print back a few odd sources otherwise)
@@ -209,6 +213,15 @@ def _edited_view(
         return _FirstPass(result=result)
     return _FirstPass(original, outcome.module, job.findings, outcome.local_renames, view=view, source=printed,
                       usage=outcome.usage)
+
+
+def _reads(source: str) -> bool:
+    """Whether Python's parser here reads `source` (elision asked already for most files: its answer is kept)."""
+    try:
+        python_parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _in_file(lines: Callable[[int], int], view: View | None) -> Callable[[int], int]:
@@ -240,18 +253,18 @@ def _finished(ctx: FileContext, text: str, done: _FirstPass, stage: StageIndex) 
             if wanted():
                 rewriter = make(job)
                 rewriter.code = code   # (the tree's code: printed already)
-                tree = tree or cst.parse_module(code)
+                tree = tree or parse_module(code, python_reads_it=True)
                 tree, code = _printed(tree, _visit(tree, rewriter), code)
         if code != original and repeated_operands(code, stage):
-            tree = tree or cst.parse_module(code)
+            tree = tree or parse_module(code, python_reads_it=True)
             tree, code = _printed(tree, tree.visit(RedundantOperandCollapser(job)), code)
         if reports_gone_imports(code, stage) or (code != original and imports_may_go_unused(original, code)):
-            before = done.usage or done.original or cst.parse_module(done.view.text if done.view else
-                                                                     text.removeprefix(_BOM))
-            tree = tree or cst.parse_module(code)
+            before = done.usage or done.original or parse_module(   # (parsed by the first pass already)
+                done.view.text if done.view else text.removeprefix(_BOM), python_reads_it=True)
+            tree = tree or parse_module(code, python_reads_it=True)
             tree, code = _printed(tree, remove_unused_imports(before, tree, job), code)
         if gates.gone_named and reports_gone_imports(code, stage):
-            tree = tree or cst.parse_module(code)
+            tree = tree or parse_module(code, python_reads_it=True)
             if stage.spec.module_moves:
                 tree, code = _printed(tree, tree.visit(GoneModuleMover(job)), code)
             job.original_line = _in_file(line_map(code, original), done.view)
@@ -296,6 +309,8 @@ def _unparsable_line(code: str) -> int | None:
         cst.parse_module(code)
     except cst.ParserSyntaxError as error:
         return error.raw_line
+    except cst.CSTValidationError:   # (LibCST's parser takes it, its node checks do not)
+        return 1
     return None
 
 

@@ -163,8 +163,11 @@ def _names_any(expression: ast.expr, names: set[str]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4)
 def python_parse(code: str) -> ast.Module:
-    """`ast.parse` without the warnings the user's code raises (`SyntaxWarning: invalid escape sequence`)."""
+    """`ast.parse` without the warnings the user's code raises (`SyntaxWarning: invalid escape sequence`).
+    The engine reads a file's code several times (its view, then the gates of either pass and the import
+    check): the tree of a code read lately is given again. Callers read the trees, never change them."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(code)

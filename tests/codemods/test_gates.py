@@ -75,12 +75,20 @@ def test_star_imports(text, expected):
     ('patch.object(legacy, "AppSettings")\n', True),
     ('patch.multiple("app.legacy", AppSettings=None)\n', True),
     ('@patch("app.other.Thing")\ndef test(): AppSettings\n', False),
+    ('@patch("app.other.AppSettingsFactory")\ndef test(): pass\n', False),   # a name only as a whole word
     ('path = Path("app") / "legacy.py"\n', True),
     ('path = "app\\\\legacy.py"\n', True),                               # a Windows path
     ('x = AppSettings\n', False),
 ])
 def test_string_targets(text, expected):
     assert gates(text).string_targets() is expected
+
+
+def test_python_parse_gives_the_tree_of_a_code_read_lately_again():
+    code = "import os\nx = os.sep\n"
+    tree = python_parse(code)
+    assert python_parse("".join(["import os\n", "x = os.sep\n"])) is tree   # (an equal code, another string)
+    assert python_parse("x = 2\n") is not tree
 
 
 def test_gone_import_reports_follow_the_edited_code():
