@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"refactor apply --all: exit {code}, {apply_wall:.1f} s (log {work / 'apply.log'})")
     runs_file = repo / ".git" / "refactor" / "runs" / f"{name}.json"
     runs = json.loads(runs_file.read_text()) if runs_file.exists() else {}
-    header = ["#", "status", "sites", "files", "distinct", *PHASES, "tool s", "total s", "deleted"]
+    header = ["#", "status", "sites", "files", "distinct", *PHASES, "verif. beside", "tool s", "total s", "deleted"]
     rows = []
     for number in sorted(runs, key=int):
         run = runs[number]
@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append([number, run["status"], str(run.get("sites", "")), str(run.get("files", "")),
                      claims.get("Refactor-Distinct", "").replace(" -> ", "→"),
                      *(f"{timings[p]:.1f}" if p in timings else "" for p in PHASES),
+                     f"{run['beside']['verification']:.1f}" if "verification" in run.get("beside", {}) else "",
                      f"{own:.1f}", f"{sum(timings.values()):.1f}",
                      " ".join(m.rpartition(".")[2] for m in claims.get("Refactor-Deleted-Modules", "-").split()
                               if m != "-")])
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in [header, *rows]:
         print("  ".join(str(cell).rjust(width) if i not in (1, len(header) - 1) else str(cell).ljust(width)
                         for i, (cell, width) in enumerate(zip(row, widths))).rstrip())
-    print("tool s: every phase but the test runs (the tool's own time)")
+    print("tool s: every phase but the test runs (the tool's own time); verification: where it outlasts the tests it "
+          "runs beside (verif. beside: its own wall time)")
     return 0 if code == 0 else 1
 
 

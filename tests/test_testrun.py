@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import threading
+import time
 
 import pytest
 
 from refactor.errors import RefactorError
-from refactor.staging.testrun import TestReport, affected_in_scope, compare, run_tests
+from refactor.staging.testrun import TestReport, TestsStopped, affected_in_scope, compare, run_tests
 
 PYTEST = (sys.executable, "-m", "pytest", "-q")
 
@@ -116,3 +118,35 @@ def test_a_variant_that_really_went_is_still_lost():
     assert compare(base, later).disappeared == ("t::test_dt[b]",)
     fewer = _report({"t::test_dt[c]": "passed"})   # two went, one new: not a renaming
     assert compare(base, fewer).disappeared == ("t::test_dt[a]", "t::test_dt[b]")
+
+
+def _sleeper(tmp_path, seconds: float) -> tuple[str, ...]:
+    """A command that runs `seconds`, then writes a mark (so a killed one is told from one that ended)."""
+    (tmp_path / "sleep.py").write_text(
+        f"import pathlib, time\ntime.sleep({seconds})\npathlib.Path('ended').write_text('yes')\n")
+    return (sys.executable, "sleep.py")
+
+
+def test_a_stopped_test_run_kills_its_command_and_says_so(tmp_path):
+    stop = threading.Event()
+    threading.Timer(0.3, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(TestsStopped):
+        run_tests(_sleeper(tmp_path, 2), tmp_path, stop=stop)
+    time.sleep(2.2)   # (long enough for a command left running to write its mark)
+    assert not (tmp_path / "ended").exists()
+    assert time.monotonic() - started < 4.4
+
+
+def test_a_test_run_that_is_never_stopped_ends_as_its_command_does(tmp_path):
+    report = run_tests(_sleeper(tmp_path, 0.4), tmp_path, stop=threading.Event())
+    assert (report.exit_code, report.passed) == (0, 1)
+    assert (tmp_path / "ended").read_text() == "yes"
+
+
+@pytest.mark.parametrize("stop", [None, threading.Event()])
+def test_a_test_run_over_its_time_is_killed_with_one_clear_error(tmp_path, stop):
+    with pytest.raises(RefactorError, match=r"test command timed out after 0\.5s"):
+        run_tests(_sleeper(tmp_path, 2), tmp_path, timeout=0.5, stop=stop)
+    time.sleep(2.0)
+    assert not (tmp_path / "ended").exists()

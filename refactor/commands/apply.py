@@ -32,7 +32,7 @@ def run(args: Namespace, console: Console) -> int:
                       "to target; pass --base BRANCH", highlight=False)
         return exitcodes.BAD_INPUT
     outcomes: list[StageOutcome] = []
-    with runner.git.lock(), runner.session(), progress(console) as show:
+    with runner.git.lock(), runner.session(ahead=args.all), progress(console) as show:
         runner.progress = show
         planned = runner.base_schedule(runner.branches.base_commit())
         if planned.baseline or planned.unparsable:

@@ -180,6 +180,11 @@ class Git:
                 self._checkout_options = ["-c", "checkout.workers=0"]   # (0: one per logical core)
         return self._checkout_options
 
+    def python_changes(self, path: Path) -> bool:
+        """Whether our worktree `path` differs from its HEAD in a Python file: changed, deleted, or new and
+        not ignored (what a stage's plan reads)."""
+        return bool(self.run_in(path, "status", "--porcelain", "--untracked-files=all", "--", "*.py"))
+
     def run_in(self, path: Path, *args: str) -> str:
         try:
             return self.repo.git.execute(["git", "-C", str(path), *args])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from refactor.analysis.project import Project
 from refactor.errors import RefactorError, RepositoryError
 from refactor.output import counted
 from refactor.planfile import Plan
@@ -23,7 +25,7 @@ from refactor.planning.schedule import Schedule, Stage
 from refactor.planning.workspace import Workspace, drop_snapshot
 from refactor.staging.branches import StageBranches
 from refactor.staging.contract import Verification, removal_needles, unparsable_naming, verify_stage
-from refactor.staging.edits import compute_edits, write_edits
+from refactor.staging.edits import StageEdits, compute_edits, write_edits
 from refactor.staging.evidence import Evidence
 from refactor.staging.lost_names import read_uses
 from refactor.staging.review import describe
@@ -44,12 +46,18 @@ T = TypeVar("T")
 
 
 class PhaseClock:
-    """Wall time spent per phase of a stage (worktree, planning, codemods, verification, tests, commit)."""
+    """Wall time spent per phase of a stage (worktree, planning, codemods, verification, tests, commit), and
+    the time of work done beside another phase (not counted in the stage's wall time)."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
+        self.beside: dict[str, float] = {}
         self._phase: str | None = None
         self._since = 0.0
+
+    def add(self, phase: str, seconds: float) -> None:
+        """`seconds` more toward `phase` (time measured apart, while no phase was entered)."""
+        self.spent[phase] = self.spent.get(phase, 0.0) + max(seconds, 0.0)
 
     def enter(self, phase: str | None) -> None:
         """From now on, time counts toward `phase` (None: toward nothing)."""
@@ -61,6 +69,9 @@ class PhaseClock:
     def totals(self) -> tuple[tuple[str, float], ...]:
         self.enter(None)
         return tuple((phase, round(seconds, 3)) for phase, seconds in self.spent.items())
+
+    def beside_totals(self) -> tuple[tuple[str, float], ...]:
+        return tuple((phase, round(seconds, 3)) for phase, seconds in self.beside.items())
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class StageOutcome:
     comparison: Comparison | None = None
     stage: Stage | None = None
     timings: tuple[tuple[str, float], ...] = ()   # wall seconds per phase (see `PhaseClock`)
+    beside: tuple[tuple[str, float], ...] = ()    # wall seconds of work done beside another phase
     details_path: str | None = None  # every line of `details` (a report shows the first few)
 
     @property
@@ -94,6 +106,60 @@ class Options:
     test_timeout: float | None = None
 
 
+@dataclass(frozen=True)
+class _Edited:
+    """A stage planned and edited on a tree, nothing written yet: what building it goes on from."""
+
+    workspace: Workspace
+    fresh: Schedule
+    unreadable: dict[str, str]
+    stage: Stage
+    blind: tuple[str, ...]
+    edits: StageEdits
+    before: Project
+
+
+class _Ahead:
+    """Stage `number`, planned and edited in a thread of its own on the tree of the stage before it, while
+    that stage's tests run. It serves only the stage built on `parent`, set once the stage before is
+    committed with the tree it was read on (nothing else changed there), and only when every file it edits
+    is still as it was read; otherwise the stage is planned and edited anew, as it would have been."""
+
+    def __init__(self, number: int, work: Callable[[], _Edited | StageOutcome]) -> None:
+        self.number = number
+        self.parent: str | None = None
+        self.seconds = 0.0
+        self._result: _Edited | StageOutcome | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="refactor-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], _Edited | StageOutcome]) -> None:
+        started = time.monotonic()
+        try:
+            self._result = work()
+        except Exception:   # noqa: BLE001 (met again, and reported, when the stage is built the usual way)
+            self._result = None
+        finally:
+            self.seconds = time.monotonic() - started
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def taken(self, root: Path) -> _Edited | None:
+        """The stage's edits, if they were made and every file they edit under `root` is as it was read."""
+        self.wait()
+        result = self._result
+        if not isinstance(result, _Edited):   # (an outcome that ends the stage is found again, with its words)
+            return None
+        for path, data in result.edits.raw:
+            try:
+                if (root / path).read_bytes() != data:
+                    return None
+            except OSError:
+                return None
+        return result
+
+
 class StageRunner:
     def __init__(self, plan: Plan, options: Options = Options(), progress: Progress = lambda message: None) -> None:
         self.plan, self.options, self.progress = plan, options, progress
@@ -108,18 +174,21 @@ class StageRunner:
         # (a stage's changes can only narrow its tree's own search; the facts and sites found for the wider
         # one then serve, instead of every file that names the family being parsed again for each stage)
         self._searched: tuple | None = None
+        self._ahead_wanted = False          # whether a session's next stage is built while a stage is tested
+        self._ahead: _Ahead | None = None   # the next stage, being (or made) ready
 
     # -- the worktree stages are built in -------------------------------------------------------------
     @contextmanager
-    def session(self):
+    def session(self, *, ahead: bool = False):
         """Stages built in this block share one worktree, checked out anew at each stage's parent (only the
         files that differ are written) and removed at the end, whatever happens. Outside a session each
-        stage makes and removes a worktree of its own."""
-        self._in_session = True
+        stage makes and removes a worktree of its own. With `ahead` (stages built one after the other, as
+        `apply --all` does), each stage's successor is planned and edited while the stage's tests run."""
+        self._in_session, self._ahead_wanted = True, ahead
         try:
             yield self
         finally:
-            self._in_session = False
+            self._in_session, self._ahead_wanted, self._ahead = False, False, None
             self._searched = None
             if self._shared is not None:
                 shared, self._shared = self._shared, None
@@ -177,6 +246,7 @@ class StageRunner:
         stage = planned.stage(number)
         after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key(),
                                 jobs=1)
+        self._ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
         read_uses(after.project, stage.removed_names, among=planned.removed_names)
 
     def _search_also(self, workspace: Workspace) -> None:
@@ -214,7 +284,7 @@ class StageRunner:
         # (before the stage's tree is made: in a session they share one worktree)
         self.baseline(base, meanwhile=lambda root: self._read_ahead(root, number, planned))
         outcome = self.build(number, planned, base, parent, parent_branch, branch)
-        outcome = dataclasses.replace(outcome, timings=self.clock.totals())
+        outcome = dataclasses.replace(outcome, timings=self.clock.totals(), beside=self.clock.beside_totals())
         self.clock = PhaseClock()
         if outcome.details:
             outcome = dataclasses.replace(outcome, details_path=str(self._save_details(number, outcome.details)))
@@ -229,7 +299,7 @@ class StageRunner:
         """Remember the last run of the outcome's stage (for `refactor status`)."""
         self.branches.record_run(outcome.number, {
             "status": outcome.status, "reason": outcome.reason, "details": list(outcome.details[:10]),
-            "commit": outcome.commit, "timings": dict(outcome.timings),
+            "commit": outcome.commit, "timings": dict(outcome.timings), "beside": dict(outcome.beside),
             "sites": len(outcome.stage.edits) if outcome.stage else None,
             "files": len(outcome.stage.files) if outcome.stage else None})
 
@@ -258,28 +328,52 @@ class StageRunner:
               ) -> StageOutcome:
         """Build stage `number` on `parent` and commit it (detached); the caller decides about the branch."""
         wanted = set(planned.stage(number).modules)
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and (ahead.number, ahead.parent) != (number, parent):
+            ahead = None   # (read on another tree: left to end on its own, unused)
+        if ahead is not None:   # (done before the worktree is checked out again: it reads that tree)
+            self.clock.enter("codemods")
+            ahead.wait()
         self.progress(f"stage {number}: preparing a worktree at {parent[:10]}")
         self.clock.enter("worktree")
         with self._tree(parent, f"{self.plan.name}-stage-{number:02d}") as tree:
             try:
-                return self._build_in(tree, number, planned, base, parent, parent_branch, branch, wanted)
+                return self._build_in(tree, number, planned, base, parent, parent_branch, branch, wanted, ahead)
             finally:
                 self.clock.enter("worktree")   # (its removal)
 
-    def _build_in(self, tree: Path, number: int, planned: Schedule, base: str, parent: str, parent_branch: str,
-                  branch: str, wanted: set[str]) -> StageOutcome:
-        self.clock.enter("planning")
-        root = tree / self.rel
-        workspace = self._workspace(root, search=self._searched)
+    def _next_ahead(self, root: Path, number: int, planned: Schedule, search: tuple) -> _Ahead | None:
+        """In a session that builds stages one after the other, stage `number + 1` planned and edited on the
+        tree at `root` (stage `number`'s, written, about to be tested) in a thread of its own, reading with
+        one process (the tests have the other cores). The tree's files are listed here, before the tests
+        start: a file a test writes is not read."""
+        if not self._ahead_wanted or number >= len(planned.stages):
+            return None
+        following = number + 1
+        wanted = set(planned.stage(following).modules)
+        branch = self.plan.branch(following)
+        workspace = self._workspace(root, search=search, jobs=1)
+        return _Ahead(following, lambda: self._plan_and_edit(root, following, wanted, "", branch, search, jobs=1,
+                                                             workspace=workspace))
+
+    def _plan_and_edit(self, root: Path, number: int, wanted: set[str], parent: str, branch: str,
+                       search: tuple | None, *, clock: PhaseClock | None = None, progress: Progress = lambda m: None,
+                       jobs: int | None = None, workspace: Workspace | None = None) -> _Edited | StageOutcome:
+        """Stage `number` planned afresh on the tree at `root` and its edits computed (nothing is written):
+        or the outcome that ends the stage there (its modules define nothing any more, it is blocked, a
+        codemod failed). Reads only. `jobs`: processes that read and edit (default: one per core);
+        `workspace`: one already opened on the tree (its files listed)."""
+        enter = clock.enter if clock is not None else (lambda phase: None)
+        enter("planning")
+        workspace = workspace or self._workspace(root, search=search, jobs=jobs)
         fresh = workspace.schedule
         unreadable = workspace.unreadable()
         if set(unreadable) & {s.path for s in workspace.graph.sites}:
             # a file parsed in part gave sites, and does not parse whole: planned again, it has none (a
             # file that does not parse is reported, never edited)
-            workspace = self._workspace(root, search=self._searched)
+            workspace = self._workspace(root, search=search, jobs=jobs)
             fresh = workspace.schedule
             unreadable = workspace.unreadable()
-        self._search_also(workspace)
         stage = next((s for s in fresh.stages if set(s.modules) == wanted), None) or next(
             (s for s in fresh.stages if wanted & set(s.modules)), None)
         if stage is None:
@@ -289,24 +383,47 @@ class StageRunner:
         if stage.blocked:
             return StageOutcome(number, branch, "blocked", reason="a member needs a decision in the plan",
                                 details=stage.blocked, stage=stage)
-        self.progress(f"stage {number}: rewriting {counted(len(stage.edits), 'site')} in {counted(len(stage.files), 'file')}")
-        self.clock.enter("codemods")
+        progress(f"stage {number}: rewriting {counted(len(stage.edits), 'site')} in {counted(len(stage.files), 'file')}")
+        enter("codemods")
         blind = unparsable_naming(workspace, unreadable, stage)
         edits = compute_edits(workspace, stage)
         if edits.failures:
             return StageOutcome(number, branch, "failed", reason="a codemod could not edit a file",
                                 details=tuple(r.error or r.path for r in edits.failures), stage=stage)
         before = workspace.hold([r.path for r in edits.changed])
+        return _Edited(workspace, fresh, unreadable, stage, tuple(blind), edits, before)
+
+    def _build_in(self, tree: Path, number: int, planned: Schedule, base: str, parent: str, parent_branch: str,
+                  branch: str, wanted: set[str], ahead: _Ahead | None = None) -> StageOutcome:
+        root = tree / self.rel
+        prepared = ahead.taken(root) if ahead is not None else None
+        if prepared is None:
+            prepared = self._plan_and_edit(root, number, wanted, parent, branch, self._searched, clock=self.clock,
+                                           progress=self.progress)
+        else:
+            self.clock.beside["planning and codemods"] = ahead.seconds
+            self.progress(f"stage {number}: planned and edited while the stage before it was tested")
+        if isinstance(prepared, StageOutcome):
+            return prepared
+        workspace, stage, edits, before = prepared.workspace, prepared.stage, prepared.edits, prepared.before
+        fresh, unreadable, blind = prepared.fresh, prepared.unreadable, prepared.blind
+        self._search_also(workspace)
+        self.clock.enter("codemods")
         touched = write_edits(root, edits)
         diff_path = self._save_diff(number, edits.diff())
-        self.progress(f"stage {number}: verifying with a fresh audit and import graph")
+        baseline = self.baseline(base)   # (recorded before any stage is built: read here, not in the tests' thread)
+        self.progress(f"stage {number}: verifying with a fresh audit and import graph while the tests run")
         self.clock.enter("verification")
-        after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key())
-        verification = verify_stage(stage, after, touched, before, among=planned.removed_names)
+        # (the tree's files are listed now, before the tests start: a file a test writes is not the stage's)
+        after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key(),
+                                jobs=1)
+        self._ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
+        verification, tested = self._verify_beside_tests(
+            lambda: verify_stage(stage, after, touched, before, among=planned.removed_names),
+            lambda stop: self._test(number, stage, root, baseline, planned.stages[:number - 1], stop=stop))
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
-        self.clock.enter("tests")
-        report, comparison, failure = self._test(number, stage, root, base, planned.stages[:number - 1])
+        report, comparison, failure = tested
         if failure is not None:
             return dataclasses.replace(failure, diff_path=str(diff_path), stage=stage)
         evidence = Evidence(
@@ -326,6 +443,8 @@ class StageRunner:
         self.progress(f"stage {number}: committing {counted(len(paths), 'file')}")
         self.clock.enter("commit")
         sha = self.git.commit_in(tree, paths, evidence.message())
+        if self._ahead is not None and not self.git.python_changes(tree):
+            self._ahead.parent = sha   # (the tree the next stage was read on is this commit's)
         review = describe(stage, evidence, plan_path=str(self.plan.path), branch=branch,
                           parent_branch=parent_branch, still_failing=comparison.still_failing,
                           findings=evidence.findings)
@@ -343,28 +462,66 @@ class StageRunner:
                             details=tuple(details), diff_path=str(diff_path), stage=stage)
 
     # -- tests -------------------------------------------------------------------------------------
-    def _test(self, number: int, stage: Stage, root: Path, base: str, earlier: tuple[Stage, ...] = ()
+    def _verify_beside_tests(self, verify: Callable[[], Verification], test: Callable[[threading.Event], T]
+                             ) -> tuple[Verification, T | None]:
+        """`verify()` here while `test(stop)` runs the stage's tests in another thread (they only read the
+        tree; the verification reads with one process: the tests have the other cores). When the stage
+        fails its verification, or anything goes up here, `stop` is set: the tests end early, and their
+        outcome (None) is not looked at. The tests' wall time counts as tests; the verification's counts
+        only where it outlasts them (its own wall time is kept beside)."""
+        stop = threading.Event()
+        self.clock.enter(None)
+        started = time.monotonic()
+        test_seconds: list[float] = []
+
+        def timed_test() -> T:
+            try:
+                return test(stop)
+            finally:
+                test_seconds.append(time.monotonic() - started)
+
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refactor-tests") as pool:
+                testing = pool.submit(timed_test)
+                verification: Verification | None = None
+                try:
+                    verification = verify()
+                finally:
+                    self.clock.beside["verification"] = time.monotonic() - started
+                    if verification is None or not verification.ok:
+                        stop.set()   # (the pool's exit waits for the tests to end: they must not outlive the tree)
+            # (`stop` is set only when the verification fails: tests that hold are never stopped)
+            return verification, (testing.result() if verification.ok else None)
+        finally:
+            whole = time.monotonic() - started
+            tests = min(test_seconds[0] if test_seconds else whole, whole)
+            self.clock.add("tests", tests)
+            self.clock.add("verification", whole - tests)
+
+    def _test(self, number: int, stage: Stage, root: Path, baseline: TestReport, earlier: tuple[Stage, ...] = (),
+              stop: threading.Event | None = None
               ) -> tuple[TestReport | None, Comparison | None, StageOutcome | None]:
-        """Affected tests first (quick feedback), then the full command, both against the base's outcomes.
-        `earlier`: the stages before this one (their removed names may appear in parametrized ids)."""
+        """Affected tests first (quick feedback), then the full command, both against the base's outcomes
+        (`baseline`).
+        `earlier`: the stages before this one (their removed names may appear in parametrized ids). Once
+        `stop` is set, the test command running is killed and `TestsStopped` raised."""
         command = self.plan.test_command
-        baseline = self.baseline(base)
         removed = frozenset().union(*(s.removed_names for s in (*earlier, stage)))
         first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
         if first and not self.options.strict:
             self.progress(f"stage {number}: running {counted(len(first), 'affected test file')} first")
             quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
                               source_roots=self.plan.source_roots,
-                              repo_root=self.plan.root)
-            early = self._settled(compare(baseline, quick, removed), root)
+                              repo_root=self.plan.root, stop=stop)
+            early = self._settled(compare(baseline, quick, removed), root, stop)
             if early.new_failures:
                 return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
                                                   reason="tests that passed on the base fail now",
                                                   details=early.new_failures, tests=quick, comparison=early)
         self.progress(f"stage {number}: running the full test command")
         report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
-                           source_roots=self.plan.source_roots)
-        comparison = self._settled(compare(baseline, report, removed), root)
+                           source_roots=self.plan.source_roots, stop=stop)
+        comparison = self._settled(compare(baseline, report, removed), root, stop)
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
                                                     reason="--strict: the test run is not all green",
@@ -377,13 +534,13 @@ class StageRunner:
                                                     details=details, tests=report, comparison=comparison)
         return report, comparison, None
 
-    def _settled(self, comparison: Comparison, root: Path) -> Comparison:
+    def _settled(self, comparison: Comparison, root: Path, stop: threading.Event | None = None) -> Comparison:
         """New failures run again (see `settle_failures`): those that pass are flaky, reported apart."""
         if not comparison.new_failures or not is_pytest(self.plan.test_command):
             return comparison
         self.progress(f"running {counted(len(comparison.new_failures), 'newly failing test')} again to tell a flaky one")
         return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
-                               repo_root=self.plan.root, source_roots=self.plan.source_roots)
+                               repo_root=self.plan.root, source_roots=self.plan.source_roots, stop=stop)
 
     def baseline(self, base: str, meanwhile: Callable[[Path], object] | None = None) -> TestReport:
         """The base commit's test outcomes, run once and reused across stages and runs. `meanwhile(root)` runs

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -23,6 +24,13 @@ from refactor.errors import RefactorError
 from refactor.reading.files import import_roots
 
 PASSED, FAILED, ERROR, SKIPPED = "passed", "failed", "error", "skipped"
+_POLL = 0.1   # seconds between looks at a `stop` event while a test command runs
+
+
+class TestsStopped(Exception):
+    """A test run was stopped (its `stop` event set) before it ended: its outcome says nothing."""
+
+    __test__ = False
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ def node_id(test: str, root: Path) -> str | None:
 
 def settle_failures(command: tuple[str, ...], root: Path, comparison: Comparison, *, tries: int = 2,
                     timeout: float | None = None, repo_root: Path | None = None,
-                    source_roots: tuple[str, ...] = ()) -> Comparison:
+                    source_roots: tuple[str, ...] = (), stop: threading.Event | None = None) -> Comparison:
     """Run the tests that newly failed again, alone, up to `tries` times: one that passes is flaky (its
     outcome changes without any change of code), not a failure the stage made. pytest commands only."""
     failing = list(comparison.new_failures)
@@ -161,7 +169,7 @@ def settle_failures(command: tuple[str, ...], root: Path, comparison: Comparison
         if not wanted:
             break
         again = run_tests(command, root, only=wanted, timeout=timeout, repo_root=repo_root,
-                          source_roots=source_roots).outcome_map()
+                          source_roots=source_roots, stop=stop).outcome_map()
         passed = [t for t in failing if again.get(t) == PASSED]
         flaky += passed
         failing = [t for t in failing if t not in passed]
@@ -225,8 +233,9 @@ def check_command(command: tuple[str, ...], repo_root: Path) -> None:
 
 def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = None,
               timeout: float | None = None, repo_root: Path | None = None,
-              source_roots: tuple[str, ...] = ()) -> TestReport:
-    """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only).
+              source_roots: tuple[str, ...] = (), stop: threading.Event | None = None) -> TestReport:
+    """Run `command` in `cwd`; with `only`, just those test paths (pytest commands only). Once `stop` is
+    set, the command is killed and `TestsStopped` raised.
 
     `cwd`'s source roots go first on PYTHONPATH: a project installed in editable mode in its own virtual
     environment would otherwise import the user's checkout, not the tree under test."""
@@ -247,20 +256,42 @@ def run_tests(command: tuple[str, ...], cwd: Path, *, only: list[str] | None = N
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": python_path}
         start = time.monotonic()
         try:
-            done = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
-                                  stdin=subprocess.DEVNULL, check=False)
+            process = subprocess.Popen(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                       env=env, stdin=subprocess.DEVNULL)
         except FileNotFoundError:
             raise RefactorError(f"test command not found: {command[0]}") from None
-        except subprocess.TimeoutExpired:
-            raise RefactorError(f"test command timed out after {timeout}s: {' '.join(command)}") from None
+        stdout, stderr = _waited(process, command, timeout, stop)
         duration = time.monotonic() - start
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-40:])
+        tail = "\n".join((stdout + stderr).strip().splitlines()[-40:])
         if pytest and junit.exists():
             outcomes = _read_junit(junit)
-            return TestReport(tuple(full[: len(command)]), done.returncode, tuple(sorted(outcomes.items())),
+            return TestReport(tuple(full[: len(command)]), process.returncode, tuple(sorted(outcomes.items())),
                               duration, tail, True)
-    outcome = PASSED if done.returncode == 0 else FAILED
-    return TestReport(tuple(command), done.returncode, ((" ".join(command), outcome),), duration, tail, False)
+    outcome = PASSED if process.returncode == 0 else FAILED
+    return TestReport(tuple(command), process.returncode, ((" ".join(command), outcome),), duration, tail, False)
+
+
+def _waited(process: subprocess.Popen, command: tuple[str, ...], timeout: float | None,
+            stop: threading.Event | None) -> tuple[str, str]:
+    """The output of `process` once it ends; killed (and waited for) on a timeout, on `stop`, or when this
+    thread is interrupted."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with process:
+        try:
+            while True:
+                left = None if deadline is None else deadline - time.monotonic()
+                wait = left if stop is None else _POLL if left is None else min(left, _POLL)
+                try:
+                    return process.communicate(timeout=None if wait is None else max(wait, 0))
+                except subprocess.TimeoutExpired:
+                    if stop is not None and stop.is_set():
+                        raise TestsStopped(" ".join(command)) from None
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise RefactorError(f"test command timed out after {timeout}s: {' '.join(command)}") from None
+        except BaseException:
+            process.kill()
+            process.communicate()
+            raise
 
 
 def _read_junit(path: Path) -> dict[str, str]:
