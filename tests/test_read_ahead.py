@@ -17,20 +17,20 @@ from tests.stagehelp import fixture_repo
 
 def test_the_reading_runs_while_the_task_runs() -> None:
     started = threading.Event()
-    assert _while(lambda: started.wait(timeout=10), started.set) is True
+    assert _while(lambda stop: started.wait(timeout=10), started.set) is True
 
 
 def test_a_problem_met_while_reading_ahead_is_left_to_the_work_that_follows() -> None:
     def problem() -> None:
         raise RefactorError("plan.toml: no such module")
 
-    assert _while(lambda: "report", problem) == "report"
+    assert _while(lambda stop: "report", problem) == "report"
 
 
 def test_the_task_ends_before_anything_else_goes_up() -> None:
     finished = []
 
-    def task() -> None:
+    def task(stop: threading.Event) -> None:
         time.sleep(0.3)
         finished.append(True)
 
@@ -40,6 +40,21 @@ def test_the_task_ends_before_anything_else_goes_up() -> None:
     with pytest.raises(ValueError, match="a bug"):
         _while(task, bug)
     assert finished == [True]
+
+
+def test_an_interrupt_while_reading_ahead_stops_the_task_first() -> None:
+    stopped = []
+
+    def task(stop: threading.Event) -> None:
+        stopped.append(stop.wait(timeout=10))
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        _while(task, interrupted)
+    assert stopped == [True] and time.monotonic() - started < 5
 
 
 def _first_stage_reads(plan_path, monkeypatch) -> tuple[int, int]:

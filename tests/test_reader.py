@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 
 import pytest
@@ -334,3 +335,16 @@ def test_whether_files_parse_whole_is_found_once_and_kept_by_content(tmp_path, j
     again = _reader(tmp_path, jobs=1)
     assert again.whole_errors(paths) == expected     # kept: nothing parsed
     assert again.unparsable(paths) == expected       # (the outcomes every run shares)
+
+
+def test_a_cache_opened_in_one_thread_serves_another(tmp_path):
+    """`apply` opens the next stage's workspace before the tests start and plans in a thread of its own:
+    the cache it opened must read and write there (not answer every question as a miss)."""
+    opened = FactCache(tmp_path / "cache")
+    outcome: list = []
+    worker = threading.Thread(target=lambda: (opened.put_outcomes({"key": ""}),
+                                              outcome.append(opened.get_outcomes(["key", "other"]))))
+    worker.start()
+    worker.join()
+    assert outcome == [{"key": ""}]
+    assert FactCache(tmp_path / "cache").get_outcomes(["key"]) == {"key": ""}   # (written for good)

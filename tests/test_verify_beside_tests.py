@@ -3,6 +3,7 @@ stops the tests at once."""
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
@@ -89,6 +90,30 @@ def test_a_problem_in_the_verification_stops_the_tests_before_it_goes_up(tmp_pat
     with pytest.raises(KeyboardInterrupt):
         runner._verify_beside_tests(verify, tests)
     assert ended == [True]   # (the tests ended before the interrupt left: they must not outlive the tree)
+
+
+def test_an_interrupt_while_the_tests_run_on_stops_them_before_it_goes_up(tmp_path) -> None:
+    """After a verification that holds, the wait for the tests is cut by a signal (SIGTERM, Ctrl-C): the
+    tests are stopped, and waited for, before the interrupt leaves."""
+    runner = make_runner(tmp_path)
+    ended = []
+
+    def tests(stop: threading.Event) -> None:
+        ended.append(stop.wait(timeout=10))
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            runner._verify_beside_tests(lambda: HOLDS, tests)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert ended == [True] and time.monotonic() - started < 5
 
 
 @pytest.mark.slow

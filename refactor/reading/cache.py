@@ -57,7 +57,10 @@ class FactCache:
             ignore = folder / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# created by refactor: this cache is safe to delete\n*\n")
-            self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5)
+            # (a reader may be made in one thread and used in another, one thread at a time: `apply` plans a
+            # stage ahead in a thread of its own, on a workspace opened before the tests start)
+            self._db = sqlite3.connect(folder / f"facts-{__version__}-s{SCHEMA}-{INTERPRETER}.sqlite3", timeout=5,
+                                       check_same_thread=False)
             self._db.execute("PRAGMA synchronous = OFF")   # a cache: losing the last write costs a re-parse
             for table in ("facts", "served", "searches", "queries", "answers", "outcomes"):
                 self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value BLOB)")

@@ -483,15 +483,17 @@ class StageRunner:
         try:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refactor-tests") as pool:
                 testing = pool.submit(timed_test)
-                verification: Verification | None = None
                 try:
                     verification = verify()
-                finally:
                     self.clock.beside["verification"] = time.monotonic() - started
-                    if verification is None or not verification.ok:
-                        stop.set()   # (the pool's exit waits for the tests to end: they must not outlive the tree)
-            # (`stop` is set only when the verification fails: tests that hold are never stopped)
-            return verification, (testing.result() if verification.ok else None)
+                    if not verification.ok:
+                        stop.set()
+                        return verification, None
+                    # (`stop` is set only when the verification fails: tests that hold are never stopped)
+                    return verification, testing.result()
+                except BaseException:
+                    stop.set()   # (the pool's exit waits for the tests to end: they must not outlive the tree)
+                    raise
         finally:
             whole = time.monotonic() - started
             tests = min(test_seconds[0] if test_seconds else whole, whole)
@@ -553,8 +555,9 @@ class StageRunner:
         self.clock.enter("base tests")
         with self._tree(base, f"{self.plan.name}-baseline") as tree:
             root = tree / self.rel
-            report = _while(lambda: run_tests(command, root, timeout=self.options.test_timeout,
-                                              repo_root=self.plan.root, source_roots=self.plan.source_roots),
+            report = _while(lambda stop: run_tests(command, root, timeout=self.options.test_timeout,
+                                                   repo_root=self.plan.root, source_roots=self.plan.source_roots,
+                                                   stop=stop),
                             lambda: meanwhile(root) if meanwhile is not None else None)
         self.clock.enter("tests")
         if report.passed == 0:   # nothing passes before any change: no stage could be judged by it
@@ -593,14 +596,20 @@ class StageRunner:
         return path
 
 
-def _while(task: Callable[[], T], meanwhile: Callable[[], object]) -> T:
-    """`task()`, run in another thread while this one runs `meanwhile()`, which only reads ahead: a problem
-    it meets is left for the work that follows to meet and report. Whatever happens here, `task` is waited
-    for (it must not outlive the tree it runs in)."""
+def _while(task: Callable[[threading.Event], T], meanwhile: Callable[[], object]) -> T:
+    """`task(stop)`, run in another thread while this one runs `meanwhile()`, which only reads ahead: a
+    problem it meets is left for the work that follows to meet and report. Whatever happens here, `task` is
+    waited for (it must not outlive the tree it runs in); when anything else goes up here (an interrupt),
+    `stop` is set first."""
+    stop = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refactor-task") as pool:
-        running = pool.submit(task)
+        running = pool.submit(task, stop)
         try:
-            meanwhile()
-        except RefactorError:
-            pass
-        return running.result()
+            try:
+                meanwhile()
+            except RefactorError:
+                pass
+            return running.result()
+        except BaseException:
+            stop.set()
+            raise
