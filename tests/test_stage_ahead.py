@@ -4,7 +4,10 @@ as a stage built on its own."""
 
 from __future__ import annotations
 
+import builtins
 import json
+import threading
+import time
 
 import pytest
 
@@ -89,6 +92,7 @@ def _prepared(tmp_path):
 def test_edits_made_ahead_serve_while_the_files_they_edit_are_as_read(tmp_path) -> None:
     repo, _, work = _prepared(tmp_path)
     ahead = _Ahead(1, work)
+    ahead.start()
     edited = ahead.taken(repo)
     assert edited is not None and {r.path for r in edited.edits.changed} >= {"app/user.py"}
 
@@ -96,6 +100,7 @@ def test_edits_made_ahead_serve_while_the_files_they_edit_are_as_read(tmp_path) 
 def test_edits_made_ahead_of_a_file_changed_since_are_not_used(tmp_path) -> None:
     repo, _, work = _prepared(tmp_path)
     ahead = _Ahead(1, work)
+    ahead.start()
     ahead.wait()
     (repo / "app" / "user.py").write_text(FILES["app/user.py"] + "\n# changed\n")
     assert ahead.taken(repo) is None
@@ -105,4 +110,32 @@ def test_work_ahead_that_fails_leaves_the_stage_to_be_made_the_usual_way(tmp_pat
     def broken():
         raise OSError("the tree went away")
 
-    assert _Ahead(2, broken).taken(tmp_path) is None
+    ahead = _Ahead(2, broken)
+    assert ahead.taken(tmp_path) is None   # (never started: nothing to take)
+    ahead.start()
+    assert ahead.taken(tmp_path) is None
+
+
+@pytest.mark.slow
+def test_no_two_threads_parse_python_at_once(tmp_path, monkeypatch) -> None:
+    """CPython keeps one AST recursion depth per interpreter: syntax trees made in two threads at once can
+    fail with `SystemError: AST constructor recursion depth mismatch`. The work ahead parses only while
+    every other thread of the process waits (for the tests, for it)."""
+    users = {f"app/user{i}.py": FILES["app/user.py"] + "".join(f"\n\ndef f{j}():\n    return {j}\n" for j in range(40))
+             for i in range(60)}
+    repo, plan = make_repo(tmp_path, {**FILES, **users})
+    calls: list[tuple[float, str]] = []
+    real = builtins.compile
+
+    def recording(*args, **kwargs):
+        calls.append((time.monotonic(), threading.current_thread().name))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(builtins, "compile", recording)
+    code, out = run_cli(["apply", str(plan), "--all"])
+    monkeypatch.undo()
+    assert code == 0, out
+    ahead = [at for at, name in calls if name == "refactor-ahead"]
+    assert ahead, "the work ahead parsed nothing"
+    others = [(at, name) for at, name in calls if name != "refactor-ahead" and ahead[0] <= at <= ahead[-1]]
+    assert others == []

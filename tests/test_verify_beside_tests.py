@@ -161,13 +161,13 @@ def test_a_file_a_test_writes_into_the_tree_is_not_the_stage_s(tmp_path, monkeyp
     runner = make_runner(tmp_path, {**FILES, "tests/test_stray.py": stray})
     real = StageRunner._verify_beside_tests
 
-    def once_the_file_is_written(self, verify, test):   # (the verification starts after the test wrote it)
+    def once_the_file_is_written(self, verify, test, **options):   # (the verification starts after the test wrote it)
         def later():
             deadline = time.monotonic() + 20
             while not mark.exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
             return verify()
-        return real(self, later, test)
+        return real(self, later, test, **options)
 
     monkeypatch.setattr(StageRunner, "_verify_beside_tests", once_the_file_is_written)
     outcome = runner.apply(1)
@@ -175,3 +175,24 @@ def test_a_file_a_test_writes_into_the_tree_is_not_the_stage_s(tmp_path, monkeyp
     assert outcome.status == "committed", outcome.details
     files = git(tmp_path / "repo", "ls-tree", "-r", "--name-only", outcome.commit).splitlines()
     assert "pkg/stray.py" not in files and "pkg/core.py" in files
+
+
+def test_what_follows_a_verification_that_holds_starts_while_the_tests_run(tmp_path) -> None:
+    """(`apply --all` starts the next stage's work there: no two threads of the process parse at once.)"""
+    runner = make_runner(tmp_path)
+    order = []
+
+    def verify() -> Verification:
+        order.append("verified")
+        return HOLDS
+
+    def tests(stop: threading.Event) -> str:
+        time.sleep(0.3)
+        order.append("tests ended")
+        return "done"
+
+    assert runner._verify_beside_tests(verify, tests, verified=lambda: order.append("next")) == (HOLDS, "done")
+    assert order == ["verified", "next", "tests ended"]
+    order.clear()
+    assert runner._verify_beside_tests(lambda: FAILS, tests, verified=lambda: order.append("next")) == (FAILS, None)
+    assert "next" not in order

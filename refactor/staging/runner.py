@@ -131,6 +131,12 @@ class _Ahead:
         self.seconds = 0.0
         self._result: _Edited | StageOutcome | None = None
         self._thread = threading.Thread(target=self._run, args=(work,), name="refactor-ahead", daemon=True)
+
+    def start(self) -> None:
+        """Begin, while nothing else in this process parses Python: CPython keeps one AST recursion depth
+        per interpreter, and two threads making syntax trees at once can fail with `SystemError: AST
+        constructor recursion depth mismatch` (python/cpython#106905). Until the stage's successor takes
+        the work, this process only waits for the tests, commits and reports."""
         self._thread.start()
 
     def _run(self, work: Callable[[], _Edited | StageOutcome]) -> None:
@@ -143,7 +149,8 @@ class _Ahead:
             self.seconds = time.monotonic() - started
 
     def wait(self) -> None:
-        self._thread.join()
+        if self._thread.is_alive() or self._thread.ident is not None:
+            self._thread.join()
 
     def taken(self, root: Path) -> _Edited | None:
         """The stage's edits, if they were made and every file they edit under `root` is as it was read."""
@@ -246,7 +253,6 @@ class StageRunner:
         stage = planned.stage(number)
         after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key(),
                                 jobs=1)
-        self._ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
         read_uses(after.project, stage.removed_names, among=planned.removed_names)
 
     def _search_also(self, workspace: Workspace) -> None:
@@ -417,10 +423,12 @@ class StageRunner:
         # (the tree's files are listed now, before the tests start: a file a test writes is not the stage's)
         after = self._workspace(root, extra_needles=removal_needles(stage), search=workspace.project.focus_key(),
                                 jobs=1)
-        self._ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
+        ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
         verification, tested = self._verify_beside_tests(
             lambda: verify_stage(stage, after, touched, before, among=planned.removed_names),
-            lambda stop: self._test(number, stage, root, baseline, planned.stages[:number - 1], stop=stop))
+            lambda stop: self._test(number, stage, root, baseline, planned.stages[:number - 1], stop=stop),
+            verified=ahead.start if ahead is not None else None)
+        self._ahead = ahead
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
         report, comparison, failure = tested
@@ -462,13 +470,14 @@ class StageRunner:
                             details=tuple(details), diff_path=str(diff_path), stage=stage)
 
     # -- tests -------------------------------------------------------------------------------------
-    def _verify_beside_tests(self, verify: Callable[[], Verification], test: Callable[[threading.Event], T]
-                             ) -> tuple[Verification, T | None]:
+    def _verify_beside_tests(self, verify: Callable[[], Verification], test: Callable[[threading.Event], T],
+                             verified: Callable[[], object] | None = None) -> tuple[Verification, T | None]:
         """`verify()` here while `test(stop)` runs the stage's tests in another thread (they only read the
-        tree; the verification reads with one process: the tests have the other cores). When the stage
-        fails its verification, or anything goes up here, `stop` is set: the tests end early, and their
-        outcome (None) is not looked at. The tests' wall time counts as tests; the verification's counts
-        only where it outlasts them (its own wall time is kept beside)."""
+        tree; the verification reads with one process: the tests have the other cores); `verified()` once
+        the verification holds, while the tests go on. When the stage fails its verification, or anything
+        goes up here, `stop` is set: the tests end early, and their outcome (None) is not looked at. The
+        tests' wall time counts as tests; the verification's counts only where it outlasts them (its own
+        wall time is kept beside)."""
         stop = threading.Event()
         self.clock.enter(None)
         started = time.monotonic()
@@ -489,6 +498,8 @@ class StageRunner:
                     if not verification.ok:
                         stop.set()
                         return verification, None
+                    if verified is not None:
+                        verified()
                     # (`stop` is set only when the verification fails: tests that hold are never stopped)
                     return verification, testing.result()
                 except BaseException:
