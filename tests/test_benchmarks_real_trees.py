@@ -36,6 +36,7 @@ TINY = {
     "pkg/widgets.py": "class Widget:\n    def size(self):\n        return 1\n",
     "pkg/legacy.py": "from pkg.widgets import Widget\n\nOldWidget = Widget\n",
     "app.py": "from pkg.legacy import OldWidget\n\nprint(OldWidget().size())\n",
+    "tools.py": "import os\n\nHOME = os.sep\n",   # (read only for its imports and names)
 }
 TINY_PLAN = """# a tiny family
 [plan]
@@ -132,13 +133,16 @@ def test_a_tiny_tree_is_measured_with_its_plan_by_every_tool(bench, tmp_path):
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     description, rows = run_benchmarks.run_real_tree(fake, tmp_path / "cache", scratch)
-    assert description.startswith("tiny: a tiny tree, 4 Python files")
+    assert description.startswith("tiny: a tiny tree, 5 Python files")
     assert [m.name for m in rows] == ["ruff analyze graph", "grimp build_graph (cold)",
                                       "grimp build_graph (from its cache)", "refactor audit (cold)",
                                       "refactor init (cold)", "refactor init (cold, every package)",
                                       "refactor plan (cold)", "refactor plan (warm)",
-                                      "refactor plan (warm, one file edited)"]
+                                      "refactor plan (warm, one file edited)",
+                                      "refactor plan (warm, one scanned file edited)"]
+    assert rows[-1].note == "tools.py"
     assert not [m for m in rows if m.name.startswith("refactor") and "exit" in m.note]
-    assert (tree / "pkg" / "legacy.py").read_text() == TINY["pkg/legacy.py"]   # the edit is put back
+    assert (tree / "pkg" / "legacy.py").read_text() == TINY["pkg/legacy.py"]   # the edits are put back
+    assert (tree / "tools.py").read_text() == TINY["tools.py"]
     table = run_benchmarks.merged_table([("tiny", rows)])
     assert table.count("| tiny ") == len(rows)

@@ -348,3 +348,42 @@ def test_a_cache_opened_in_one_thread_serves_another(tmp_path):
     worker.join()
     assert outcome == [{"key": ""}]
     assert FactCache(tmp_path / "cache").get_outcomes(["key"]) == {"key": ""}   # (written for good)
+
+
+def _remembered(root, paths):
+    """A tree whose stats the cache trusts: read twice, the second time with stats older than the window."""
+    git_init(root)
+    for _ in range(2):
+        reader = _reader(root)
+        reader.facts(paths, full=False)
+        del reader
+        time.sleep(2.1)
+
+
+def _changed(path):
+    """Rewrite `path` with other bytes of the same size and put its times back (only the inode's change
+    time tells)."""
+    before = os.stat(path)
+    path.write_text(path.read_text().replace("os", "re"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_stats_discover_took_serve_only_a_first_pass_that_starts_at_once(tmp_path, monkeypatch):
+    paths = ["a.py", "b.py"]
+    write_tree(tmp_path, {"a.py": "import os\n", "b.py": "import os\n"})
+    _remembered(tmp_path, paths)
+    stats: dict = {}
+    files = discover(tmp_path, (), stats)
+    assert set(stats) == set(paths)
+    reader = Reader(tmp_path, files, stats=stats)
+    assert reader.read == 0 and reader.facts(["a.py"], full=False)["a.py"].imported_modules == ("os",)
+    _changed(tmp_path / "b.py")   # after the first pass: b.py's stat is taken anew
+    assert reader.facts(["b.py"], full=False)["b.py"].imported_modules == ("re",)
+
+    stats = {}
+    files = discover(tmp_path, (), stats)
+    _changed(tmp_path / "a.py")   # after discover took its stat
+    monkeypatch.setattr(reader_module, "_STATS_FRESH", 0.0)   # (the first pass starts too late for them)
+    late = Reader(tmp_path, files, stats=stats)
+    time.sleep(0.01)
+    assert late.facts(["a.py"], full=False)["a.py"].imported_modules == ("re",)

@@ -6,6 +6,7 @@ only for files the caller asks about, and for the modules a resolution walks thr
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ class Project:
     @classmethod
     def load(cls, root: Path, *, source_roots: Iterable[str] = (), cache: bool = True,
              jobs: int | None = None, cache_dir: Path | None = None, remember_stats: bool = True) -> Project:
-        files = discover(root, source_roots)
+        stats: dict[str, os.stat_result] = {}
+        files = discover(root, source_roots, stats)
         roots = [r.rstrip("/") + "/" for r in source_roots if r not in ("", ".")]
 
         def rank(source: SourceFile) -> int:   # the position of the (deepest) source root it is under
@@ -79,7 +81,7 @@ class Project:
         # files of an earlier source root first (stable otherwise): it is the one imported, as on sys.path
         files.sort(key=rank)
         return cls(root, files, Reader(root, files, cache=cache, jobs=jobs, cache_dir=cache_dir,
-                                       remember_stats=remember_stats))
+                                       remember_stats=remember_stats, stats=stats))
 
     def file_named(self, path: str) -> SourceFile | None:
         """The file a path literal names: the file at `path` (relative to the root), else the one file whose

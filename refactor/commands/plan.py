@@ -7,7 +7,6 @@ from argparse import Namespace
 
 from rich.console import Console, Group
 from rich.markup import escape
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
@@ -25,7 +24,9 @@ def run(args: Namespace, console: Console) -> int:
         return exitcodes.BAD_INPUT
     with progress(console, "reading the plan") as show:
         workspace = Workspace.open(args.plan, cache=not args.no_cache, progress=show)
-        schedule = workspace.schedule
+        # (the graph and the diff need more than the schedule: they work it out)
+        schedule, warnings = (workspace.schedule, workspace.inventory.warnings) if args.graph or args.diff \
+            else workspace.kept_schedule()
         stage_missing = args.stage is not None and not any(s.number == args.stage for s in schedule.stages)
         patches = None
         if args.diff and schedule.stages and not stage_missing:
@@ -61,7 +62,7 @@ def run(args: Namespace, console: Console) -> int:
         console.print(stage_detail(schedule.stage(args.stage)))
         return exitcodes.OK
     console.print(render(schedule))
-    for warning in workspace.inventory.warnings:
+    for warning in warnings:
         console.print(f"[yellow]warning[/] {escape(warning)}", highlight=False)
     return exitcodes.OK
 
@@ -164,6 +165,8 @@ def show_diff(patches: list, console: Console, output: str | None = None) -> int
             handle.write(whole)
         errors.print(f"wrote {output}")
     elif console.is_terminal:
+        # (its import is a tenth of a warm plan's time: only a diff needs it)
+        from rich.syntax import Syntax
         for patch in patches:
             console.rule(f"stage {patch.number}: {', '.join(patch.modules)}")
             text = patch.diff.decode("utf-8", "replace")

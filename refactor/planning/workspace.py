@@ -25,6 +25,7 @@ from refactor.planfile import Plan, load_plan
 from refactor.planning.schedule import Schedule, make_schedule
 from refactor.reading.cache import FactCache, cache_folder
 from refactor.reading.needles import module_pairs, names_relatively
+from refactor.reading.run_memo import RunMemo
 
 
 def drop_snapshot(tree: Path, plan_root: Path) -> None:
@@ -165,6 +166,20 @@ class Workspace:
             wanted = set(inventory.modules()) | looked_in
             self._modules = describe_modules(self.project, wanted, names, origins_for=inventory.redundant_modules())
         return self._modules
+
+    def kept_schedule(self) -> tuple[Schedule, tuple[str, ...]]:
+        """The schedule and the inventory's warnings, as `plan` shows them: the last run's for this plan and
+        tree when nothing that run read has changed in a way it depended on (see `refactor.reading.run_memo`),
+        else worked out now (and kept for the next run)."""
+        memo = RunMemo(self.project.reader, "schedule", (
+            repr(self.plan), str(Path(self.plan.path).resolve()), str(Path(self.project.root).resolve()),
+            repr(sorted(self.extra_needles)), str(self.canonical_chosen)))
+        kept = memo.recall()
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Schedule):
+            return kept
+        made = (self.schedule, tuple(self.inventory.warnings))
+        memo.keep(made)
+        return made
 
     @property
     def schedule(self) -> Schedule:

@@ -23,12 +23,14 @@ class SourceFile:
     is_package: bool
 
 
-def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
+def discover(root: Path, source_roots: Iterable[str] = (),
+             stats: dict[str, os.stat_result] | None = None) -> list[SourceFile]:
     """Every Python file under `root` that belongs to the project, with its module name.
 
     In a git work tree, what git tracks or would track (`.gitignore` respected); elsewhere a
     walk. Virtual environments, build output and caches are skipped; so are symlinks that
-    point outside `root`.
+    point outside `root`. `stats`, when given, receives the `stat` taken of each file that is not a
+    symlink (the reader's "unchanged since the last run" needs no second one).
     """
     root = root.resolve()
     paths = _git_files(root)
@@ -44,7 +46,10 @@ def discover(root: Path, source_roots: Iterable[str] = ()) -> list[SourceFile]:
             continue
         full = prefix + rel
         try:
-            mode = os.lstat(full).st_mode
+            taken = os.lstat(full)
+            mode = taken.st_mode
+            if stats is not None and stat.S_ISREG(mode):
+                stats[rel] = taken
             if stat.S_ISLNK(mode):
                 if not _inside(Path(full).resolve(), root):
                     continue

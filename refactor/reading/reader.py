@@ -20,6 +20,7 @@ from refactor.reading.facts import FileFacts
 from refactor.reading.files import SourceFile, grep_files
 from refactor.reading.needles import Query
 from refactor.reading.parse import extract_file, refresh_file, whole_error
+from refactor.reading.reads import Reads
 from refactor.reading.workers import in_workers
 
 _PARALLEL_THRESHOLD = 64     # fewer files than this (and fewer bytes than the next) are parsed here
@@ -30,6 +31,7 @@ _GIT_SHARE = 4               # git searches for a search left with at least 1/th
 _PARALLEL_FILES = 32         # ... parsed whole (only to know whether they parse) here
 _SAVE_AFTER = 64             # snapshot changes worth a write before the reader goes away ...
 _SAVE_EVERY = 10.0           # ... once this many seconds have passed since the last (or the start)
+_STATS_FRESH = 1.0           # seconds a `stat` taken by `discover` stands for the file's own (see `Reader`)
 _RACY_NS = 2_000_000_000     # a file changed this recently could change again unseen within its mtime's tick
 
 
@@ -38,8 +40,13 @@ class Reader:
     stat, content hash and imports for the next run (off for throwaway trees such as stage worktrees)."""
 
     def __init__(self, root: Path, files: list[SourceFile], *, cache: bool = True, jobs: int | None = None,
-                 cache_dir: Path | None = None, remember_stats: bool = True) -> None:
+                 cache_dir: Path | None = None, remember_stats: bool = True,
+                 stats: dict[str, os.stat_result] | None = None) -> None:
+        """`stats`: a `stat` of some files taken just before (see `discover`), used by the first hashing pass
+        instead of taking another, if it starts at once (a file could change in the meantime)."""
         self.root = root
+        self._stats = stats or {}
+        self._stats_until = time.monotonic() + _STATS_FRESH
         self.files = {f.path: f for f in files}
         self._data: dict[str, bytes] = {}
         self._digest: dict[str, str] = {}
@@ -47,6 +54,7 @@ class Reader:
         self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
         self._root_key = str(root.resolve())
         self._root_text = str(root)   # (joined as text: a `Path` per file costs more than the stat)
+        self._prefix = os.path.join(self._root_text, "")
         self._snapshot: Snapshot = self._cache.get_snapshot(self._root_key) if cache and remember_stats else {}
         self._remember = cache and remember_stats
         self._unsaved = [0]   # snapshot entries changed since the last save (a list: shared with the finalizer)
@@ -63,9 +71,30 @@ class Reader:
         self.jobs = jobs or os.cpu_count() or 1
         self.parsed = 0  # files parsed in this run (not from the cache): for benchmarks and tests
         self.read = 0    # files read in this run
+        self.reads = Reads()   # what its answers depended on, file by file
+
+    # -- the tree as it is now, for what an earlier run read (nothing here is noted in `reads`) -----------
+    def digests(self, paths: Iterable[str]) -> dict[str, str]:
+        """{path: content hash}: from the snapshot where the stat is unchanged, else by reading the file."""
+        paths = list(paths)
+        self._hash(paths)
+        return {p: self._digest[p] for p in paths}
+
+    def imports_now(self, paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """{path: the modules the line scan finds it imports} (see `facts(full=False)`)."""
+        paths = list(paths)
+        self._light([p for p in paths if p not in self._imports])
+        return {p: self._imports[p] for p in paths}
+
+    def bytes_now(self, path: str) -> bytes:
+        return self._bytes(path)
 
     # -- bytes and content hashes -------------------------------------------------------------------
     def data(self, path: str) -> bytes:
+        self.reads.used_content((path,))
+        return self._bytes(path)
+
+    def _bytes(self, path: str) -> bytes:
         if path not in self._data:
             self._data[path] = self._read(path)
             # what was read is what facts and answers are keyed by (a file may change during a run)
@@ -77,6 +106,7 @@ class Reader:
         return _bytes_of(self.root / path) or b""
 
     def digest(self, path: str) -> str:
+        self.reads.used_content((path,))
         if path not in self._digest:
             self._hash([path])
         return self._digest[path]
@@ -86,16 +116,19 @@ class Reader:
         it (in worker processes when there are many, which also take its imports and answer `query`):
         {path: (content hash, matches `query`)} for the files read."""
         unknown = []
+        if self._stats and time.monotonic() > self._stats_until:
+            self._stats = {}
         for path in paths:
             if path in self._digest:
                 continue
             known = self._snapshot.get(path)
-            if known is not None and known[0] is not None and known[0] == _stat_key(os.path.join(self._root_text, path)):
+            if known is not None and known[0] is not None and known[0] == self._stat_now(path):
                 self._digest[path] = known[1]
                 if known[2] is not None:
                     self._imports[path] = known[2]
             else:
                 unknown.append(path)
+        self._stats = {}   # (the first pass only)
         if not unknown:
             return {}
         if len(unknown) >= _SURVEY_THRESHOLD:
@@ -120,6 +153,10 @@ class Reader:
             self._remember_file(path, stat)
         self._save_snapshot()
         return answers
+
+    def _stat_now(self, path: str) -> tuple[int, ...] | None:
+        taken = self._stats.pop(path, None)
+        return _identity(taken) if taken is not None else _stat_key(self._prefix + path)
 
     def _remember_file(self, path: str, stat: tuple[int, ...] | None) -> None:
         if self._remember:
@@ -167,7 +204,7 @@ class Reader:
             for found in in_workers(self.jobs, _search_batch, [(str(self.root), b, query) for b in batches]):
                 answers.update(found)
             todo = [p for p in todo if p in self._data]
-        answers.update((p, (self._digest[p], query.matches(self.data(p)))) for p in todo)
+        answers.update((p, (self._digest[p], query.matches(self._bytes(p)))) for p in todo)
         hits = set()
         for path, (digest, hit) in answers.items():
             if hit:
@@ -178,7 +215,9 @@ class Reader:
                     matched.add(digest)
         if answers:
             self._cache.put_search(key, matched, searched, form)
-        return [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+        found = [p for p in paths if p in hits or (p not in answers and self._digest[p] in matched)]
+        self.reads.searched(query, paths, found)
+        return found
 
     def _ruled_out(self, query: Query, key: str) -> set[str]:
         """Content hashes in which a kept search that `covers` `query` found nothing (so neither would
@@ -253,7 +292,9 @@ class Reader:
         for a narrower focus (the caller's, or the cache's) are kept where they serve this one too."""
         paths = list(paths)
         if not full:
+            self.reads.used_imports(paths)
             return self._light(paths)
+        self.reads.used_content(paths)
         held = {p: f for p, f in (held or {}).items() if f.skipped and focus is not None}
         self._hash(paths)
         out = {path: FileFacts(path=path, module=self.files[path].module, is_package=self.files[path].is_package,
@@ -304,6 +345,7 @@ class Reader:
         """For the files of `paths` some run parsed whole as they are now: "" where that went well, else the
         problem (`path:line: problem`). The others are not known."""
         paths = list(paths)
+        self.reads.used_content(paths)
         self._hash(paths)
         keys = {self._content_key(p): p for p in paths}
         return {keys[key]: outcome for key, outcome in self._cache.get_outcomes(list(keys)).items()}
@@ -320,7 +362,7 @@ class Reader:
                 (str(self.root), batch) for batch in _balanced(items, self._sizes(unknown), self.jobs * 4)])
                 for row in rows]
         else:
-            found = [(p, self._digest[p], whole_error(p, self.files[p].is_package, self.data(p))) for p in unknown]
+            found = [(p, self._digest[p], whole_error(p, self.files[p].is_package, self._bytes(p))) for p in unknown]
         self._cache.put_outcomes({f"{digest}:{path}": error for path, digest, error in found
                                   if digest == self._digest[path]})   # (a file changed since it was hashed: not kept)
         known.update((path, error) for path, _, error in found)
@@ -351,7 +393,7 @@ class Reader:
         missing = [p for p in paths if p not in self._imports]
         for path in missing:   # hashed from the snapshot, whose imports were not kept
             source = self.files[path]
-            self._imports[path] = imported_modules(source.module, source.is_package, self.data(path))
+            self._imports[path] = imported_modules(source.module, source.is_package, self._bytes(path))
             known = self._snapshot.get(path)
             self._remember_file(path, known[0] if known else None)
         self._save_snapshot()
@@ -382,14 +424,14 @@ class Reader:
             key = held[path].focus
             if key not in answers:
                 answers[key] = self._answering(focus.added_triggers(key))
-            if self._lacks(path, answers[key]) or focus.serves_as_well(key, self.data(path)):
+            if self._lacks(path, answers[key]) or focus.serves_as_well(key, self._bytes(path)):
                 out[path] = _serving(held[path], focus)
         paths = [p for p in paths if p not in out]
         serial = self.jobs <= 1 or len(paths) < 2
         sizes = [] if serial else self._sizes(paths)
         if serial or (len(paths) < _PARALLEL_THRESHOLD and sum(sizes) < _PARALLEL_BYTES):
             for path in paths:
-                source, data = self.files[path], self.data(path)
+                source, data = self.files[path], self._bytes(path)
                 facts = refresh_file(path, source.module, source.is_package, data, focus, held[path].skipped) \
                     if path in held else extract_file(path, source.module, source.is_package, data, focus)
                 self.parsed += facts is not None
