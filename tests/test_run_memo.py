@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
+from refactor.planfile import Ref
 from refactor.planning.workspace import Workspace
 from refactor.reading.files import discover
 from refactor.reading.reader import Reader
+from refactor.reading.records import NotPlain, from_plain, to_plain
 from tests.helpers import write_plan, write_tree
 
 TREE = {
@@ -119,3 +123,22 @@ def test_a_reader_notes_what_its_answers_depend_on_and_not_its_own_reading(tmp_p
     reader.data("pkg/core.py")
     reader.whole_outcomes(["pkg/old.py"])
     assert reader.reads.content == {"app/uses.py", "pkg/core.py", "pkg/old.py"}
+
+
+def test_a_schedule_is_kept_as_plain_values_and_read_back_equal(tmp_path):
+    import marshal
+
+    _, plan = setup(tmp_path)
+    schedule = cold(plan)
+    plain = to_plain((schedule, ("a warning",)))
+    assert from_plain(marshal.loads(marshal.dumps(plain))) == (schedule, ("a warning",))
+
+
+def test_a_plain_value_builds_only_a_dataclass_of_this_tool():
+    for forged in (["os", "system", "true"], ["refactor.cli", "main"], ["refactor.planfile", "Ref", "a"],
+                   ["builtins", "dict"], [1, 2]):
+        with pytest.raises(NotPlain):
+            from_plain(forged)
+    assert from_plain(["refactor.planfile", "Ref", "a.b", "C"]) == Ref("a.b", "C")
+    with pytest.raises(NotPlain):
+        to_plain(("a list is refused", [1]))

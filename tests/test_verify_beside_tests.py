@@ -41,7 +41,7 @@ def test_a_failed_verification_stops_the_tests_and_their_outcome_is_not_read(tmp
     runner = make_runner(tmp_path)
     seen = []
 
-    def tests(stop: threading.Event) -> str:
+    def tests(stop: threading.Event, alone) -> str:
         seen.append(stop.wait(timeout=10))
         return "tests ran to their end"
 
@@ -53,7 +53,7 @@ def test_a_failed_verification_stops_the_tests_and_their_outcome_is_not_read(tmp
 def test_a_verification_that_holds_waits_for_the_tests_and_never_stops_them(tmp_path) -> None:
     runner = make_runner(tmp_path)
 
-    def tests(stop: threading.Event) -> str:
+    def tests(stop: threading.Event, alone) -> str:
         time.sleep(0.3)
         return "stopped" if stop.is_set() else "tests ran to their end"
 
@@ -71,7 +71,7 @@ def test_a_verification_longer_than_the_tests_counts_where_it_outlasts_them(tmp_
         time.sleep(0.4)
         return HOLDS
 
-    assert runner._verify_beside_tests(verify, lambda stop: "done") == (HOLDS, "done")
+    assert runner._verify_beside_tests(verify, lambda stop, alone: "done") == (HOLDS, "done")
     timings, beside = dict(runner.clock.totals()), dict(runner.clock.beside_totals())
     assert timings["verification"] >= 0.3 and timings["tests"] < 0.1 and beside["verification"] >= 0.4
 
@@ -80,7 +80,7 @@ def test_a_problem_in_the_verification_stops_the_tests_before_it_goes_up(tmp_pat
     runner = make_runner(tmp_path)
     ended = []
 
-    def tests(stop: threading.Event) -> None:
+    def tests(stop: threading.Event, alone) -> None:
         stop.wait(timeout=10)
         ended.append(stop.is_set())
 
@@ -98,7 +98,7 @@ def test_an_interrupt_while_the_tests_run_on_stops_them_before_it_goes_up(tmp_pa
     runner = make_runner(tmp_path)
     ended = []
 
-    def tests(stop: threading.Event) -> None:
+    def tests(stop: threading.Event, alone) -> None:
         ended.append(stop.wait(timeout=10))
 
     def interrupt(signum, frame):
@@ -186,7 +186,7 @@ def test_what_follows_a_verification_that_holds_starts_while_the_tests_run(tmp_p
         order.append("verified")
         return HOLDS
 
-    def tests(stop: threading.Event) -> str:
+    def tests(stop: threading.Event, alone) -> str:
         time.sleep(0.3)
         order.append("tests ended")
         return "done"
@@ -196,3 +196,45 @@ def test_what_follows_a_verification_that_holds_starts_while_the_tests_run(tmp_p
     order.clear()
     assert runner._verify_beside_tests(lambda: FAILS, tests, verified=lambda: order.append("next")) == (FAILS, None)
     assert "next" not in order
+
+
+def test_a_new_failure_runs_again_only_once_nothing_of_the_tool_runs_beside_the_tests(tmp_path) -> None:
+    """A test that times itself can fail under the load of the work beside it (the verification, the next
+    stage made ahead): its second run, the one that tells a flaky test, waits until that work has ended."""
+    runner = make_runner(tmp_path)
+    order = []
+    beside_work = threading.Thread(target=lambda: (time.sleep(0.5), order.append("work beside ended")))
+
+    def verify() -> Verification:
+        time.sleep(0.2)
+        order.append("verified")
+        return HOLDS
+
+    def tests(stop: threading.Event, alone) -> str:
+        order.append("first run failed")
+        alone()
+        order.append("run again")
+        return "done"
+
+    def ended(timeout: float) -> bool:
+        beside_work.join(timeout)
+        return not beside_work.is_alive()
+
+    outcome = runner._verify_beside_tests(verify, tests, verified=beside_work.start, started_ended=ended)
+    assert outcome == (HOLDS, "done")
+    assert order == ["first run failed", "verified", "work beside ended", "run again"]
+
+
+def test_waiting_to_run_alone_ends_when_the_tests_are_stopped(tmp_path) -> None:
+    runner = make_runner(tmp_path)
+    waited = []
+
+    def tests(stop: threading.Event, alone) -> None:
+        started = time.monotonic()
+        alone()
+        waited.append(time.monotonic() - started)
+
+    never = threading.Event()
+    assert runner._verify_beside_tests(lambda: FAILS, tests, verified=never.set,
+                                       started_ended=lambda timeout: never.wait(timeout)) == (FAILS, None)
+    assert len(waited) == 1 and waited[0] < 5 and not never.is_set()

@@ -52,6 +52,7 @@ class Reader:
         self._digest: dict[str, str] = {}
         self._imports: dict[str, tuple[str, ...]] = {}   # path -> imported modules (light facts)
         self._cache = FactCache((cache_dir or cache_folder(root)) if cache else None)
+        self.cached = cache   # whether answers are kept for later runs
         self._root_key = str(root.resolve())
         self._root_text = str(root)   # (joined as text: a `Path` per file costs more than the stat)
         self._prefix = os.path.join(self._root_text, "")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import pickle
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from refactor.reading.cache import code_digest
 from refactor.reading.files import SourceFile
 from refactor.reading.needles import Query
 from refactor.reading.reader import Reader
+from refactor.reading.records import NotPlain, from_plain, to_plain
 
 _FORMAT = 1
 _CODE_ROOTS = ("refactor", "codemods")   # the packages whose code decides a result
@@ -62,9 +62,8 @@ class RunMemo:
             inputs, files, queries, entries, result = kept
             if inputs != self._inputs or files != self._files or not self._still_holds(queries, entries):
                 return None
-            return pickle.loads(result)
-        except (pickle.UnpicklingError, AttributeError, ImportError, EOFError, IndexError, KeyError, TypeError,
-                ValueError):   # (a kept value of another shape, or one that no longer loads, is a miss)
+            return from_plain(result)
+        except (NotPlain, KeyError, TypeError, ValueError):   # (a kept value of another shape is a miss)
             return None
 
     def _still_holds(self, queries: list, entries: dict[str, tuple]) -> bool:
@@ -84,7 +83,10 @@ class RunMemo:
         return True
 
     def keep(self, result: object) -> None:
-        """Keep `result`, worked out by this run from what its reader answered (`reader.reads`)."""
+        """Keep `result` (made of plain values and this tool's dataclasses: see `refactor.reading.records`),
+        worked out by this run from what its reader answered (`reader.reads`)."""
+        if not self.reader.cached:
+            return
         reads = self.reader.reads
         paths = sorted(reads.paths())
         digests = self.reader.digests(paths)
@@ -101,8 +103,8 @@ class RunMemo:
                        searched[p], hits[p]) for p in paths}
         queries = [(list(q.words.shortest), sorted(q.modules.pairs)) for q, _, _ in reads.searches]
         try:
-            data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            marshal.dumps(entries)
-        except (pickle.PicklingError, TypeError, ValueError, AttributeError):
+            data = to_plain(result)
+            marshal.dumps(data)
+        except (NotPlain, ValueError):   # (not kept: the next run works it out again)
             return
         self.reader.keep_answers({self._slot: (self._inputs, self._files, queries, entries, data)})

@@ -152,6 +152,12 @@ class _Ahead:
         if self._thread.is_alive() or self._thread.ident is not None:
             self._thread.join()
 
+    def ended(self, timeout: float) -> bool:
+        """Whether the work has ended (or never started), waiting for it up to `timeout` seconds."""
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def taken(self, root: Path) -> _Edited | None:
         """The stage's edits, if they were made and every file they edit under `root` is as it was read."""
         self.wait()
@@ -426,8 +432,9 @@ class StageRunner:
         ahead = self._next_ahead(root, number, planned, workspace.project.focus_key())
         verification, tested = self._verify_beside_tests(
             lambda: verify_stage(stage, after, touched, before, among=planned.removed_names),
-            lambda stop: self._test(number, stage, root, baseline, planned.stages[:number - 1], stop=stop),
-            verified=ahead.start if ahead is not None else None)
+            lambda stop, alone: self._test(number, stage, root, baseline, planned.stages[:number - 1], stop=stop,
+                                           alone=alone),
+            verified=ahead.start if ahead is not None else None, started_ended=ahead.ended if ahead is not None else None)
         self._ahead = ahead
         if not verification.ok:
             return self._failed_verification(number, branch, stage, verification, diff_path)
@@ -470,22 +477,34 @@ class StageRunner:
                             details=tuple(details), diff_path=str(diff_path), stage=stage)
 
     # -- tests -------------------------------------------------------------------------------------
-    def _verify_beside_tests(self, verify: Callable[[], Verification], test: Callable[[threading.Event], T],
-                             verified: Callable[[], object] | None = None) -> tuple[Verification, T | None]:
-        """`verify()` here while `test(stop)` runs the stage's tests in another thread (they only read the
-        tree; the verification reads with one process: the tests have the other cores); `verified()` once
-        the verification holds, while the tests go on. When the stage fails its verification, or anything
-        goes up here, `stop` is set: the tests end early, and their outcome (None) is not looked at. The
-        tests' wall time counts as tests; the verification's counts only where it outlasts them (its own
-        wall time is kept beside)."""
+    def _verify_beside_tests(self, verify: Callable[[], Verification],
+                             test: Callable[[threading.Event, Callable[[], None]], T],
+                             verified: Callable[[], object] | None = None,
+                             started_ended: Callable[[float], bool] | None = None) -> tuple[Verification, T | None]:
+        """`verify()` here while `test(stop, alone)` runs the stage's tests in another thread (they only read
+        the tree; the verification reads with one process: the tests have the other cores); `verified()`
+        once the verification holds, while the tests go on (`started_ended(timeout)` tells whether what it
+        started has ended). `alone()` waits until nothing of this tool runs beside the tests any more (the
+        verification, what `verified` started) or `stop` is set: a test that newly fails is run again only
+        then, so that the tool's own load is never held against a stage (a test that times itself). When the
+        stage fails its verification, or anything goes up here, `stop` is set: the tests end early, and their
+        outcome (None) is not looked at. The tests' wall time counts as tests; the verification's counts only
+        where it outlasts them (its own wall time is kept beside)."""
         stop = threading.Event()
+        verifying_done = threading.Event()
+
+        def alone() -> None:
+            while not stop.is_set():
+                if verifying_done.wait(0.1) and (started_ended is None or started_ended(0.1)):
+                    return
+
         self.clock.enter(None)
         started = time.monotonic()
         test_seconds: list[float] = []
 
         def timed_test() -> T:
             try:
-                return test(stop)
+                return test(stop, alone)
             finally:
                 test_seconds.append(time.monotonic() - started)
 
@@ -493,13 +512,16 @@ class StageRunner:
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="refactor-tests") as pool:
                 testing = pool.submit(timed_test)
                 try:
-                    verification = verify()
-                    self.clock.beside["verification"] = time.monotonic() - started
-                    if not verification.ok:
-                        stop.set()
-                        return verification, None
-                    if verified is not None:
-                        verified()
+                    try:
+                        verification = verify()
+                        self.clock.beside["verification"] = time.monotonic() - started
+                        if not verification.ok:
+                            stop.set()
+                            return verification, None
+                        if verified is not None:
+                            verified()
+                    finally:
+                        verifying_done.set()
                     # (`stop` is set only when the verification fails: tests that hold are never stopped)
                     return verification, testing.result()
                 except BaseException:
@@ -512,12 +534,13 @@ class StageRunner:
             self.clock.add("verification", whole - tests)
 
     def _test(self, number: int, stage: Stage, root: Path, baseline: TestReport, earlier: tuple[Stage, ...] = (),
-              stop: threading.Event | None = None
+              stop: threading.Event | None = None, alone: Callable[[], None] | None = None
               ) -> tuple[TestReport | None, Comparison | None, StageOutcome | None]:
         """Affected tests first (quick feedback), then the full command, both against the base's outcomes
         (`baseline`).
         `earlier`: the stages before this one (their removed names may appear in parametrized ids). Once
-        `stop` is set, the test command running is killed and `TestsStopped` raised."""
+        `stop` is set, the test command running is killed and `TestsStopped` raised. `alone()`: see
+        `_settled`."""
         command = self.plan.test_command
         removed = frozenset().union(*(s.removed_names for s in (*earlier, stage)))
         first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
@@ -526,7 +549,7 @@ class StageRunner:
             quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
                               source_roots=self.plan.source_roots,
                               repo_root=self.plan.root, stop=stop)
-            early = self._settled(compare(baseline, quick, removed), root, stop)
+            early = self._settled(compare(baseline, quick, removed), root, stop, alone)
             if early.new_failures:
                 return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
                                                   reason="tests that passed on the base fail now",
@@ -534,7 +557,7 @@ class StageRunner:
         self.progress(f"stage {number}: running the full test command")
         report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
                            source_roots=self.plan.source_roots, stop=stop)
-        comparison = self._settled(compare(baseline, report, removed), root, stop)
+        comparison = self._settled(compare(baseline, report, removed), root, stop, alone)
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
                                                     reason="--strict: the test run is not all green",
@@ -547,10 +570,15 @@ class StageRunner:
                                                     details=details, tests=report, comparison=comparison)
         return report, comparison, None
 
-    def _settled(self, comparison: Comparison, root: Path, stop: threading.Event | None = None) -> Comparison:
-        """New failures run again (see `settle_failures`): those that pass are flaky, reported apart."""
+    def _settled(self, comparison: Comparison, root: Path, stop: threading.Event | None = None,
+                 alone: Callable[[], None] | None = None) -> Comparison:
+        """New failures run again (see `settle_failures`): those that pass are flaky, reported apart. They run
+        again once `alone()` returns: when nothing of this tool runs beside them any more."""
         if not comparison.new_failures or not is_pytest(self.plan.test_command):
             return comparison
+        if alone is not None:
+            self.progress("waiting for the work beside the tests to end, to run the new failures again alone")
+            alone()
         self.progress(f"running {counted(len(comparison.new_failures), 'newly failing test')} again to tell a flaky one")
         return settle_failures(self.plan.test_command, root, comparison, timeout=self.options.test_timeout,
                                repo_root=self.plan.root, source_roots=self.plan.source_roots, stop=stop)

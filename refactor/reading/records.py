@@ -1,0 +1,65 @@
+"""Results made of this tool's own dataclasses, as plain values `marshal` can write, and back.
+
+The cache holds nothing that runs code when read (no pickle): a dataclass instance is written as a list
+`[module, class name, *field values]` (a list stands for nothing else here: lists are refused) and read back
+only when the class is a dataclass of this tool (`refactor`, `codemods`) whose fields all go through its
+constructor. Tuples, dicts, frozensets, strings, bytes, numbers, booleans and None are kept as they are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+_OURS = ("refactor.", "codemods.")
+_PLAIN = (str, bytes, int, float, bool, type(None))
+
+
+class NotPlain(ValueError):
+    """A value that has no plain form here (or a plain form that names no class of ours)."""
+
+
+def to_plain(value: object) -> object:
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple):
+        return tuple(to_plain(v) for v in value)
+    if isinstance(value, frozenset):
+        return frozenset(to_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {to_plain(k): to_plain(v) for k, v in value.items()}
+    kind = type(value)
+    if dataclasses.is_dataclass(value) and kind.__module__.startswith(_OURS):
+        fields = dataclasses.fields(value)
+        if all(f.init for f in fields):
+            return [kind.__module__, kind.__qualname__, *(to_plain(getattr(value, f.name)) for f in fields)]
+    raise NotPlain(f"no plain form for a {kind.__name__}")
+
+
+def from_plain(value: object) -> object:
+    if isinstance(value, _PLAIN):
+        return value
+    if isinstance(value, tuple):
+        return tuple(from_plain(v) for v in value)
+    if isinstance(value, frozenset):
+        return frozenset(from_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {from_plain(k): from_plain(v) for k, v in value.items()}
+    if isinstance(value, list) and len(value) >= 2:
+        kind = _our_dataclass(value[0], value[1])
+        fields = dataclasses.fields(kind)
+        if len(value) - 2 == len(fields):
+            return kind(**{f.name: from_plain(v) for f, v in zip(fields, value[2:], strict=True)})
+    raise NotPlain(f"not a plain form: {type(value).__name__}")
+
+
+def _our_dataclass(module: object, name: object) -> type:
+    if not isinstance(module, str) or not isinstance(name, str) or not module.startswith(_OURS) or "." in name:
+        raise NotPlain(f"names no class of this tool: {module!r}, {name!r}")
+    try:
+        kind = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        raise NotPlain(f"no class {module}.{name}") from None
+    if not (isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module):
+        raise NotPlain(f"{module}.{name} is not a dataclass of this tool")
+    return kind
