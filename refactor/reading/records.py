@@ -10,24 +10,34 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from collections.abc import Callable
 
 _OURS = ("refactor.", "codemods.")
 _PLAIN = (str, bytes, int, float, bool, type(None))
+_OTHER = object()   # (what `_inside` returns for anything else)
 
 
 class NotPlain(ValueError):
     """A value that has no plain form here (or a plain form that names no class of ours)."""
 
 
-def to_plain(value: object) -> object:
+def _inside(value: object, each: Callable[[object], object]) -> object:
+    """`value` with `each` applied to what it holds, when it is plain or a plain container; else `_OTHER`."""
     if isinstance(value, _PLAIN):
         return value
     if isinstance(value, tuple):
-        return tuple(to_plain(v) for v in value)
+        return tuple(each(v) for v in value)
     if isinstance(value, frozenset):
-        return frozenset(to_plain(v) for v in value)
+        return frozenset(each(v) for v in value)
     if isinstance(value, dict):
-        return {to_plain(k): to_plain(v) for k, v in value.items()}
+        return {each(k): each(v) for k, v in value.items()}
+    return _OTHER
+
+
+def to_plain(value: object) -> object:
+    plain = _inside(value, to_plain)
+    if plain is not _OTHER:
+        return plain
     kind = type(value)
     if dataclasses.is_dataclass(value) and kind.__module__.startswith(_OURS):
         fields = dataclasses.fields(value)
@@ -37,14 +47,9 @@ def to_plain(value: object) -> object:
 
 
 def from_plain(value: object) -> object:
-    if isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, tuple):
-        return tuple(from_plain(v) for v in value)
-    if isinstance(value, frozenset):
-        return frozenset(from_plain(v) for v in value)
-    if isinstance(value, dict):
-        return {from_plain(k): from_plain(v) for k, v in value.items()}
+    made = _inside(value, from_plain)
+    if made is not _OTHER:
+        return made
     if isinstance(value, list) and len(value) >= 2:
         kind = _our_dataclass(value[0], value[1])
         fields = dataclasses.fields(kind)
