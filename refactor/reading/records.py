@@ -9,6 +9,7 @@ constructor. Tuples, dicts, frozensets, strings, bytes, numbers, booleans and No
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 from collections.abc import Callable
 
@@ -47,19 +48,25 @@ def to_plain(value: object) -> object:
 
 
 def from_plain(value: object) -> object:
+    if type(value) in _PLAIN:   # (most values: checked before any call)
+        return value
     made = _inside(value, from_plain)
     if made is not _OTHER:
         return made
-    if isinstance(value, list) and len(value) >= 2:
-        kind = _our_dataclass(value[0], value[1])
-        fields = dataclasses.fields(kind)
-        if len(value) - 2 == len(fields):
-            return kind(**{f.name: from_plain(v) for f, v in zip(fields, value[2:], strict=True)})
+    if isinstance(value, list) and len(value) >= 2 and isinstance(value[0], str) and isinstance(value[1], str):
+        kind, count, positional = _our_dataclass(value[0], value[1])
+        if len(value) - 2 == count:
+            values = [from_plain(v) for v in value[2:]]
+            if positional:
+                return kind(*values)
+            return kind(**dict(zip((f.name for f in dataclasses.fields(kind)), values, strict=True)))
     raise NotPlain(f"not a plain form: {type(value).__name__}")
 
 
-def _our_dataclass(module: object, name: object) -> type:
-    if not isinstance(module, str) or not isinstance(name, str) or not module.startswith(_OURS) or "." in name:
+@functools.cache
+def _our_dataclass(module: str, name: str) -> tuple[type, int, bool]:
+    """The class, how many fields it has, and whether they all go into its constructor in order."""
+    if not module.startswith(_OURS) or "." in name:
         raise NotPlain(f"names no class of this tool: {module!r}, {name!r}")
     try:
         kind = getattr(importlib.import_module(module), name)
@@ -67,4 +74,5 @@ def _our_dataclass(module: object, name: object) -> type:
         raise NotPlain(f"no class {module}.{name}") from None
     if not (isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module):
         raise NotPlain(f"{module}.{name} is not a dataclass of this tool")
-    return kind
+    fields = dataclasses.fields(kind)
+    return kind, len(fields), not any(getattr(f, "kw_only", False) for f in fields)
