@@ -271,6 +271,21 @@ def test_a_flaky_test_is_run_again_and_reported_not_held_against_the_stage(tmp_p
         repo, "refactor/engine/stage-01")
 
 
+@pytest.mark.slow
+def test_a_test_flaky_in_the_affected_tests_run_first_is_reported_too(tmp_path, monkeypatch):
+    """The seed's stage 17 under Python 3.12: the timed test failed in the run of the affected test files,
+    passed when run again alone, and passed in the full run after it. It is reported as flaky all the same."""
+    monkeypatch.setenv("REFACTOR_FLAKY_MARKER", str(tmp_path / "runs"))
+    timing = "import app.user\n\n" + FLAKY   # (it imports what the stage changes: among the tests run first)
+    repo, plan = small_repo(tmp_path, {**CORE, "tests/test_timing.py": timing})
+    code, out = run_cli(["apply", str(plan), "--stage", "1"], width=300)
+    assert code == 0, out
+    assert (tmp_path / "runs").read_text() == "4"   # the base, the affected files, again alone, the full run
+    assert "flaky: tests.test_timing::test_sometimes (failed, then passed when run again)" in out
+    assert "Flaky (failed, then passed when run again on this very tree):" in commit_message(
+        repo, "refactor/engine/stage-01")
+
+
 def test_an_old_broken_import_only_the_wider_search_after_a_stage_reads_is_not_new(tmp_path):
     """The seed's stage 10: verification searches for more (the names and modules the stage removed) than
     the stage's plan did, and so reads parts of unchanged files the plan left out, with references broken

@@ -544,6 +544,7 @@ class StageRunner:
         command = self.plan.test_command
         removed = frozenset().union(*(s.removed_names for s in (*earlier, stage)))
         first = affected_in_scope(command, root, list(stage.tests)) if is_pytest(command) else []
+        flaky_first: tuple[str, ...] = ()   # (flaky in the run of the affected files: reported with the rest)
         if first and not self.options.strict:
             self.progress(f"stage {number}: running {counted(len(first), 'affected test file')} first")
             quick = run_tests(command, root, only=first, timeout=self.options.test_timeout,
@@ -554,10 +555,13 @@ class StageRunner:
                 return quick, early, StageOutcome(number, self.plan.branch(number), "failed",
                                                   reason="tests that passed on the base fail now",
                                                   details=early.new_failures, tests=quick, comparison=early)
+            flaky_first = early.flaky
         self.progress(f"stage {number}: running the full test command")
         report = run_tests(command, root, timeout=self.options.test_timeout, repo_root=self.plan.root,
                            source_roots=self.plan.source_roots, stop=stop)
         comparison = self._settled(compare(baseline, report, removed), root, stop, alone)
+        if flaky_first:
+            comparison = dataclasses.replace(comparison, flaky=tuple(sorted({*comparison.flaky, *flaky_first})))
         if self.options.strict and report.failed:
             return report, comparison, StageOutcome(number, self.plan.branch(number), "failed",
                                                     reason="--strict: the test run is not all green",
