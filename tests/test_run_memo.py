@@ -8,12 +8,13 @@ import time
 
 import pytest
 
-from refactor.planfile import Ref
-from refactor.planning.workspace import Workspace
+from refactor.planfile import Ref, load_plan
+from refactor.planning.workspace import KeptSchedule, Workspace
 from refactor.reading.files import discover
 from refactor.reading.reader import Reader
 from refactor.reading.records import NotPlain, from_plain, to_plain
-from tests.helpers import write_plan, write_tree
+from refactor.staging.runner import StageRunner
+from tests.helpers import git, write_plan, write_tree
 
 TREE = {
     "pkg/__init__.py": "",
@@ -59,8 +60,7 @@ def edit(root, path: str, text: str) -> None:
 def warm(plan):
     """(the schedule `plan` shows, whether it was the one kept)"""
     workspace = Workspace.open(plan)
-    schedule, _ = workspace.kept_schedule()
-    return schedule, workspace._inventory is None
+    return workspace.kept_schedule().schedule, workspace._inventory is None
 
 
 def cold(plan):
@@ -130,8 +130,8 @@ def test_a_schedule_is_kept_as_plain_values_and_read_back_equal(tmp_path):
 
     _, plan = setup(tmp_path)
     schedule = cold(plan)
-    plain = to_plain((schedule, ("a warning",)))
-    assert from_plain(marshal.loads(marshal.dumps(plain))) == (schedule, ("a warning",))
+    kept = KeptSchedule(schedule, ("a warning",), (("Manager",), ()))
+    assert from_plain(marshal.loads(marshal.dumps(to_plain(kept)))) == kept
 
 
 def test_a_plain_value_builds_only_a_dataclass_of_this_tool():
@@ -142,3 +142,23 @@ def test_a_plain_value_builds_only_a_dataclass_of_this_tool():
     assert from_plain(["refactor.planfile", "Ref", "a.b", "C"]) == Ref("a.b", "C")
     with pytest.raises(NotPlain):
         to_plain(("a list is refused", [1]))
+
+
+def test_apply_starts_from_the_schedule_plan_kept_on_the_checkout(tmp_path, monkeypatch):
+    root, plan = setup(tmp_path)
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "-m", "base")
+    kept, _ = warm(plan)   # (`refactor plan`, just before)
+    runner = StageRunner(load_plan(plan))
+    base = runner.branches.base_commit()
+    with monkeypatch.context() as patched:
+        patched.setattr(Workspace, "schedule", property(lambda self: pytest.fail("the schedule was worked out again")))
+        with runner.session():
+            assert runner.base_schedule(base) == kept
+            assert runner._searched is not None   # (the stages after it search for what that plan did)
+    edit(root, "pkg/old.py", TREE["pkg/old.py"] + "\n# edited\n")   # (the family's file: worked out again)
+    git(root, "commit", "--quiet", "-am", "edited")
+    again = StageRunner(load_plan(plan))
+    with again.session():
+        assert again.base_schedule(again.branches.base_commit()) == cold(plan)

@@ -25,8 +25,11 @@ def run(args: Namespace, console: Console) -> int:
     with progress(console, "reading the plan") as show:
         workspace = Workspace.open(args.plan, cache=not args.no_cache, progress=show)
         # (the graph and the diff need more than the schedule: they work it out)
-        schedule, warnings = (workspace.schedule, workspace.inventory.warnings) if args.graph or args.diff \
-            else workspace.kept_schedule()
+        if args.graph or args.diff:
+            schedule, warnings = workspace.schedule, workspace.inventory.warnings
+        else:
+            kept = workspace.kept_schedule()
+            schedule, warnings = kept.schedule, kept.warnings
         stage_missing = args.stage is not None and not any(s.number == args.stage for s in schedule.stages)
         patches = None
         if args.diff and schedule.stages and not stage_missing:

@@ -33,6 +33,13 @@ def drop_snapshot(tree: Path, plan_root: Path) -> None:
     FactCache(cache_folder(plan_root)).drop_snapshot(str(tree.resolve()))
 
 
+@dataclass(frozen=True)
+class KeptSchedule:
+    schedule: Schedule
+    warnings: tuple[str, ...]   # the inventory's
+    focus: tuple | None         # what its files were parsed for (`Project.focus_key`)
+
+
 @dataclass
 class Workspace:
     plan: Plan
@@ -167,17 +174,17 @@ class Workspace:
             self._modules = describe_modules(self.project, wanted, names, origins_for=inventory.redundant_modules())
         return self._modules
 
-    def kept_schedule(self) -> tuple[Schedule, tuple[str, ...]]:
-        """The schedule and the inventory's warnings, as `plan` shows them: the last run's for this plan and
-        tree when nothing that run read has changed in a way it depended on (see `refactor.reading.run_memo`),
+    def kept_schedule(self) -> KeptSchedule:
+        """The schedule, as `plan` shows it and `apply` starts from: the last run's for this plan and tree
+        when nothing that run read has changed in a way it depended on (see `refactor.reading.run_memo`),
         else worked out now (and kept for the next run)."""
         memo = RunMemo(self.project.reader, "schedule", (
             repr(self.plan), str(Path(self.plan.path).resolve()), str(Path(self.project.root).resolve()),
             repr(sorted(self.extra_needles)), str(self.canonical_chosen)))
         kept = memo.recall()
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[0], Schedule):
+        if isinstance(kept, KeptSchedule):
             return kept
-        made = (self.schedule, tuple(self.inventory.warnings))
+        made = KeptSchedule(self.schedule, tuple(self.inventory.warnings), self.project.focus_key())
         memo.keep(made)
         return made
 

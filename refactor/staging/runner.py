@@ -272,9 +272,16 @@ class StageRunner:
             self.clock.enter("base plan")
             self.progress(f"planning on base {base[:10]}")
             with self._base_tree(base) as tree:
-                workspace = self._workspace(tree / self.rel)
-                self._base_schedules[base] = workspace.schedule
-                self._search_also(workspace)
+                root = tree / self.rel
+                workspace = self._workspace(root)
+                if root.resolve() == Path(self.plan.root).resolve():   # (the user's checkout: what `plan` keeps)
+                    kept = workspace.kept_schedule()
+                    self._base_schedules[base] = kept.schedule
+                    if self._in_session:
+                        self._searched = kept.focus
+                else:
+                    self._base_schedules[base] = workspace.schedule
+                    self._search_also(workspace)
         return self._base_schedules[base]
 
     # -- one stage --------------------------------------------------------------------------------------
